@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages StreamTensor needs, and only those that are
+# missing. Quiet when everything is already there. Safe to run again.
+set -euo pipefail
+
+PACKAGES=(
+  # Build tools.
+  cmake ninja-build g++ ccache
+  # LLVM/MLIR 22 (bookworm-security): headers, static libraries, CMake
+  # configs, mlir-tblgen, FileCheck/not/count and lit.
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # Unit tests.
+  libgtest-dev
+  # lit runs on Debian's python3.
+  python3
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "setup: missing packages (${missing[*]}) and not root; run as root or install sudo" >&2
+    exit 1
+  fi
+fi
+
+echo "setup: installing ${missing[*]}"
+# A fresh machine has empty package lists: update them before installing.
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

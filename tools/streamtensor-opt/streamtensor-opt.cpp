@@ -1,0 +1,14 @@
+//===- streamtensor-opt.cpp - mlir-opt with the StreamTensor dialects -----===//
+
+#include "streamtensor/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  streamtensor::registerAllPasses();
+  mlir::DialectRegistry registry;
+  streamtensor::registerAllDialects(registry);
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "StreamTensor optimizer driver\n", registry));
+}
