@@ -162,12 +162,10 @@ LogicalResult ITensorReadOp::verify() {
   ITensorType source = getSource().getType();
   if (failed(verifyTileValue(*this, getResult().getType(), source, "result")))
     return failure();
-  bool isTensor = isa<RankedTensorType>(getResult().getType());
-  if (isTensor && !getInit())
+  // (An init always has the result type, so only a tensor read has one.)
+  if (isa<RankedTensorType>(getResult().getType()) && !getInit())
     return emitOpError("reads a tile tensor and needs an init tensor to hold "
                        "it");
-  if (!isTensor && getInit())
-    return emitOpError("has an init but reads a ") << getResult().getType();
   return verifyLoopsMatchIterationSpace(*this, getSource());
 }
 
@@ -464,8 +462,9 @@ LogicalResult StreamOp::verify() {
                                 << (isWrite ? "written" : "read")
                                 << " by two processes; a stream has exactly "
                                    "one writer and one reader";
-      diag.attachNote(process->getLoc()) << "one process";
-      diag.attachNote(userProcess->getLoc()) << "another process";
+      const char *note = isWrite ? "this process writes it" : "this process reads it";
+      diag.attachNote(process->getLoc()) << note;
+      diag.attachNote(userProcess->getLoc()) << note;
       return diag;
     }
     process = userProcess;
