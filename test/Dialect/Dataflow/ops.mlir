@@ -183,3 +183,29 @@ func.func @streams_and_buffers(%v: f32, %it: !dataflow.itensor<4x2xf32, iter_spa
       -> !dataflow.itensor<4x2xf32, iter_space [4, 2] * [2, 4], iter_map (d0, d1) -> (d1, d0)>
   return
 }
+
+// A task nested in a loop: the stream is followed through the task's init and
+// the loop-carried value back to where it starts, so both loops count.
+// CHECK-LABEL: func.func @task_in_loop
+// CHECK: scf.for
+// CHECK: dataflow.task "row" inits
+// CHECK: scf.for
+// CHECK: dataflow.itensor_write
+func.func @task_in_loop(%v: f32) -> !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %empty = dataflow.itensor_empty : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+  %rows = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %empty) -> (!dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>) {
+    %row = dataflow.task "row" inits(%acc : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>) {
+    ^bb0(%dest: !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>):
+      %cols = scf.for %j = %c0 to %c4 step %c1 iter_args(%inner = %dest) -> (!dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>) {
+        %w = dataflow.itensor_write %v into %inner : f32 -> !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+        scf.yield %w : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+      }
+      dataflow.yield %cols : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+    } -> !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+    scf.yield %row : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+  }
+  return %rows : !dataflow.itensor<1x1xf32, iter_space [4, 4] * [1, 1], iter_map (d0, d1) -> (d0, d1)>
+}
