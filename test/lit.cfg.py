@@ -16,6 +16,12 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count
 
 config.substitutions.append(("%examples", os.path.join(config.streamtensor_src_root, "examples")))
 
+# Real torch-mlir exports, kept next to the repository (not in it).
+corpus_dir = os.path.normpath(os.path.join(config.streamtensor_src_root, "..", "shared", "corpus", "streamhls"))
+config.substitutions.append(("%corpus", corpus_dir))
+if os.path.isdir(corpus_dir):
+    config.available_features.add("corpus")
+
 tool_dirs = [os.path.join(config.streamtensor_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["streamtensor-opt", "streamtensor"], tool_dirs)
+llvm_config.add_tool_substitutions(["streamtensor-opt", "streamtensor", "streamtensor-import"], tool_dirs)

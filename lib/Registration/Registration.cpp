@@ -3,6 +3,7 @@
 #include "streamtensor/Registration.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
@@ -78,6 +79,7 @@ void streamtensor::registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void streamtensor::registerAllPasses() {
+  dataflow::registerDataflowPasses();
   mlir::registerTransformsPasses();
   mlir::affine::registerAffinePasses();
   mlir::arith::registerArithPasses();

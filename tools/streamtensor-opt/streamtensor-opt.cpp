@@ -1,5 +1,6 @@
 //===- streamtensor-opt.cpp - mlir-opt with the StreamTensor dialects -----===//
 
+#include "streamtensor/Pipeline/Pipeline.h"
 #include "streamtensor/Registration.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -7,6 +8,7 @@
 
 int main(int argc, char **argv) {
   streamtensor::registerAllPasses();
+  streamtensor::registerCompilePipeline();
   mlir::DialectRegistry registry;
   streamtensor::registerAllDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Commands.h"
+
 #include "streamtensor/Version.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -16,8 +18,7 @@
 
 namespace {
 
-/// Exit codes: 0 success, 1 bad input or failed run, 2 not available yet.
-enum ExitCode { Success = 0, Failure = 1, NotAvailable = 2 };
+using namespace streamtensor::driver;
 
 struct Command {
   llvm::StringRef name;
@@ -29,11 +30,13 @@ struct Command {
 
 // The commands of DESIGN.md section 1. Each is wired in here as it lands.
 const Command commands[] = {
-    {"compile", "compile <model.mlir | model-dir | preset> -o <out-dir>",
-     "build the dataflow accelerator design of a model", nullptr},
-    {"csim", "csim <out-dir> [--inputs DIR --golden DIR]",
+    {"compile",
+     "compile <model.mlir> -o <out-dir> [--tile-size N] [--max-on-chip-bytes B]\n"
+     "          [--fifo-depth NAME=DEPTH]... [--dump-ir DIR] [--entry NAME]",
+     "build the dataflow accelerator design of a model", runCompile},
+    {"csim", "csim <out-dir> [--inputs DIR] [--golden DIR] [--tolerance T]",
      "run the generated design in C simulation and check its outputs",
-     nullptr},
+     runCSim},
     {"simulate", "simulate <out-dir>",
      "estimate the design's cycles with the cycle-level simulator", nullptr},
 };

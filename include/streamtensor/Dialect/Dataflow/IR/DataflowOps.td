@@ -238,10 +238,15 @@ def Dataflow_StreamOp : Dataflow_Op<"stream"> {
     producer and one consumer, as Vitis's dataflow checker demands. A stream
     that is also passed to other ops (calls, casts) is not checked here.
 
+    `name` names the FIFO in generated code and reports; `entries`, when
+    known, is how many entries cross the FIFO in one run of its kernel.
+
     ```mlir
-    %s = dataflow.stream : !dataflow.stream<f32, 32>
+    %s = dataflow.stream {name = "matmul_0_to_add_1", entries = 4096} : !dataflow.stream<f32, 32>
     ```
   }];
+  let arguments = (ins OptionalAttr<StrAttr>:$name,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$entries);
   let results = (outs Res<Dataflow_StreamType, "", [MemAlloc]>:$result);
   let assemblyFormat = "attr-dict `:` qualified(type($result))";
   let hasVerifier = 1;

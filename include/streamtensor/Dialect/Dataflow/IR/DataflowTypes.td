@@ -85,6 +85,13 @@ def Dataflow_StreamType : Dataflow_Type<"Stream", "stream"> {
     ```
   }];
   let parameters = (ins "::mlir::Type":$elementType, "int64_t":$depth);
+  let builders = [
+    TypeBuilderWithInferredContext<(ins "::mlir::Type":$elementType,
+                                        "int64_t":$depth), [{
+      return $_get(elementType.getContext(), elementType, depth);
+    }]>
+  ];
+  let skipDefaultBuilders = 0;
   let assemblyFormat = "`<` $elementType `,` $depth `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

@@ -1,0 +1,41 @@
+//===- Pipeline.h - The compiler's pass pipeline, in one place -*- C++ -*-===//
+
+#ifndef STREAMTENSOR_PIPELINE_PIPELINE_H
+#define STREAMTENSOR_PIPELINE_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+#include <vector>
+
+namespace streamtensor {
+
+struct CompileOptions {
+  /// Largest tile size on any loop (paper: default_tile_size).
+  int64_t tileSize = 16;
+  /// On-chip bytes the converters of one fused kernel may use.
+  int64_t maxOnChipBytes = 42991616;
+  /// FIFO depths to force, as name=depth.
+  std::vector<std::string> fifoDepthOverrides;
+};
+
+/// The stages of DESIGN.md section 2, in order. Each adds its passes to a
+/// module-level pass manager; the driver can run them one by one (to dump
+/// the IR between them) or all at once.
+struct PipelineStage {
+  const char *name;
+  void (*build)(mlir::OpPassManager &pm, const CompileOptions &options);
+};
+const std::vector<PipelineStage> &getPipelineStages();
+
+/// All stages, one after the other.
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompileOptions &options);
+
+/// Registers `streamtensor-compile` for streamtensor-opt.
+void registerCompilePipeline();
+
+} // namespace streamtensor
+
+#endif // STREAMTENSOR_PIPELINE_PIPELINE_H

@@ -1,0 +1,54 @@
+//===- HLSCpp.h - Vitis HLS C++ and its C-simulation testbench -*- C++ -*-===//
+//
+// Emission of the lowered design (stage 9 of DESIGN.md): one C++ file per
+// dataflow kernel for Vitis HLS, and a testbench that runs the host program
+// (the model's function, calling the kernels in order) in C simulation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_TARGET_HLSCPP_H
+#define STREAMTENSOR_TARGET_HLSCPP_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace streamtensor {
+
+/// The kernels of a lowered module: functions marked `dataflow.kernel`.
+std::vector<mlir::func::FuncOp> getKernels(mlir::ModuleOp module);
+
+/// Emits the HLS C++ of one kernel: its process functions, then the top
+/// function with the interface and dataflow pragmas.
+mlir::LogicalResult emitKernel(mlir::func::FuncOp kernel,
+                               llvm::raw_ostream &os);
+
+/// Emits the declaration of a kernel's top function (the header the host and
+/// the testbench include).
+mlir::LogicalResult emitKernelDeclaration(mlir::func::FuncOp kernel,
+                                          llvm::raw_ostream &os);
+
+/// One tensor the testbench reads from a file: a model input or a constant.
+struct TestbenchTensor {
+  std::string fileName; // relative to the csim directory
+  int64_t numElements;
+};
+
+/// Emits the C-simulation testbench: it reads the inputs
+/// (`<inputs>/input_<i>.bin`) and constants (`params/<name>.bin`), runs the
+/// host function `entry` (calls to the kernels, in order), writes
+/// `<outputs>/output_<i>.bin` and compares them with goldens when given.
+/// `constants` receives the constants the testbench loads, to be written by
+/// the caller.
+mlir::LogicalResult
+emitTestbench(mlir::ModuleOp module, mlir::func::FuncOp entry,
+              llvm::raw_ostream &os,
+              std::vector<std::pair<std::string, mlir::DenseElementsAttr>>
+                  &constants);
+
+} // namespace streamtensor
+
+#endif // STREAMTENSOR_TARGET_HLSCPP_H

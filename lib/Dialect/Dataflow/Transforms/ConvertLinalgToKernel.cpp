@@ -1,0 +1,376 @@
+//===- ConvertLinalgToKernel.cpp - Tiled linalg ops become kernels --------===//
+//
+// Paper sections 4.1 and 5.1: each linalg op is tiled and becomes a kernel
+// with one task; the itensor types at the task's boundary follow from the
+// tile loops and the operands' indexing maps.
+//
+//===----------------------------------------------------------------------===//
+
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace streamtensor::dataflow {
+#define GEN_PASS_DEF_CONVERTLINALGTOKERNEL
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h.inc"
+} // namespace streamtensor::dataflow
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::dataflow;
+
+namespace {
+
+/// How one linalg op is tiled: loop `order[k]` of the op is loop k of the
+/// task, parallel loops first.
+struct TileNest {
+  SmallVector<int64_t> ranges;    // per op loop
+  SmallVector<int64_t> tileSizes; // per op loop
+  SmallVector<unsigned> order;    // task loop -> op loop
+  SmallVector<unsigned> position; // op loop -> task loop
+  unsigned numParallel = 0;
+
+  int64_t trip(unsigned opLoop) const {
+    return ranges[opLoop] / tileSizes[opLoop];
+  }
+};
+
+/// The largest divisor of `range` that is at most `maxTile`.
+int64_t chooseTileSize(int64_t range, int64_t maxTile) {
+  for (int64_t size = std::min(range, maxTile); size > 1; --size)
+    if (range % size == 0)
+      return size;
+  return 1;
+}
+
+/// A short name for what the op computes, for kernels, tasks and FIFOs.
+std::string describe(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() > 0) {
+    bool multiplies = false, adds = false, maxes = false;
+    op->walk([&](Operation *inner) {
+      multiplies |= isa<arith::MulFOp, arith::MulIOp>(inner);
+      adds |= isa<arith::AddFOp, arith::AddIOp>(inner);
+      maxes |= isa<arith::MaximumFOp, arith::MaxNumFOp>(inner);
+    });
+    if (multiplies && adds)
+      return op.getNumParallelLoops() >= 2 && op.getNumDpsInputs() >= 2
+                 ? "matmul"
+                 : "dot";
+    return maxes ? "reduce_max" : adds ? "reduce_sum" : "reduce";
+  }
+  Block &body = op->getRegion(0).front();
+  if (body.getOperations().size() == 1) // only the yield: a copy
+    return llvm::all_of(op.getIndexingMapsArray(),
+                        [](AffineMap map) { return map.isIdentity(); })
+               ? "copy"
+               : "transpose";
+  if (op.getNumDpsInputs() == 0)
+    return "fill";
+  // Name an elementwise op after its first computation.
+  for (Operation &inner : body) {
+    StringRef name = inner.getName().stripDialect();
+    if (isa<arith::ConstantOp>(inner) || name.starts_with("ext") ||
+        name.starts_with("trunc"))
+      continue;
+    return name.rtrim("f").str();
+  }
+  return "elementwise";
+}
+
+/// A producer of an init that computes each element from constants alone
+/// (linalg.fill, or its generalised form): it can be recomputed per tile.
+linalg::LinalgOp getGenerator(Value init) {
+  auto op = init.getDefiningOp<linalg::LinalgOp>();
+  if (!op || op->getNumResults() != 1 ||
+      op.getNumLoops() != op.getNumParallelLoops())
+    return nullptr;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (type && type.getRank() > 0)
+      return nullptr;
+    if (!input->get().getDefiningOp<arith::ConstantOp>())
+      return nullptr;
+  }
+  return op;
+}
+
+class ConvertLinalgToKernelPass
+    : public dataflow::impl::ConvertLinalgToKernelBase<
+          ConvertLinalgToKernelPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (tileSize < 1) {
+      getOperation().emitError("tile-size must be at least 1, got ")
+          << tileSize;
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> ops;
+    for (Operation &op : getOperation().getBody().getOps())
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        ops.push_back(linalgOp);
+    unsigned index = 0;
+    for (linalg::LinalgOp op : ops) {
+      // A generator whose only users are inits it will be recomputed for
+      // disappears with them.
+      if (getGenerator(op->getResult(0)) && allUsesRecompute(op))
+        continue;
+      if (failed(convert(op, index++)))
+        return signalPassFailure();
+    }
+    for (linalg::LinalgOp op : llvm::reverse(ops))
+      if (op->use_empty())
+        op->erase();
+  }
+
+private:
+  /// Whether every use of a generator is an init that convert() recomputes.
+  static bool allUsesRecompute(linalg::LinalgOp generator) {
+    for (OpOperand &use : generator->getResult(0).getUses()) {
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      if (!user || !user.isDpsInit(&use))
+        return false;
+    }
+    return true;
+  }
+
+  FailureOr<TileNest> planTiles(linalg::LinalgOp op);
+  FailureOr<ITensorType> getOperandType(linalg::LinalgOp op,
+                                        const TileNest &nest, AffineMap map,
+                                        RankedTensorType tensor,
+                                        bool parallelOnly);
+  LogicalResult convert(linalg::LinalgOp op, unsigned index);
+};
+
+FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op) {
+  TileNest nest;
+  nest.ranges = op.getStaticLoopRanges();
+  for (int64_t range : nest.ranges)
+    if (ShapedType::isDynamic(range))
+      return op->emitOpError("has a dynamic loop range; give the model "
+                             "static shapes (maximum sizes for dynamic ones)");
+  for (int64_t range : nest.ranges)
+    nest.tileSizes.push_back(chooseTileSize(range, tileSize));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (auto [loop, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel)
+      nest.order.push_back(loop);
+  nest.numParallel = nest.order.size();
+  for (auto [loop, iterator] : llvm::enumerate(iterators))
+    if (iterator != utils::IteratorType::parallel)
+      nest.order.push_back(loop);
+  nest.position.resize(nest.ranges.size());
+  for (auto [taskLoop, opLoop] : llvm::enumerate(nest.order))
+    nest.position[opLoop] = taskLoop;
+  return nest;
+}
+
+FailureOr<ITensorType> ConvertLinalgToKernelPass::getOperandType(
+    linalg::LinalgOp op, const TileNest &nest, AffineMap map,
+    RankedTensorType tensor, bool parallelOnly) {
+  unsigned numLoops = parallelOnly ? nest.numParallel : nest.order.size();
+  SmallVector<int64_t> trips, steps, tileShape;
+  for (unsigned taskLoop = 0; taskLoop < numLoops; ++taskLoop) {
+    trips.push_back(nest.trip(nest.order[taskLoop]));
+    steps.push_back(nest.tileSizes[nest.order[taskLoop]]);
+  }
+  SmallVector<AffineExpr> offsets;
+  for (auto [dim, result] : llvm::enumerate(map.getResults())) {
+    if (auto loop = dyn_cast<AffineDimExpr>(result)) {
+      unsigned taskLoop = nest.position[loop.getPosition()];
+      if (taskLoop >= numLoops)
+        return op->emitOpError("writes its result along a reduction loop");
+      tileShape.push_back(nest.tileSizes[loop.getPosition()]);
+      offsets.push_back(getAffineDimExpr(taskLoop, op->getContext()));
+      continue;
+    }
+    auto constant = dyn_cast<AffineConstantExpr>(result);
+    if (!constant || constant.getValue() != 0 || tensor.getDimSize(dim) != 1)
+      return op->emitOpError("has an indexing map we cannot stream: ")
+             << AffineMapAttr::get(map)
+             << " (only loop dimensions, and 0 on unit dimensions)";
+    tileShape.push_back(1);
+    offsets.push_back(getAffineConstantExpr(0, op->getContext()));
+  }
+  auto iterMap = AffineMap::get(numLoops, 0, offsets, op->getContext());
+  auto type = ITensorType::getChecked(
+      [&] { return op->emitOpError(); }, op->getContext(),
+      tensor.getElementType(), ArrayRef<int64_t>(tileShape),
+      ArrayRef<int64_t>(trips), ArrayRef<int64_t>(steps), iterMap);
+  if (!type)
+    return failure();
+  if (type.getFullTensorType() != tensor)
+    return op->emitOpError("operand of type ")
+           << tensor << " is not covered by its tiles " << type;
+  return type;
+}
+
+LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
+                                                 unsigned index) {
+  if (op->getNumResults() != 1 || op.getNumDpsInits() != 1)
+    return op->emitOpError("with ")
+           << op->getNumResults() << " results is not supported yet";
+  if (op.hasIndexSemantics())
+    return op->emitOpError("uses linalg.index, which tiling would change; "
+                           "not supported yet");
+  FailureOr<TileNest> nest = planTiles(op);
+  if (failed(nest))
+    return failure();
+  std::string name = describe(op) + "_" + std::to_string(index);
+  Location loc = op->getLoc();
+  OpBuilder builder(op);
+
+  // The kernel's inputs: one stream per tensor operand the task reads.
+  struct Input {
+    Value tensor;
+    ITensorType type;
+    OpOperand *operand; // null for the streamed init
+  };
+  SmallVector<Input> inputs;
+  SmallVector<std::pair<OpOperand *, arith::ConstantOp>> scalarInputs;
+  for (OpOperand *operand : op.getDpsInputOperands()) {
+    auto tensor = dyn_cast<RankedTensorType>(operand->get().getType());
+    if (!tensor || tensor.getRank() == 0) {
+      auto constant = operand->get().getDefiningOp<arith::ConstantOp>();
+      if (!constant)
+        return op->emitOpError("has a scalar operand that is not a constant; "
+                               "not supported yet");
+      scalarInputs.push_back({operand, constant});
+      continue;
+    }
+    FailureOr<ITensorType> type = getOperandType(
+        op, *nest, op.getMatchingIndexingMap(operand), tensor, false);
+    if (failed(type))
+      return failure();
+    inputs.push_back({operand->get(), *type, operand});
+  }
+
+  OpOperand &init = op.getDpsInitsMutable()[0];
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  FailureOr<ITensorType> outType = getOperandType(
+      op, *nest, op.getMatchingIndexingMap(&init), resultType, true);
+  if (failed(outType))
+    return failure();
+  bool readsInit =
+      op.payloadUsesValueFromOperand(&init) || op.getNumReductionLoops() > 0;
+  linalg::LinalgOp generator = readsInit ? getGenerator(init.get()) : nullptr;
+  if (readsInit && !generator)
+    inputs.push_back({init.get(), *outType, nullptr});
+
+  // The kernel writes a fresh tensor in external memory.
+  Value destination =
+      tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                              resultType.getElementType());
+  SmallVector<Value> kernelInputs;
+  for (const Input &input : inputs)
+    kernelInputs.push_back(input.tensor);
+  auto kernel = KernelOp::create(builder, loc, TypeRange{resultType},
+                                 builder.getStringAttr(name), kernelInputs,
+                                 ValueRange{destination});
+  Block *body = builder.createBlock(&kernel.getBody());
+  SmallVector<Value> inputStreams;
+  for (const Input &input : inputs)
+    inputStreams.push_back(body->addArgument(input.type, loc));
+  Value outStream = body->addArgument(*outType, loc);
+
+  // The kernel is isolated from above: constants that the op's (or the
+  // generator's) payload uses from outside are cloned into it.
+  IRMapping captured;
+  SetVector<Value> usedFromAbove;
+  getUsedValuesDefinedAbove(op->getRegion(0), usedFromAbove);
+  if (generator)
+    getUsedValuesDefinedAbove(generator->getRegion(0), usedFromAbove);
+  for (Value value : usedFromAbove) {
+    Operation *definition = value.getDefiningOp();
+    if (!definition || !definition->hasTrait<OpTrait::ConstantLike>())
+      return op->emitOpError("uses a value from outside that is not a "
+                             "constant; not supported yet");
+    captured.map(value, builder.clone(*definition)->getResult(0));
+  }
+
+  // Index constants for the loops, shared by the whole kernel body.
+  auto indexConstant = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(builder, loc, value);
+  };
+  Value zero = indexConstant(0);
+
+  auto task = TaskOp::create(builder, loc, TypeRange{*outType},
+                             builder.getStringAttr(name), ValueRange{outStream});
+  Block *taskBody = builder.createBlock(&task.getBody(), {}, {*outType}, {loc});
+
+  // Builds the tile loops [first, last) of the task around `bodyBuilder`,
+  // carrying `carried` through them; returns the loop results.
+  std::function<Value(unsigned, unsigned, Value, function_ref<Value(Value)>)>
+      buildLoops = [&](unsigned first, unsigned last, Value carried,
+                       function_ref<Value(Value)> innermost) -> Value {
+    if (first == last)
+      return innermost(carried);
+    unsigned opLoop = nest->order[first];
+    auto loop = scf::ForOp::create(
+        builder, loc, zero, indexConstant(nest->ranges[opLoop]),
+        indexConstant(nest->tileSizes[opLoop]), ValueRange{carried});
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    Value result =
+        buildLoops(first + 1, last, loop.getRegionIterArgs()[0], innermost);
+    scf::YieldOp::create(builder, loc, result);
+    return loop.getResult(0);
+  };
+
+  auto tileTensor = [&](ITensorType type) -> Value {
+    return tensor::EmptyOp::create(builder, loc, type.getElementShape(),
+                                   type.getElementType());
+  };
+
+  unsigned numLoops = nest->order.size();
+  Value written = buildLoops(0, nest->numParallel, taskBody->getArgument(0),
+                             [&](Value dest) -> Value {
+    // The accumulator tile: recomputed, read from the init stream, or
+    // fresh when the op does not read its init.
+    Value accumulator = tileTensor(*outType);
+    if (generator) {
+      IRMapping mapping = captured;
+      for (OpOperand *operand : generator.getDpsInputOperands())
+        mapping.map(operand->get(), builder.clone(*operand->get().getDefiningOp())
+                                        ->getResult(0));
+      mapping.map(generator.getDpsInitsMutable()[0].get(), accumulator);
+      Operation *clone = builder.clone(*generator, mapping);
+      clone->getResult(0).setType(cast<RankedTensorType>(accumulator.getType()));
+      accumulator = clone->getResult(0);
+    } else if (readsInit) {
+      accumulator = ITensorReadOp::create(
+          builder, loc, accumulator.getType(), inputStreams.back(), accumulator);
+    }
+    Value tile = buildLoops(nest->numParallel, numLoops, accumulator,
+                            [&](Value acc) -> Value {
+      IRMapping mapping = captured;
+      for (auto [input, stream] : llvm::zip(inputs, inputStreams)) {
+        if (!input.operand)
+          continue;
+        Value empty = tileTensor(input.type);
+        mapping.map(input.operand->get(),
+                    ITensorReadOp::create(builder, loc, empty.getType(),
+                                          stream, empty)
+                        .getResult());
+      }
+      for (auto [operand, constant] : scalarInputs)
+        mapping.map(operand->get(), builder.clone(*constant)->getResult(0));
+      mapping.map(init.get(), acc);
+      Operation *tiled = builder.clone(*op, mapping);
+      tiled->getResult(0).setType(acc.getType());
+      return tiled->getResult(0);
+    });
+    return ITensorWriteOp::create(builder, loc, dest.getType(), tile, dest);
+  });
+  YieldOp::create(builder, loc, written);
+  builder.setInsertionPointAfter(task);
+  YieldOp::create(builder, loc, task.getResult(0));
+
+  op->getResult(0).replaceAllUsesWith(kernel.getResult(0));
+  return success();
+}
+
+} // namespace

@@ -1,0 +1,660 @@
+//===- LowerKernelToFunc.cpp - Kernels become functions over FIFOs --------===//
+//
+// Paper sections 4.3 and 5.7, in one step: DMAs and converters are
+// materialised as processes with their loop nests and buffers, itensors
+// become FIFOs, tile tensors become local buffers, and every process becomes
+// a function called from the kernel's dataflow function.
+//
+//===----------------------------------------------------------------------===//
+
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+
+#include "streamtensor/Analysis/ConverterSizing.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace streamtensor::dataflow {
+#define GEN_PASS_DEF_LOWERKERNELTOFUNC
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h.inc"
+} // namespace streamtensor::dataflow
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::dataflow;
+
+namespace {
+
+/// Builds `for (iv = 0; iv < bound; iv += step)` loops around `body`, one per
+/// (bound, step) pair, outermost first, and calls `body` with the induction
+/// variables.
+void buildLoopNest(OpBuilder &builder, Location loc, ArrayRef<int64_t> bounds,
+                   ArrayRef<int64_t> steps,
+                   function_ref<void(OpBuilder &, ValueRange)> body) {
+  SmallVector<Value> ivs;
+  OpBuilder::InsertionGuard guard(builder);
+  for (auto [bound, step] : llvm::zip(bounds, steps)) {
+    auto loop = scf::ForOp::create(
+        builder, loc, arith::ConstantIndexOp::create(builder, loc, 0),
+        arith::ConstantIndexOp::create(builder, loc, bound),
+        arith::ConstantIndexOp::create(builder, loc, step));
+    ivs.push_back(loop.getInductionVar());
+    builder.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  body(builder, ivs);
+}
+
+/// Loops over the iteration space of `type`, from loop `first` on.
+void buildIterationLoops(OpBuilder &builder, Location loc, ITensorType type,
+                         unsigned first,
+                         function_ref<void(OpBuilder &, ValueRange)> body) {
+  SmallVector<int64_t> bounds, steps;
+  for (unsigned loop = first; loop < type.getNumLoops(); ++loop) {
+    bounds.push_back(type.getTripCounts()[loop] * type.getSteps()[loop]);
+    steps.push_back(type.getSteps()[loop]);
+  }
+  buildLoopNest(builder, loc, bounds, steps, body);
+}
+
+/// Loops over the elements of one tile, row-major.
+void buildTileLoops(OpBuilder &builder, Location loc, ITensorType type,
+                    function_ref<void(OpBuilder &, ValueRange)> body) {
+  buildLoopNest(builder, loc, type.getElementShape(),
+                SmallVector<int64_t>(type.getRank(), 1), body);
+}
+
+/// The offset of the current tile on each data dimension, given the indices
+/// of all loops of `type`, minus `base`.
+SmallVector<Value> getTileOffsets(OpBuilder &builder, Location loc,
+                                  ITensorType type, ValueRange loopIndices,
+                                  ArrayRef<Value> base = {}) {
+  SmallVector<Value> offsets;
+  for (auto [dim, result] : llvm::enumerate(type.getIterMap().getResults())) {
+    Value offset;
+    if (auto loop = dyn_cast<AffineDimExpr>(result))
+      offset = loopIndices[loop.getPosition()];
+    else
+      offset = arith::ConstantIndexOp::create(
+          builder, loc, cast<AffineConstantExpr>(result).getValue());
+    if (!base.empty() && base[dim])
+      offset = arith::SubIOp::create(builder, loc, offset, base[dim]);
+    offsets.push_back(offset);
+  }
+  return offsets;
+}
+
+SmallVector<Value> addIndices(OpBuilder &builder, Location loc,
+                              ArrayRef<Value> offsets, ValueRange elements) {
+  SmallVector<Value> sums;
+  for (auto [offset, element] : llvm::zip(offsets, elements))
+    sums.push_back(arith::AddIOp::create(builder, loc, offset, element));
+  return sums;
+}
+
+/// Lowers one kernel.
+class KernelLowering {
+public:
+  KernelLowering(KernelOp kernel, SymbolTable &symbols, func::FuncOp parent)
+      : kernel(kernel), symbols(symbols), parent(parent),
+        builder(kernel->getContext()) {}
+
+  LogicalResult run();
+
+private:
+  // Declares the FIFO that carries `itensor` from `producer`.
+  void declareStream(Value itensor, StringRef producer);
+  StringRef getConsumerName(Value itensor);
+  // A new function for one process, called from the kernel function.
+  func::FuncOp createProcess(StringRef processName, ValueRange topArgs,
+                             IRMapping &argMapping);
+
+  LogicalResult lowerLoad(unsigned input);
+  LogicalResult lowerStore(unsigned output, Value itensor);
+  LogicalResult lowerConverter(ITensorConverterOp converter);
+  LogicalResult lowerFork(ITensorForkOp fork);
+  LogicalResult lowerTask(TaskOp task);
+  LogicalResult lowerBlock(Block &source, OpBuilder &target, IRMapping &map);
+  Value getDestination(Value tile, OpBuilder &b, IRMapping &map);
+
+  std::string uniqueName(StringRef base) {
+    std::string name = base.str();
+    for (unsigned suffix = 1; symbols.lookup(name); ++suffix)
+      name = (base + "_" + Twine(suffix)).str();
+    return name;
+  }
+
+  KernelOp kernel;
+  SymbolTable &symbols;
+  func::FuncOp parent;
+  OpBuilder builder;
+  std::string kernelName;
+  func::FuncOp top;
+  Block *topBody = nullptr;
+  /// The FIFO of each itensor value of the kernel body.
+  DenseMap<Value, Value> streams;
+  /// The process name of each itensor's producer and consumer.
+  DenseMap<Value, std::string> producers, consumers;
+  unsigned numConverters = 0, numForks = 0;
+};
+
+LogicalResult KernelLowering::run() {
+  Location loc = kernel.getLoc();
+  kernelName = uniqueName(kernel.getName() ? *kernel.getName() : "kernel");
+
+  // The kernel function: inputs and outputs in external memory.
+  SmallVector<Type> argTypes;
+  for (Value operand : kernel->getOperands()) {
+    if (auto tensor = dyn_cast<RankedTensorType>(operand.getType()))
+      argTypes.push_back(
+          MemRefType::get(tensor.getShape(), tensor.getElementType()));
+    else
+      argTypes.push_back(operand.getType());
+  }
+  builder.setInsertionPoint(parent);
+  top = func::FuncOp::create(builder, loc, kernelName,
+                             builder.getFunctionType(argTypes, {}));
+  top->setAttr("dataflow.kernel", builder.getUnitAttr());
+  SmallVector<Attribute> argNames;
+  for (unsigned index = 0; index < argTypes.size(); ++index) {
+    unsigned numInputs = kernel.getInputs().size();
+    argNames.push_back(builder.getStringAttr(
+        index < numInputs ? "in" + std::to_string(index)
+                          : "out" + std::to_string(index - numInputs)));
+  }
+  top->setAttr("dataflow.arg_names", builder.getArrayAttr(argNames));
+  symbols.insert(top);
+  topBody = top.addEntryBlock();
+
+  // Name every process first, so that FIFOs can be named after both ends.
+  Block &body = kernel.getBodyBlock();
+  unsigned numInputs = kernel.getInputs().size();
+  for (unsigned input = 0; input < numInputs; ++input)
+    if (isa<ITensorType>(body.getArgument(input).getType()))
+      producers[body.getArgument(input)] = "load_" + std::to_string(input);
+  for (Operation &op : body.without_terminator()) {
+    if (auto task = dyn_cast<TaskOp>(op)) {
+      std::string name = task.getName() ? task.getName()->str() : "task";
+      for (auto [init, result] : llvm::zip(task.getInits(), task.getResults()))
+        producers[result] = name;
+    } else if (auto converter = dyn_cast<ITensorConverterOp>(op)) {
+      producers[converter.getResult()] =
+          "convert_" + std::to_string(numConverters++);
+    } else if (auto fork = dyn_cast<ITensorForkOp>(op)) {
+      std::string name = "fork_" + std::to_string(numForks++);
+      for (Value result : fork.getResults())
+        producers[result] = name;
+    }
+  }
+  for (auto [output, value] :
+       llvm::enumerate(body.getTerminator()->getOperands()))
+    consumers[value] = "store_" + std::to_string(output);
+  numConverters = numForks = 0;
+
+  builder.setInsertionPointToStart(topBody);
+  // Declare FIFOs in a stable order: inputs, then body results.
+  for (unsigned input = 0; input < numInputs; ++input)
+    if (producers.count(body.getArgument(input)))
+      declareStream(body.getArgument(input),
+                    producers[body.getArgument(input)]);
+  for (Operation &op : body.without_terminator())
+    for (Value result : op.getResults())
+      if (producers.count(result))
+        declareStream(result, producers[result]);
+
+  for (unsigned input = 0; input < numInputs; ++input)
+    if (isa<ITensorType>(body.getArgument(input).getType()))
+      if (failed(lowerLoad(input)))
+        return failure();
+  for (Operation &op : body.without_terminator()) {
+    LogicalResult result = success();
+    if (auto task = dyn_cast<TaskOp>(op))
+      result = lowerTask(task);
+    else if (auto converter = dyn_cast<ITensorConverterOp>(op))
+      result = lowerConverter(converter);
+    else if (auto fork = dyn_cast<ITensorForkOp>(op))
+      result = lowerFork(fork);
+    else if (isa<ITensorEmptyOp, arith::ConstantOp>(op))
+      continue;
+    else
+      return op.emitOpError("cannot be lowered inside a kernel yet");
+    if (failed(result))
+      return failure();
+  }
+  for (auto [output, value] :
+       llvm::enumerate(body.getTerminator()->getOperands()))
+    if (failed(lowerStore(output, value)))
+      return failure();
+  builder.setInsertionPointToEnd(topBody);
+  func::ReturnOp::create(builder, loc);
+
+  // In the caller: external memory for the results, then the call.
+  builder.setInsertionPoint(kernel);
+  SmallVector<Value> callArgs;
+  for (Value input : kernel.getInputs()) {
+    if (auto tensor = dyn_cast<RankedTensorType>(input.getType()))
+      callArgs.push_back(bufferization::ToBufferOp::create(
+          builder, loc,
+          MemRefType::get(tensor.getShape(), tensor.getElementType()), input,
+          /*read_only=*/true));
+    else
+      callArgs.push_back(input);
+  }
+  SmallVector<Value> outputs;
+  for (Value init : kernel.getInits()) {
+    auto tensor = cast<RankedTensorType>(init.getType());
+    Value buffer = memref::AllocOp::create(
+        builder, loc,
+        MemRefType::get(tensor.getShape(), tensor.getElementType()));
+    callArgs.push_back(buffer);
+    outputs.push_back(buffer);
+  }
+  func::CallOp::create(builder, loc, top, callArgs);
+  for (auto [result, buffer] : llvm::zip(kernel.getResults(), outputs))
+    result.replaceAllUsesWith(bufferization::ToTensorOp::create(
+        builder, loc, result.getType(), buffer, /*restrict=*/true,
+        /*writable=*/true));
+  kernel->erase();
+  return success();
+}
+
+void KernelLowering::declareStream(Value itensor, StringRef producer) {
+  auto type = cast<ITensorType>(itensor.getType());
+  std::string name = (producer + "_to_" + getConsumerName(itensor)).str();
+  auto stream = StreamOp::create(
+      builder, itensor.getLoc(), StreamType::get(type.getElementType(), 1),
+      builder.getStringAttr(name),
+      builder.getI64IntegerAttr(type.getNumTokens() * type.getTokenElements()));
+  streams[itensor] = stream.getResult();
+}
+
+/// The process that reads `itensor`: its only reader.
+StringRef KernelLowering::getConsumerName(Value itensor) {
+  auto it = consumers.find(itensor);
+  if (it != consumers.end())
+    return it->second;
+  for (Operation *user : itensor.getUsers()) {
+    Operation *process = user;
+    while (process && !isa<TaskOp, ITensorConverterOp, ITensorForkOp>(process))
+      process = process->getParentOp();
+    if (auto task = dyn_cast_or_null<TaskOp>(process))
+      return consumers[itensor] = task.getName() ? task.getName()->str() : "task";
+    if (process)
+      return consumers[itensor] = producers[process->getResult(0)];
+  }
+  return consumers[itensor] = "none";
+}
+
+func::FuncOp KernelLowering::createProcess(StringRef processName,
+                                           ValueRange topArgs,
+                                           IRMapping &argMapping) {
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(parent);
+  auto function = func::FuncOp::create(
+      builder, kernel.getLoc(), uniqueName(kernelName + "_" + processName.str()),
+      builder.getFunctionType(ValueRange(topArgs).getTypes(), {}));
+  function->setAttr("dataflow.process", builder.getStringAttr(processName));
+  symbols.insert(function);
+  Block *entry = function.addEntryBlock();
+  for (auto [topArg, arg] : llvm::zip(topArgs, entry->getArguments()))
+    argMapping.map(topArg, arg);
+  builder.setInsertionPointToEnd(topBody);
+  func::CallOp::create(builder, kernel.getLoc(), function, topArgs);
+  return function;
+}
+
+LogicalResult KernelLowering::lowerLoad(unsigned input) {
+  Value itensor = kernel.getBodyBlock().getArgument(input);
+  auto type = cast<ITensorType>(itensor.getType());
+  Value memory = topBody->getArgument(input), stream = streams[itensor];
+  IRMapping args;
+  func::FuncOp process =
+      createProcess(producers[itensor], {memory, stream}, args);
+  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
+  Location loc = process.getLoc();
+  buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
+    SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+      Value value = memref::LoadOp::create(
+          b, loc, args.lookup(memory), addIndices(b, loc, offsets, elements));
+      StreamWriteOp::create(b, loc, value, args.lookup(stream));
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerStore(unsigned output, Value itensor) {
+  auto type = cast<ITensorType>(itensor.getType());
+  auto it = streams.find(itensor);
+  if (it == streams.end())
+    return kernel.emitOpError("yields a value that no process produces");
+  Value memory = topBody->getArgument(kernel.getInputs().size() + output);
+  Value stream = it->second;
+  IRMapping args;
+  func::FuncOp process =
+      createProcess("store_" + std::to_string(output), {stream, memory}, args);
+  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
+  Location loc = process.getLoc();
+  buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
+    SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+      Value value = StreamReadOp::create(b, loc, type.getElementType(),
+                                         args.lookup(stream));
+      memref::StoreOp::create(b, loc, value, args.lookup(memory),
+                              addIndices(b, loc, offsets, elements));
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerConverter(ITensorConverterOp converter) {
+  ITensorType from = converter.getSource().getType();
+  ITensorType to = converter.getResult().getType();
+  unsigned shared = converter.getSharedLoops();
+  ArrayRef<int64_t> bufferShape = converter.getBufferShape();
+  Value in = streams[converter.getSource()];
+  Value out = streams[converter.getResult()];
+  IRMapping args;
+  func::FuncOp process =
+      createProcess(producers[converter.getResult()], {in, out}, args);
+  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
+  Location loc = process.getLoc();
+  SmallVector<int64_t> fullShape = from.getFullShape();
+
+  // Inside the shared loops, the buffer holds the part of the tensor that
+  // this iteration streams: on a dimension the buffer covers in full, data
+  // offsets are used as they are; otherwise they are taken relative to the
+  // offset the shared loops fix.
+  SmallVector<int64_t> sharedBounds, sharedSteps;
+  for (unsigned loop = 0; loop < shared; ++loop) {
+    sharedBounds.push_back(from.getTripCounts()[loop] * from.getSteps()[loop]);
+    sharedSteps.push_back(from.getSteps()[loop]);
+  }
+  buildLoopNest(b, loc, sharedBounds, sharedSteps,
+                [&](OpBuilder &b, ValueRange sharedIvs) {
+    auto bufferType = MemRefType::get(bufferShape, from.getElementType());
+    Value buffer = memref::AllocaOp::create(b, loc, bufferType);
+    SmallVector<Value> base(from.getRank());
+    for (unsigned dim = 0; dim < from.getRank(); ++dim) {
+      if (bufferShape[dim] == fullShape[dim])
+        continue;
+      AffineExpr result = from.getIterMap().getResult(dim);
+      if (auto loop = dyn_cast<AffineDimExpr>(result))
+        base[dim] = sharedIvs[loop.getPosition()];
+      else
+        base[dim] = arith::ConstantIndexOp::create(
+            b, loc, cast<AffineConstantExpr>(result).getValue());
+    }
+    auto withShared = [&](ValueRange inner) {
+      SmallVector<Value> ivs(sharedIvs.begin(), sharedIvs.end());
+      ivs.append(inner.begin(), inner.end());
+      return ivs;
+    };
+    buildIterationLoops(b, loc, from, shared, [&](OpBuilder &b, ValueRange ivs) {
+      SmallVector<Value> offsets =
+          getTileOffsets(b, loc, from, withShared(ivs), base);
+      buildTileLoops(b, loc, from, [&](OpBuilder &b, ValueRange elements) {
+        Value value = StreamReadOp::create(b, loc, from.getElementType(),
+                                           args.lookup(in));
+        memref::StoreOp::create(b, loc, value, buffer,
+                                addIndices(b, loc, offsets, elements));
+      });
+    });
+    buildIterationLoops(b, loc, to, shared, [&](OpBuilder &b, ValueRange ivs) {
+      SmallVector<Value> offsets =
+          getTileOffsets(b, loc, to, withShared(ivs), base);
+      buildTileLoops(b, loc, to, [&](OpBuilder &b, ValueRange elements) {
+        Value value = memref::LoadOp::create(
+            b, loc, buffer, addIndices(b, loc, offsets, elements));
+        StreamWriteOp::create(b, loc, value, args.lookup(out));
+      });
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerFork(ITensorForkOp fork) {
+  ITensorType type = fork.getSource().getType();
+  SmallVector<Value> topArgs{streams[fork.getSource()]};
+  for (Value result : fork.getResults())
+    topArgs.push_back(streams[result]);
+  IRMapping args;
+  func::FuncOp process =
+      createProcess(producers[fork.getResult(0)], topArgs, args);
+  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
+  Location loc = process.getLoc();
+  buildLoopNest(b, loc, {type.getNumTokens() * type.getTokenElements()}, {1},
+                [&](OpBuilder &b, ValueRange) {
+    Value value = StreamReadOp::create(b, loc, type.getElementType(),
+                                       args.lookup(topArgs[0]));
+    for (Value copy : ArrayRef<Value>(topArgs).drop_front())
+      StreamWriteOp::create(b, loc, value, args.lookup(copy));
+  });
+  func::ReturnOp::create(b, loc);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerTask(TaskOp task) {
+  // The task's inits are the FIFOs it writes: the FIFOs of its results.
+  SetVector<Value> usedAbove;
+  getUsedValuesDefinedAbove(task.getBody(), usedAbove);
+  SmallVector<Value> topArgs;
+  IRMapping map;
+  SmallVector<std::pair<Value, Value>> initStreams;
+  for (auto [init, result] : llvm::zip(task.getInits(), task.getResults())) {
+    if (!isa<ITensorType>(init.getType()))
+      return task.emitOpError("with a non-itensor init cannot be lowered yet");
+    initStreams.push_back({init, streams[result]});
+    topArgs.push_back(streams[result]);
+  }
+  SmallVector<Operation *> constants;
+  SmallVector<std::pair<Value, Value>> streamArgs, scalarArgs;
+  for (Value value : usedAbove) {
+    if (isa<ITensorType>(value.getType())) {
+      auto it = streams.find(value);
+      if (it == streams.end())
+        return task.emitOpError("reads an itensor that no process produces");
+      streamArgs.push_back({value, it->second});
+      topArgs.push_back(it->second);
+      continue;
+    }
+    Operation *definition = value.getDefiningOp();
+    if (definition && definition->hasTrait<OpTrait::ConstantLike>()) {
+      constants.push_back(definition);
+      continue;
+    }
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (arg && arg.getOwner() == &kernel.getBodyBlock()) {
+      Value topArg = topBody->getArgument(arg.getArgNumber());
+      scalarArgs.push_back({value, topArg});
+      topArgs.push_back(topArg);
+      continue;
+    }
+    return task.emitOpError("uses a value from outside it that cannot be "
+                            "passed to a process");
+  }
+  IRMapping args;
+  std::string name = task.getName() ? task.getName()->str() : "task";
+  func::FuncOp process = createProcess(name, topArgs, args);
+  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
+  for (auto [init, stream] : initStreams)
+    map.map(init, args.lookup(stream));
+  for (auto [value, stream] : streamArgs)
+    map.map(value, args.lookup(stream));
+  for (auto [value, topArg] : scalarArgs)
+    map.map(value, args.lookup(topArg));
+  for (Operation *constant : constants)
+    b.clone(*constant, map);
+  Block &body = task.getBody().front();
+  for (auto [arg, init] : llvm::zip(body.getArguments(), task.getInits()))
+    map.map(arg, map.lookup(init));
+  if (failed(lowerBlock(body, b, map)))
+    return failure();
+  func::ReturnOp::create(b, task.getLoc());
+  return success();
+}
+
+/// The buffer an op may update in place to produce a new value of `tile`:
+/// a fresh one for an empty tensor, the tile's own buffer if nothing else
+/// reads it, and a copy otherwise.
+Value KernelLowering::getDestination(Value tile, OpBuilder &b,
+                                     IRMapping &map) {
+  Location loc = tile.getLoc();
+  auto type = cast<RankedTensorType>(tile.getType());
+  auto bufferType = MemRefType::get(type.getShape(), type.getElementType());
+  // (Empty tensors are merged by CSE, so each use gets its own buffer.)
+  if (tile.getDefiningOp<tensor::EmptyOp>())
+    return memref::AllocaOp::create(b, loc, bufferType);
+  Value buffer = map.lookup(tile);
+  if (tile.hasOneUse())
+    return buffer;
+  Value copy = memref::AllocaOp::create(b, loc, bufferType);
+  buildLoopNest(b, loc, type.getShape(),
+                SmallVector<int64_t>(type.getRank(), 1),
+                [&](OpBuilder &b, ValueRange indices) {
+    memref::StoreOp::create(
+        b, loc, memref::LoadOp::create(b, loc, buffer, indices), copy, indices);
+  });
+  return copy;
+}
+
+/// Converts the ops of a task: itensors become FIFOs, tile tensors become
+/// local buffers updated in place, and loops stop carrying them.
+LogicalResult KernelLowering::lowerBlock(Block &source, OpBuilder &b,
+                                         IRMapping &map) {
+  for (Operation &op : source) {
+    Location loc = op.getLoc();
+    if (isa<scf::YieldOp, YieldOp>(op))
+      continue;
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      auto lowered = scf::ForOp::create(
+          b, loc, map.lookupOrDefault(loop.getLowerBound()),
+          map.lookupOrDefault(loop.getUpperBound()),
+          map.lookupOrDefault(loop.getStep()));
+      map.map(loop.getInductionVar(), lowered.getInductionVar());
+      for (auto [arg, init, result] :
+           llvm::zip(loop.getRegionIterArgs(), loop.getInitArgs(),
+                     loop.getResults())) {
+        Value carried = isa<RankedTensorType>(init.getType())
+                            ? getDestination(init, b, map)
+                            : map.lookup(init);
+        map.map(arg, carried);
+        map.map(result, carried);
+      }
+      OpBuilder inner = OpBuilder::atBlockBegin(lowered.getBody());
+      inner.setInsertionPoint(lowered.getBody()->getTerminator());
+      if (failed(lowerBlock(*loop.getBody(), inner, map)))
+        return failure();
+      // In place: what the body yields must be what it was given.
+      auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+      for (auto [yielded, arg] :
+           llvm::zip(yield.getOperands(), loop.getRegionIterArgs()))
+        if (map.lookup(yielded) != map.lookup(arg))
+          return loop.emitOpError("carries a value that cannot be updated in "
+                                  "place");
+      continue;
+    }
+    if (isa<tensor::EmptyOp>(op))
+      continue; // see getDestination
+    if (auto read = dyn_cast<ITensorReadOp>(op)) {
+      ITensorType type = read.getSource().getType();
+      Value stream = map.lookup(read.getSource());
+      if (!read.getInit()) {
+        if (isa<VectorType>(read.getResult().getType()))
+          return read.emitOpError("of a vector cannot be lowered yet");
+        map.map(read.getResult(),
+                StreamReadOp::create(b, loc, type.getElementType(), stream));
+        continue;
+      }
+      Value tile = getDestination(read.getInit(), b, map);
+      buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+        Value value =
+            StreamReadOp::create(b, loc, type.getElementType(), stream);
+        memref::StoreOp::create(b, loc, value, tile, elements);
+      });
+      map.map(read.getResult(), tile);
+      continue;
+    }
+    if (auto write = dyn_cast<ITensorWriteOp>(op)) {
+      ITensorType type = write.getDest().getType();
+      Value stream = map.lookup(write.getDest());
+      Value value = map.lookup(write.getValue());
+      if (isa<MemRefType>(value.getType())) {
+        buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+          StreamWriteOp::create(
+              b, loc, memref::LoadOp::create(b, loc, value, elements), stream);
+        });
+      } else if (isa<VectorType>(value.getType())) {
+        return write.emitOpError("of a vector cannot be lowered yet");
+      } else {
+        StreamWriteOp::create(b, loc, value, stream);
+      }
+      map.map(write.getResult(), stream);
+      continue;
+    }
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      SmallVector<Value> inputs, outputs;
+      for (Value input : generic.getInputs())
+        inputs.push_back(map.lookup(input));
+      for (Value output : generic.getOutputs())
+        outputs.push_back(getDestination(output, b, map));
+      auto lowered = linalg::GenericOp::create(
+          b, loc, inputs, outputs, generic.getIndexingMapsArray(),
+          generic.getIteratorTypesArray());
+      generic.getRegion().cloneInto(&lowered.getRegion(), map);
+      // Reduction loops outermost inside the tile (the paper's permutation
+      // heuristic), so that the innermost, pipelined loop carries no
+      // dependence through the accumulator.
+      SmallVector<unsigned> order;
+      for (auto [loop, iterator] :
+           llvm::enumerate(generic.getIteratorTypesArray()))
+        if (iterator != utils::IteratorType::parallel)
+          order.push_back(loop);
+      for (auto [loop, iterator] :
+           llvm::enumerate(generic.getIteratorTypesArray()))
+        if (iterator == utils::IteratorType::parallel)
+          order.push_back(loop);
+      IRRewriter rewriter(b);
+      rewriter.setInsertionPoint(lowered);
+      if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
+        (void)linalg::interchangeGenericOp(rewriter, lowered, order);
+      for (auto [result, output] : llvm::zip(generic.getResults(), outputs))
+        map.map(result, output);
+      continue;
+    }
+    if (op.hasTrait<OpTrait::ConstantLike>() ||
+        isa<arith::ArithDialect, math::MathDialect>(op.getDialect())) {
+      if (llvm::any_of(op.getResultTypes(),
+                       [](Type type) { return isa<ShapedType>(type); }))
+        return op.emitOpError("on tensors inside a task cannot be lowered yet");
+      b.clone(op, map);
+      continue;
+    }
+    return op.emitOpError("inside a task cannot be lowered yet");
+  }
+  return success();
+}
+
+class LowerKernelToFuncPass
+    : public dataflow::impl::LowerKernelToFuncBase<LowerKernelToFuncPass> {
+public:
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<std::pair<KernelOp, func::FuncOp>> kernels;
+    module.walk([&](KernelOp kernel) {
+      kernels.push_back({kernel, kernel->getParentOfType<func::FuncOp>()});
+    });
+    for (auto [kernel, parent] : kernels)
+      if (failed(KernelLowering(kernel, symbols, parent).run()))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

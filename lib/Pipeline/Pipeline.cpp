@@ -1,0 +1,107 @@
+//===- Pipeline.cpp - The compiler's pass pipeline, in one place ----------===//
+
+#include "streamtensor/Pipeline/Pipeline.h"
+
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace streamtensor;
+
+namespace {
+
+void buildLinalgOptimization(OpPassManager &pm, const CompileOptions &) {
+  pm.addPass(createSymbolDCEPass()); // unused ml_program globals of exports
+  OpPassManager &function = pm.nest<func::FuncOp>();
+  function.addPass(createLinalgGeneralizeNamedOpsPass());
+  function.addPass(createLinalgElementwiseOpFusionPass());
+  function.addPass(createLinalgFoldUnitExtentDimsPass());
+  function.addPass(createLinalgInlineScalarOperandsPass());
+  function.addPass(createCanonicalizerPass());
+  function.addPass(createCSEPass());
+}
+
+void buildLinalgToDataflow(OpPassManager &pm, const CompileOptions &options) {
+  dataflow::ConvertLinalgToKernelOptions convert;
+  convert.tileSize = options.tileSize;
+  pm.nest<func::FuncOp>().addPass(dataflow::createConvertLinalgToKernel(convert));
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildKernelFusion(OpPassManager &pm, const CompileOptions &options) {
+  dataflow::FuseKernelsOptions fuse;
+  fuse.maxOnChipBytes = options.maxOnChipBytes;
+  pm.nest<func::FuncOp>().addPass(dataflow::createFuseKernels(fuse));
+  // Duplicate converters of one stream into one layout are one converter.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildLowering(OpPassManager &pm, const CompileOptions &options) {
+  pm.addPass(dataflow::createLowerKernelToFunc());
+  dataflow::SizeFifosOptions size;
+  size.overrides.assign(options.fifoDepthOverrides.begin(),
+                        options.fifoDepthOverrides.end());
+  pm.addPass(dataflow::createSizeFifos(size));
+  pm.addPass(createConvertLinalgToLoopsPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+} // namespace
+
+const std::vector<PipelineStage> &streamtensor::getPipelineStages() {
+  static const std::vector<PipelineStage> stages = {
+      {"linalg-optimization", buildLinalgOptimization},
+      {"linalg-to-dataflow", buildLinalgToDataflow},
+      {"kernel-fusion", buildKernelFusion},
+      {"lowering", buildLowering},
+  };
+  return stages;
+}
+
+void streamtensor::buildCompilePipeline(OpPassManager &pm,
+                                        const CompileOptions &options) {
+  for (const PipelineStage &stage : getPipelineStages())
+    stage.build(pm, options);
+}
+
+namespace {
+struct CompilePipelineOptions
+    : public PassPipelineOptions<CompilePipelineOptions> {
+  Option<int64_t> tileSize{*this, "tile-size",
+                           llvm::cl::desc("Largest tile size on any loop"),
+                           llvm::cl::init(16)};
+  Option<int64_t> maxOnChipBytes{
+      *this, "max-on-chip-bytes",
+      llvm::cl::desc("On-chip bytes for the converters of one fused kernel"),
+      llvm::cl::init(42991616)};
+  ListOption<std::string> fifoDepths{
+      *this, "fifo-depth", llvm::cl::desc("FIFO depths to force (name=depth)")};
+};
+} // namespace
+
+void streamtensor::registerCompilePipeline() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "streamtensor-compile",
+      "The whole StreamTensor pipeline, from linalg to FIFO-connected "
+      "processes",
+      [](OpPassManager &pm, const CompilePipelineOptions &pipelineOptions) {
+        CompileOptions options;
+        options.tileSize = pipelineOptions.tileSize;
+        options.maxOnChipBytes = pipelineOptions.maxOnChipBytes;
+        options.fifoDepthOverrides.assign(pipelineOptions.fifoDepths.begin(),
+                                          pipelineOptions.fifoDepths.end());
+        buildCompilePipeline(pm, options);
+      });
+}

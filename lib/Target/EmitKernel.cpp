@@ -1,0 +1,498 @@
+//===- EmitKernel.cpp - Vitis HLS C++ of one dataflow kernel --------------===//
+//
+// The kernel's processes become static functions, its FIFOs hls::stream
+// objects with their depths, and its top function calls every process in a
+// `#pragma HLS dataflow` region. The code keeps to what Vitis's dataflow
+// checker accepts: each FIFO and each external buffer has one producer and
+// one consumer process, loops have constant bounds and a single exit, and no
+// process reads back what it wrote to a FIFO.
+//
+//===----------------------------------------------------------------------===//
+
+#include "streamtensor/Target/HLSCpp.h"
+
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::dataflow;
+
+std::vector<func::FuncOp> streamtensor::getKernels(ModuleOp module) {
+  std::vector<func::FuncOp> kernels;
+  for (auto function : module.getOps<func::FuncOp>())
+    if (function->hasAttr("dataflow.kernel"))
+      kernels.push_back(function);
+  return kernels;
+}
+
+namespace {
+
+/// The C++ spelling of a scalar type, or an empty string.
+std::string getScalarTypeName(Type type) {
+  if (type.isF32())
+    return "float";
+  if (type.isF64())
+    return "double";
+  if (type.isIndex())
+    return "int";
+  if (type.isInteger(1))
+    return "bool";
+  for (unsigned width : {8u, 16u, 32u, 64u})
+    if (type.isInteger(width))
+      return "int" + std::to_string(width) + "_t";
+  return "";
+}
+
+class KernelEmitter {
+public:
+  explicit KernelEmitter(raw_ostream &os) : os(os) {}
+
+  LogicalResult emitKernel(func::FuncOp kernel);
+  LogicalResult emitSignature(func::FuncOp function, bool isTop);
+
+private:
+  LogicalResult emitProcess(func::FuncOp process,
+                            ArrayRef<std::string> argNames);
+  LogicalResult emitTop(func::FuncOp kernel);
+  LogicalResult emitBlock(Block &block);
+  LogicalResult emitOp(Operation &op);
+  LogicalResult emitFor(scf::ForOp loop);
+  LogicalResult emitArith(Operation &op);
+
+  /// A fresh name in the current function, from `base`.
+  std::string freshName(StringRef base) {
+    std::string name = base.str();
+    for (unsigned suffix = 1; !usedNames.insert(name).second; ++suffix)
+      name = (base + "_" + Twine(suffix)).str();
+    return name;
+  }
+  /// The C++ expression of a value: a name, or a literal for constants.
+  std::string get(Value value);
+  std::string getTypeName(Value value, Operation *op, bool &failed);
+  /// `name[i][j]` for local arrays, `name[i * 240 + j]` for pointers.
+  std::string getAccess(Value memref, ValueRange indices);
+  void declare(Value value, StringRef base, StringRef expression);
+
+  raw_indented_ostream os;
+  DenseMap<Value, std::string> names;
+  llvm::StringSet<> usedNames;
+  DenseSet<Value> pointers; // memrefs passed as flat pointers
+  unsigned loopDepth = 0;
+};
+
+std::string KernelEmitter::get(Value value) {
+  auto it = names.find(value);
+  if (it != names.end())
+    return it->second;
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
+    Attribute attr = constant.getValue();
+    if (auto integer = dyn_cast<IntegerAttr>(attr)) {
+      if (integer.getType().isInteger(1))
+        return integer.getValue().isZero() ? "false" : "true";
+      return std::to_string(integer.getValue().getSExtValue());
+    }
+    if (auto floating = dyn_cast<FloatAttr>(attr)) {
+      double number = floating.getValueAsDouble();
+      std::string text;
+      if (std::isinf(number))
+        text = number > 0 ? "INFINITY" : "-INFINITY";
+      else if (std::isnan(number))
+        text = "NAN";
+      else {
+        char buffer[64];
+        std::snprintf(buffer, sizeof(buffer), "%.17g", number);
+        text = buffer;
+        if (text.find_first_of(".eE") == std::string::npos)
+          text += ".0";
+        if (floating.getType().isF32())
+          text += "f";
+      }
+      if (!floating.getType().isF32() || std::isinf(number) ||
+          std::isnan(number))
+        text = "(" + getScalarTypeName(floating.getType()) + ")" + text;
+      return text;
+    }
+  }
+  return "<unnamed>";
+}
+
+void KernelEmitter::declare(Value value, StringRef base,
+                            StringRef expression) {
+  std::string name = freshName(base);
+  names[value] = name;
+  os << getScalarTypeName(value.getType()) << " " << name << " = "
+     << expression << ";\n";
+}
+
+std::string KernelEmitter::getAccess(Value memref, ValueRange indices) {
+  std::string text = get(memref) + "[";
+  auto type = cast<MemRefType>(memref.getType());
+  if (!pointers.contains(memref)) {
+    for (auto [index, value] : llvm::enumerate(indices))
+      text += (index ? "][" : "") + get(value);
+    return text + "]";
+  }
+  // Row-major linearisation of a flat pointer.
+  ArrayRef<int64_t> shape = type.getShape();
+  for (auto [dim, value] : llvm::enumerate(indices)) {
+    int64_t stride = 1;
+    for (int64_t size : shape.drop_front(dim + 1))
+      stride *= size;
+    if (dim)
+      text += " + ";
+    text += get(value);
+    if (stride != 1)
+      text += " * " + std::to_string(stride);
+  }
+  return text + "]";
+}
+
+LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop) {
+  os << (isTop ? "extern \"C\" void " : "static void ") << function.getName()
+     << "(";
+  for (auto [index, arg] : llvm::enumerate(function.getArguments())) {
+    if (index)
+      os << ", ";
+    Type type = arg.getType();
+    std::string name = "arg" + std::to_string(index);
+    if (names.count(arg))
+      name = names[arg];
+    else if (auto given =
+                 function->getAttrOfType<ArrayAttr>("dataflow.arg_names"))
+      name = cast<StringAttr>(given[index]).str();
+    if (auto memref = dyn_cast<MemRefType>(type)) {
+      std::string element = getScalarTypeName(memref.getElementType());
+      if (element.empty())
+        return function.emitError("has an argument of unsupported type ")
+               << type;
+      os << element << " *" << name;
+    } else if (auto stream = dyn_cast<StreamType>(type)) {
+      std::string element = getScalarTypeName(stream.getElementType());
+      if (element.empty())
+        return function.emitError("has a FIFO of unsupported type ") << type;
+      os << "hls::stream<" << element << ", " << stream.getDepth() << "> &"
+         << name;
+    } else {
+      std::string scalar = getScalarTypeName(type);
+      if (scalar.empty())
+        return function.emitError("has an argument of unsupported type ")
+               << type;
+      os << scalar << " " << name;
+    }
+  }
+  os << ")";
+  return success();
+}
+
+LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
+  // Each process is called once, from the kernel's top function; it names
+  // its parameters after what the top function passes it.
+  DenseMap<Value, std::string> topNames;
+  for (auto [index, arg] : llvm::enumerate(kernel.getArguments()))
+    topNames[arg] = "arg" + std::to_string(index);
+  if (auto names = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names"))
+    for (auto [arg, name] : llvm::zip(kernel.getArguments(), names))
+      topNames[arg] = cast<StringAttr>(name).str();
+  for (auto stream : kernel.getOps<StreamOp>())
+    if (stream.getName())
+      topNames[stream.getResult()] = stream.getName()->str();
+
+  for (auto call : kernel.getOps<func::CallOp>()) {
+    auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!process)
+      return call.emitOpError("calls an unknown process");
+    SmallVector<std::string> argNames;
+    for (Value operand : call.getOperands())
+      argNames.push_back(topNames.lookup(operand));
+    if (failed(emitProcess(process, argNames)))
+      return failure();
+  }
+  names.clear();
+  usedNames.clear();
+  pointers.clear();
+  for (BlockArgument arg : kernel.getArguments()) {
+    names[arg] = freshName(topNames[arg]);
+    if (isa<MemRefType>(arg.getType()))
+      pointers.insert(arg);
+  }
+  return emitTop(kernel);
+}
+
+LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
+                                         ArrayRef<std::string> argNames) {
+  names.clear();
+  usedNames.clear();
+  pointers.clear();
+  for (auto [arg, name] : llvm::zip(process.getArguments(), argNames)) {
+    names[arg] = freshName(name.empty() ? "arg" : name);
+    if (isa<MemRefType>(arg.getType()))
+      pointers.insert(arg);
+  }
+  if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
+    os << "// Process '" << role.getValue() << "'.\n";
+  if (failed(emitSignature(process, /*isTop=*/false)))
+    return failure();
+  os << " {\n";
+  os.indent();
+  if (failed(emitBlock(process.getBody().front())))
+    return failure();
+  os.unindent();
+  os << "}\n\n";
+  return success();
+}
+
+LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
+  os << "// Dataflow kernel '" << kernel.getName() << "'.\n";
+  if (failed(emitSignature(kernel, /*isTop=*/true)))
+    return failure();
+  os << " {\n";
+  os.indent();
+  unsigned bundle = 0;
+  for (BlockArgument arg : kernel.getArguments()) {
+    if (isa<MemRefType>(arg.getType()))
+      os << "ST_PRAGMA(HLS interface m_axi port=" << names[arg]
+         << " offset=slave bundle=gmem" << bundle++ << ")\n";
+    os << "ST_PRAGMA(HLS interface s_axilite port=" << names[arg]
+       << " bundle=control)\n";
+  }
+  os << "ST_PRAGMA(HLS interface s_axilite port=return bundle=control)\n";
+  os << "ST_PRAGMA(HLS dataflow)\n";
+  for (auto stream : kernel.getOps<StreamOp>()) {
+    StreamType type = stream.getType();
+    std::string name = freshName(stream.getName() ? *stream.getName() : "fifo");
+    names[stream.getResult()] = name;
+    os << "hls::stream<" << getScalarTypeName(type.getElementType()) << ", "
+       << type.getDepth() << "> " << name << "(\"" << name << "\");\n";
+    os << "ST_PRAGMA(HLS stream variable=" << name
+       << " depth=" << type.getDepth() << ")\n";
+  }
+  os << "ST_DATAFLOW_BEGIN(\"" << kernel.getName() << "\")\n";
+  for (Operation &op : kernel.getBody().front()) {
+    if (isa<StreamOp, func::ReturnOp>(op))
+      continue;
+    auto call = dyn_cast<func::CallOp>(op);
+    if (!call)
+      return op.emitOpError("cannot be emitted in a dataflow region");
+    auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    StringRef role = process->getAttrOfType<StringAttr>("dataflow.process")
+                         ? process->getAttrOfType<StringAttr>("dataflow.process")
+                               .getValue()
+                         : call.getCallee();
+    os << "ST_PROCESS(\"" << role << "\", " << call.getCallee() << "(";
+    llvm::interleaveComma(call.getOperands(), os,
+                          [&](Value operand) { os << get(operand); });
+    os << "));\n";
+  }
+  os << "ST_DATAFLOW_END\n";
+  os.unindent();
+  os << "}\n";
+  return success();
+}
+
+LogicalResult KernelEmitter::emitBlock(Block &block) {
+  for (Operation &op : block)
+    if (failed(emitOp(op)))
+      return failure();
+  return success();
+}
+
+LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
+  if (loop.getNumResults() != 0)
+    return loop.emitOpError("with loop-carried values cannot be emitted yet");
+  static const char *const indexNames[] = {"i", "j", "k", "l", "m", "n",
+                                           "p", "q", "r", "s", "t", "u"};
+  std::string name = freshName(
+      loopDepth < std::size(indexNames) ? indexNames[loopDepth] : "iv");
+  names[loop.getInductionVar()] = name;
+  os << "for (int " << name << " = " << get(loop.getLowerBound()) << "; "
+     << name << " < " << get(loop.getUpperBound()) << "; " << name
+     << " += " << get(loop.getStep()) << ") {\n";
+  os.indent();
+  bool innermost = true;
+  loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+  if (innermost)
+    os << "ST_PRAGMA(HLS pipeline II=1)\n";
+  ++loopDepth;
+  LogicalResult result = emitBlock(*loop.getBody());
+  --loopDepth;
+  os.unindent();
+  os << "}\n";
+  return result;
+}
+
+LogicalResult KernelEmitter::emitOp(Operation &op) {
+  return TypeSwitch<Operation *, LogicalResult>(&op)
+      .Case([&](scf::ForOp loop) { return emitFor(loop); })
+      .Case<scf::YieldOp, func::ReturnOp, arith::ConstantOp>(
+          [&](Operation *) { return success(); })
+      .Case([&](memref::AllocaOp alloca) -> LogicalResult {
+        MemRefType type = alloca.getType();
+        std::string element = getScalarTypeName(type.getElementType());
+        if (element.empty() || !type.hasStaticShape())
+          return alloca.emitOpError("of this type cannot be emitted");
+        std::string name = freshName(type.getRank() == 0 ? "scalar" : "buffer");
+        names[alloca.getResult()] = name;
+        os << element << " " << name;
+        for (int64_t size : type.getShape())
+          os << "[" << size << "]";
+        os << ";\n";
+        return success();
+      })
+      .Case([&](memref::LoadOp load) -> LogicalResult {
+        declare(load.getResult(), "value",
+                getAccess(load.getMemRef(), load.getIndices()));
+        return success();
+      })
+      .Case([&](memref::StoreOp store) -> LogicalResult {
+        os << getAccess(store.getMemRef(), store.getIndices()) << " = "
+           << get(store.getValue()) << ";\n";
+        return success();
+      })
+      .Case([&](StreamReadOp read) -> LogicalResult {
+        declare(read.getResult(), "token", get(read.getStream()) + ".read()");
+        return success();
+      })
+      .Case([&](StreamWriteOp write) -> LogicalResult {
+        os << get(write.getStream()) << ".write(" << get(write.getValue())
+           << ");\n";
+        return success();
+      })
+      .Default([&](Operation *op) { return emitArith(*op); });
+}
+
+LogicalResult KernelEmitter::emitArith(Operation &op) {
+  if (op.getNumResults() != 1 || getScalarTypeName(op.getResult(0).getType()).empty())
+    return op.emitOpError("cannot be emitted as HLS C++");
+  Value result = op.getResult(0);
+  auto operand = [&](unsigned index) { return get(op.getOperand(index)); };
+  auto binary = [&](StringRef base, StringRef symbol) {
+    declare(result, base, operand(0) + " " + symbol.str() + " " + operand(1));
+    return success();
+  };
+  auto call = [&](StringRef base, StringRef function) {
+    std::string args;
+    for (unsigned index = 0; index < op.getNumOperands(); ++index)
+      args += (index ? ", " : "") + operand(index);
+    declare(result, base, function.str() + "(" + args + ")");
+    return success();
+  };
+  auto cast = [&](StringRef base) {
+    declare(result, base,
+            "(" + getScalarTypeName(result.getType()) + ")" + operand(0));
+    return success();
+  };
+  return TypeSwitch<Operation *, LogicalResult>(&op)
+      .Case<arith::AddFOp, arith::AddIOp>([&](auto) { return binary("sum", "+"); })
+      .Case<arith::SubFOp, arith::SubIOp>([&](auto) { return binary("difference", "-"); })
+      .Case<arith::MulFOp, arith::MulIOp>([&](auto) { return binary("product", "*"); })
+      .Case<arith::DivFOp, arith::DivSIOp>([&](auto) { return binary("quotient", "/"); })
+      .Case<arith::RemSIOp>([&](auto) { return binary("remainder", "%"); })
+      .Case<arith::AndIOp>([&](auto) { return binary("both", "&"); })
+      .Case<arith::OrIOp>([&](auto) { return binary("either", "|"); })
+      .Case<arith::XOrIOp>([&](auto) { return binary("different", "^"); })
+      .Case<arith::MaximumFOp>([&](auto) { return call("maximum", "st_maximumf"); })
+      .Case<arith::MinimumFOp>([&](auto) { return call("minimum", "st_minimumf"); })
+      .Case<arith::MaxNumFOp>([&](auto) { return call("maximum", "std::fmax"); })
+      .Case<arith::MinNumFOp>([&](auto) { return call("minimum", "std::fmin"); })
+      .Case<arith::MaxSIOp>([&](auto) { return call("maximum", "std::max"); })
+      .Case<arith::MinSIOp>([&](auto) { return call("minimum", "std::min"); })
+      .Case<arith::NegFOp>([&](auto) {
+        declare(result, "negated", "-" + operand(0));
+        return success();
+      })
+      .Case<arith::SelectOp>([&](auto) {
+        declare(result, "selected",
+                operand(0) + " ? " + operand(1) + " : " + operand(2));
+        return success();
+      })
+      .Case([&](arith::CmpFOp compare) -> LogicalResult {
+        std::string a = operand(0), b = operand(1), text;
+        using P = arith::CmpFPredicate;
+        switch (compare.getPredicate()) {
+        case P::OEQ: text = a + " == " + b; break;
+        case P::OGT: text = a + " > " + b; break;
+        case P::OGE: text = a + " >= " + b; break;
+        case P::OLT: text = a + " < " + b; break;
+        case P::OLE: text = a + " <= " + b; break;
+        case P::ONE: text = "(" + a + " < " + b + " || " + a + " > " + b + ")"; break;
+        case P::ORD: text = "(" + a + " == " + a + " && " + b + " == " + b + ")"; break;
+        case P::UEQ: text = "!(" + a + " < " + b + " || " + a + " > " + b + ")"; break;
+        case P::UGT: text = "!(" + a + " <= " + b + ")"; break;
+        case P::UGE: text = "!(" + a + " < " + b + ")"; break;
+        case P::ULT: text = "!(" + a + " >= " + b + ")"; break;
+        case P::ULE: text = "!(" + a + " > " + b + ")"; break;
+        case P::UNE: text = a + " != " + b; break;
+        case P::UNO: text = "(" + a + " != " + a + " || " + b + " != " + b + ")"; break;
+        case P::AlwaysTrue: text = "true"; break;
+        case P::AlwaysFalse: text = "false"; break;
+        }
+        declare(result, "condition", text);
+        return success();
+      })
+      .Case([&](arith::CmpIOp compare) -> LogicalResult {
+        static const char *const symbols[] = {"==", "!=", "<", "<=", ">", ">=",
+                                              "<", "<=", ">", ">="};
+        unsigned predicate = unsigned(compare.getPredicate());
+        if (predicate >= std::size(symbols) || predicate >= 6)
+          return compare.emitOpError("unsigned comparisons cannot be emitted yet");
+        return binary("condition", symbols[predicate]);
+      })
+      .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::FPToSIOp,
+            arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(
+          [&](auto) { return cast("converted"); })
+      .Case<math::ExpOp>([&](auto) { return call("exponential", "std::exp"); })
+      .Case<math::LogOp>([&](auto) { return call("logarithm", "std::log"); })
+      .Case<math::SqrtOp>([&](auto) { return call("root", "std::sqrt"); })
+      .Case<math::RsqrtOp>([&](auto) {
+        declare(result, "inverse_root", "1.0f / std::sqrt(" + operand(0) + ")");
+        return success();
+      })
+      .Case<math::TanhOp>([&](auto) { return call("tanh", "std::tanh"); })
+      .Case<math::ErfOp>([&](auto) { return call("erf", "std::erf"); })
+      .Case<math::PowFOp>([&](auto) { return call("power", "std::pow"); })
+      .Case<math::AbsFOp>([&](auto) { return call("magnitude", "std::fabs"); })
+      .Default([&](Operation *op) {
+        return op->emitOpError("cannot be emitted as HLS C++ yet");
+      });
+}
+
+} // namespace
+
+/// Helpers every kernel file needs, written once at its top.
+static void emitPreamble(raw_ostream &os) {
+  os << "// Generated by StreamTensor: Vitis HLS C++. It also builds for C\n"
+        "// simulation against StreamTensor's runtime headers (g++\n"
+        "// -DSTREAMTENSOR_CSIM), where every process runs on its own thread.\n"
+        "// ST_PRAGMA(HLS ...) is #pragma HLS ... (see streamtensor_dataflow.h).\n"
+        "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n\n"
+        "#include \"hls_stream.h\"\n#include \"streamtensor_dataflow.h\"\n\n"
+        "// IEEE maximum/minimum: NaN if either operand is NaN.\n"
+        "static inline float st_maximumf(float a, float b) {\n"
+        "  return (a != a || a > b) ? a : b;\n}\n"
+        "static inline float st_minimumf(float a, float b) {\n"
+        "  return (a != a || a < b) ? a : b;\n}\n\n";
+}
+
+LogicalResult streamtensor::emitKernel(func::FuncOp kernel, raw_ostream &os) {
+  emitPreamble(os);
+  return KernelEmitter(os).emitKernel(kernel);
+}
+
+LogicalResult streamtensor::emitKernelDeclaration(func::FuncOp kernel,
+                                                  raw_ostream &os) {
+  KernelEmitter emitter(os);
+  if (failed(emitter.emitSignature(kernel, /*isTop=*/true)))
+    return failure();
+  os << ";\n";
+  return success();
+}

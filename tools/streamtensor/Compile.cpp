@@ -1,0 +1,316 @@
+//===- Compile.cpp - streamtensor compile ---------------------------------===//
+//
+// Imports a model, runs the pipeline stage by stage, and writes the design:
+// out/hls (Vitis HLS C++), out/csim (testbench, constants, runtime headers)
+// and out/report.json. Output is written to a temporary folder first and
+// moved into place only when everything succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "streamtensor/Analysis/ConverterSizing.h"
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Frontend/ImportMLIR.h"
+#include "streamtensor/Pipeline/Pipeline.h"
+#include "streamtensor/Registration.h"
+#include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Version.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::driver;
+
+namespace {
+
+constexpr llvm::StringLiteral command = "compile";
+
+/// Writes `contents` to `path`; reports and returns false on failure.
+bool writeFile(const llvm::Twine &path, llvm::StringRef contents) {
+  std::error_code error;
+  llvm::raw_fd_ostream os(path.str(), error);
+  if (!error) {
+    os << contents;
+    os.close();
+    error = os.error();
+  }
+  if (error) {
+    reportError(command, "cannot write " + path + ": " + error.message());
+    return false;
+  }
+  return true;
+}
+
+/// The raw little-endian float32 bytes of a constant.
+std::string getRawData(DenseElementsAttr value) {
+  std::string bytes;
+  for (float element : value.getValues<float>())
+    bytes.append(reinterpret_cast<const char *>(&element), sizeof(float));
+  return bytes;
+}
+
+/// What fusion decided, for the report: per kernel, its converters.
+llvm::json::Object describeFusion(ModuleOp module) {
+  llvm::json::Object kernels;
+  module.walk([&](dataflow::KernelOp kernel) {
+    llvm::json::Array converters;
+    int64_t tasks = 0, forks = 0;
+    kernel.walk([&](Operation *op) {
+      if (isa<dataflow::TaskOp>(op))
+        ++tasks;
+      if (isa<dataflow::ITensorForkOp>(op))
+        ++forks;
+      auto converter = dyn_cast<dataflow::ITensorConverterOp>(op);
+      if (!converter)
+        return;
+      dataflow::ITensorType from = converter.getSource().getType();
+      std::string fromText, toText;
+      llvm::raw_string_ostream(fromText) << from;
+      llvm::raw_string_ostream(toText) << converter.getResult().getType();
+      int64_t elements = 1;
+      for (int64_t size : converter.getBufferShape())
+        elements *= size;
+      int64_t bytes = 2 * elements *
+                      ((from.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+      converters.push_back(llvm::json::Object{
+          {"from", fromText},
+          {"to", toText},
+          {"buffer_shape", llvm::json::Array(converter.getBufferShape())},
+          {"shared_loops", converter.getSharedLoops()},
+          {"ping_pong_bytes", bytes}});
+    });
+    std::string name = kernel.getName() ? kernel.getName()->str() : "kernel";
+    kernels[name] = llvm::json::Object{{"tasks", tasks},
+                                       {"forks", forks},
+                                       {"converters", std::move(converters)}};
+  });
+  return kernels;
+}
+
+/// The report of the lowered design: kernels, processes and FIFOs.
+llvm::json::Array describeKernels(ModuleOp module,
+                                  llvm::json::Object &fusion) {
+  llvm::json::Array kernels;
+  for (func::FuncOp kernel : getKernels(module)) {
+    llvm::json::Array processes, fifos;
+    for (auto call : kernel.getOps<func::CallOp>()) {
+      auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      auto role = callee ? callee->getAttrOfType<StringAttr>("dataflow.process")
+                         : nullptr;
+      processes.push_back(llvm::json::Object{
+          {"function", call.getCallee()},
+          {"process", role ? role.getValue() : call.getCallee()}});
+    }
+    for (auto stream : kernel.getOps<dataflow::StreamOp>()) {
+      std::string elementType;
+      llvm::raw_string_ostream(elementType) << stream.getType().getElementType();
+      fifos.push_back(llvm::json::Object{
+          {"name", stream.getName() ? *stream.getName() : ""},
+          {"element_type", elementType},
+          {"depth", stream.getType().getDepth()},
+          {"entries", stream.getEntries() ? int64_t(*stream.getEntries()) : -1},
+          {"depth_source", "upper bound: every entry that crosses the FIFO"}});
+    }
+    llvm::json::Object entry{{"name", kernel.getName()},
+                             {"processes", std::move(processes)},
+                             {"fifos", std::move(fifos)}};
+    if (llvm::json::Object *fused = fusion.getObject(kernel.getName()))
+      for (auto &[key, value] : *fused)
+        entry[key] = value;
+    kernels.push_back(std::move(entry));
+  }
+  return kernels;
+}
+
+} // namespace
+
+int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
+  Arguments arguments;
+  if (!arguments.parse(command, args,
+                       {"o", "output", "tile-size", "max-on-chip-bytes",
+                        "fifo-depth", "dump-ir", "entry"},
+                       {}))
+    return Failure;
+  if (arguments.positionals.size() != 1) {
+    reportError(command, "expects one input model (a .mlir file), got " +
+                             llvm::Twine(arguments.positionals.size()));
+    return Failure;
+  }
+  std::string input = arguments.positionals.front();
+  std::optional<std::string> output = arguments.get("o");
+  if (!output)
+    output = arguments.get("output");
+  if (!output || output->empty()) {
+    reportError(command, "needs an output folder: -o <out-dir>");
+    return Failure;
+  }
+  CompileOptions options;
+  std::optional<int64_t> tileSize =
+      arguments.getInteger(command, "tile-size", options.tileSize, 1, 4096);
+  std::optional<int64_t> maxOnChip = arguments.getInteger(
+      command, "max-on-chip-bytes", options.maxOnChipBytes, 0,
+      int64_t(1) << 40);
+  if (!tileSize || !maxOnChip)
+    return Failure;
+  options.tileSize = *tileSize;
+  options.maxOnChipBytes = *maxOnChip;
+  options.fifoDepthOverrides = arguments.getAll("fifo-depth");
+  std::string entry = arguments.get("entry").value_or("forward");
+
+  // The output folder is replaced only if an earlier compile wrote it.
+  if (llvm::sys::fs::exists(*output) &&
+      (!llvm::sys::fs::is_directory(*output) ||
+       !llvm::sys::fs::exists(*output + "/report.json"))) {
+    bool empty = false;
+    std::error_code error;
+    if (llvm::sys::fs::is_directory(*output))
+      empty = llvm::sys::fs::directory_iterator(*output, error) ==
+              llvm::sys::fs::directory_iterator();
+    if (!empty) {
+      reportError(command, "output " + *output +
+                               " exists and is not a design written by "
+                               "streamtensor; choose another folder");
+      return Failure;
+    }
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  OwningOpRef<ModuleOp> module =
+      importLinalgModule(input, context, llvm::errs(), entry);
+  if (!module)
+    return Failure;
+
+  std::optional<std::string> dumpDir = arguments.get("dump-ir");
+  unsigned dumpIndex = 0;
+  auto dump = [&](llvm::StringRef stage) {
+    if (!dumpDir)
+      return true;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    std::string name = llvm::formatv("{0:2}-{1}.mlir", dumpIndex++, stage);
+    for (char &c : name)
+      if (c == ' ')
+        c = '0';
+    return writeFile(*dumpDir + "/" + name, text);
+  };
+  if (dumpDir) {
+    if (std::error_code error = llvm::sys::fs::create_directories(*dumpDir)) {
+      reportError(command, "cannot create " + *dumpDir + ": " + error.message());
+      return Failure;
+    }
+  }
+  if (!dump("import"))
+    return Failure;
+
+  llvm::json::Object fusion;
+  for (const PipelineStage &stage : getPipelineStages()) {
+    PassManager pm(&context, ModuleOp::getOperationName());
+    stage.build(pm, options);
+    if (failed(pm.run(*module)))
+      return Failure;
+    if (!dump(stage.name))
+      return Failure;
+    if (llvm::StringRef(stage.name) == "kernel-fusion")
+      fusion = describeFusion(*module);
+  }
+
+  // Emit everything into a fresh folder beside the output.
+  std::string partial = *output + ".partial";
+  llvm::sys::fs::remove_directories(partial);
+  for (const char *folder : {"hls", "csim/include", "csim/params"})
+    if (std::error_code error =
+            llvm::sys::fs::create_directories(partial + "/" + folder)) {
+      reportError(command, "cannot create " + partial + ": " + error.message());
+      return Failure;
+    }
+  auto cleanUp = [&] {
+    llvm::sys::fs::remove_directories(partial);
+    return Failure;
+  };
+
+  std::vector<func::FuncOp> kernels = getKernels(*module);
+  std::string declarations =
+      "// Generated by StreamTensor: the kernels' top functions.\n"
+      "#pragma once\n#include <cstdint>\n\n";
+  llvm::raw_string_ostream declarationStream(declarations);
+  for (func::FuncOp kernel : kernels) {
+    std::string code;
+    llvm::raw_string_ostream os(code);
+    if (failed(emitKernel(kernel, os)) ||
+        failed(emitKernelDeclaration(kernel, declarationStream)))
+      return cleanUp();
+    if (!writeFile(partial + "/hls/" + kernel.getName() + ".cpp", code))
+      return cleanUp();
+  }
+  if (!writeFile(partial + "/hls/kernels.h", declarations))
+    return cleanUp();
+
+  auto entryFunction = module->lookupSymbol<func::FuncOp>(entry);
+  std::string testbench = "#include \"kernels.h\"\n";
+  llvm::raw_string_ostream testbenchStream(testbench);
+  std::vector<std::pair<std::string, DenseElementsAttr>> constants;
+  if (!entryFunction ||
+      failed(emitTestbench(*module, entryFunction, testbenchStream, constants)))
+    return cleanUp();
+  if (!writeFile(partial + "/csim/testbench.cpp", testbench))
+    return cleanUp();
+  for (auto &[name, value] : constants)
+    if (!writeFile(partial + "/csim/params/" + name + ".bin", getRawData(value)))
+      return cleanUp();
+  for (const char *header :
+       {"hls_stream.h", "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
+    std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
+    if (std::error_code error = llvm::sys::fs::copy_file(
+            from, partial + "/csim/include/" + header)) {
+      reportError(command, "cannot copy " + from + ": " + error.message());
+      return cleanUp();
+    }
+  }
+
+  llvm::json::Object report{
+      {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
+      {"input", input},
+      {"entry", entry},
+      {"options",
+       llvm::json::Object{{"tile_size", options.tileSize},
+                          {"max_on_chip_bytes", options.maxOnChipBytes}}},
+      {"kernels", describeKernels(*module, fusion)},
+      {"constants", int64_t(constants.size())}};
+  std::string reportText;
+  llvm::raw_string_ostream(reportText)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  if (!writeFile(partial + "/report.json", reportText))
+    return cleanUp();
+
+  llvm::sys::fs::remove_directories(*output);
+  if (std::error_code error = llvm::sys::fs::rename(partial, *output)) {
+    reportError(command, "cannot move the design to " + *output + ": " +
+                             error.message());
+    return cleanUp();
+  }
+  unsigned processes = 0, fifos = 0;
+  for (func::FuncOp kernel : kernels) {
+    processes += llvm::range_size(kernel.getOps<func::CallOp>());
+    fifos += llvm::range_size(kernel.getOps<dataflow::StreamOp>());
+  }
+  llvm::outs() << "streamtensor compile: wrote " << *output << " ("
+               << kernels.size() << " kernel" << (kernels.size() == 1 ? "" : "s")
+               << ", " << processes << " processes, " << fifos << " FIFOs)\n";
+  return Success;
+}

@@ -1,0 +1,59 @@
+//===- KernelFusionTest.cpp - Algorithm 2 ---------------------------------===//
+
+#include "streamtensor/Analysis/KernelFusion.h"
+
+#include "gtest/gtest.h"
+
+using namespace streamtensor;
+
+using Groups = std::vector<std::vector<unsigned>>;
+
+TEST(KernelFusion, AChainWithFreeEdgesBecomesOneKernel) {
+  FusionPlan plan = planKernelFusion(3, {{0, 1, 0}, {1, 2, 0}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0, 1, 2}}));
+  EXPECT_EQ(plan.costs, std::vector<int64_t>({0}));
+}
+
+TEST(KernelFusion, TheCapSplitsTheChain) {
+  // 0 -> 1 costs 60, 1 -> 2 costs 50: together over the cap of 100.
+  FusionPlan plan = planKernelFusion(3, {{0, 1, 60}, {1, 2, 50}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0, 1}, {2}}));
+  EXPECT_EQ(plan.costs, std::vector<int64_t>({60, 0}));
+  EXPECT_EQ(plan.groupOf, std::vector<unsigned>({0, 0, 1}));
+}
+
+TEST(KernelFusion, AnEdgeOverTheCapIsNeverFused) {
+  FusionPlan plan = planKernelFusion(2, {{0, 1, 101}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1}}));
+}
+
+TEST(KernelFusion, IndependentKernelsStayApart) {
+  FusionPlan plan = planKernelFusion(2, {}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1}}));
+}
+
+TEST(KernelFusion, AKernelJoinsItsMostRecentProducerGroup) {
+  // 0 -> 1 is too expensive, so 1 starts group 1; 2 reads from both and
+  // joins the later group, paying only for the edge from it.
+  FusionPlan plan =
+      planKernelFusion(3, {{0, 1, 500}, {0, 2, 30}, {1, 2, 40}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1, 2}}));
+  EXPECT_EQ(plan.costs, std::vector<int64_t>({0, 40}));
+}
+
+TEST(KernelFusion, EdgesFromOneGroupAddUp) {
+  // Kernel 2 reads two tensors from group 0: 30 + 40 on top of 40 is over 100.
+  FusionPlan plan =
+      planKernelFusion(3, {{0, 1, 40}, {0, 2, 30}, {1, 2, 40}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0, 1}, {2}}));
+}
+
+TEST(KernelFusion, GroupsNeverGoBackwards) {
+  // A diamond with a costly left branch.
+  FusionPlan plan = planKernelFusion(
+      4, {{0, 1, 200}, {0, 2, 0}, {1, 3, 0}, {2, 3, 0}}, 100);
+  for (unsigned consumer : {1u, 2u, 3u})
+    EXPECT_GE(plan.groupOf[consumer], plan.groupOf[0]);
+  EXPECT_GE(plan.groupOf[3], plan.groupOf[1]);
+  EXPECT_GE(plan.groupOf[3], plan.groupOf[2]);
+}
