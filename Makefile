@@ -21,12 +21,19 @@ build: setup
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# Until `streamtensor compile` lands, the main job verifies and prints the
-# paper's Figure 5 as dataflow IR: a producer, the minimal 8x2 layout
-# converter, a consumer.
+# The main job on its built-in default: the attention block of
+# examples/attention is compiled into a dataflow design, run in C simulation,
+# and checked against upstream MLIR's CPU lowering of the same model.
+RUN_MODEL ?= examples/attention/attention.mlir
+RUN_INPUTS ?= examples/attention/data
+RUN_OUT ?= out/attention
 run: build
-	@$(BUILD_DIR)/bin/streamtensor-opt examples/figure5.mlir --canonicalize
-	@echo "examples/figure5.mlir: verified (itensor types, loop nests, converter buffer)"
+	@$(BUILD_DIR)/bin/streamtensor compile $(RUN_MODEL) -o $(RUN_OUT)
+	@/usr/bin/python3 test/golden/mlir-cpu-golden.py $(RUN_MODEL) \
+	  --inputs $(RUN_INPUTS) --out $(RUN_OUT).golden
+	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_OUT) --inputs $(RUN_INPUTS) \
+	  --golden $(RUN_OUT).golden
+	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/report.json"
 
 docs: build
 	@ninja -C $(BUILD_DIR) mlir-doc

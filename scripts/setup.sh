@@ -11,8 +11,8 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.
   libgtest-dev
-  # lit runs on Debian's python3.
-  python3
+  # lit runs on Debian's python3; the golden and comparison scripts use numpy.
+  python3 python3-numpy
 )
 
 missing=()

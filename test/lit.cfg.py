@@ -14,6 +14,10 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()  # FileCheck, not, count
 
+# Debian's python3 (numpy) runs the scripts of the tests; upstream MLIR's CPU
+# lowering gives the goldens.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%golden", os.path.join(config.streamtensor_src_root, "test", "golden", "mlir-cpu-golden.py")))
 config.substitutions.append(("%examples", os.path.join(config.streamtensor_src_root, "examples")))
 
 # Real torch-mlir exports, kept next to the repository (not in it).

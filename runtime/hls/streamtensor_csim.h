@@ -12,10 +12,10 @@
 //     Dataflow (the testbench's main thread) is live while it has a Dataflow
 //     open and is not joining it, or while it is blocked on a stream.
 //   * When every live process is blocked on a stream, none can ever unblock
-//     another: the runtime prints a report to stderr and throws DeadlockError
-//     out of every blocked read/write. Dataflow::join() rethrows the first
-//     exception of its children, so the testbench's call to the top function
-//     throws.
+//     another: the runtime throws DeadlockError, whose message reports every
+//     blocked process and its stream, out of every blocked read/write.
+//     Dataflow::join() rethrows the first exception of its children, so the
+//     testbench's call to the top function throws.
 //   * When a process throws anything else, its siblings (and their children)
 //     are stopped: their stream operations throw CancelledError, so join()
 //     returns and rethrows the original exception.
@@ -238,7 +238,6 @@ public:
                 (write ? "full" : "empty") + ", depth " +
                 std::to_string(p.blockedOn->depth()) + ")";
     }
-    std::fprintf(stderr, "%s\n", report.c_str());
     std::vector<Process *> victims;
     for (const auto &entry : blockedById_)
       victims.push_back(entry.second);

@@ -91,7 +91,8 @@ int streamtensor::driver::runCSim(llvm::ArrayRef<const char *> args) {
     return Failure;
   }
   std::vector<std::string> compileArgs{
-      "-std=c++17", "-O2", "-pthread", "-DSTREAMTENSOR_CSIM",
+      "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread",
+      "-DSTREAMTENSOR_CSIM",
       "-DSTREAMTENSOR_PARAMS_DIR=\"" + design + "/csim/params\"",
       "-I" + design + "/csim/include", "-I" + design + "/hls"};
   std::error_code error;

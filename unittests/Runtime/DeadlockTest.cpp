@@ -48,6 +48,7 @@ TEST(Deadlock, ConsumerStarvedWhileProducerWaitsOnUnwrittenStream) {
     });
     region.join();
   });
+  // The report travels in the exception; nothing is printed on the side.
   std::string printed = testing::internal::GetCapturedStderr();
   EXPECT_PRED2(contains, message, "deadlock: every process is blocked");
   EXPECT_PRED2(contains, message,
@@ -56,7 +57,7 @@ TEST(Deadlock, ConsumerStarvedWhileProducerWaitsOnUnwrittenStream) {
   EXPECT_PRED2(contains, message,
                "process 'consumer' waits to read 'fifo_a' "
                "(empty, depth 2)");
-  EXPECT_PRED2(contains, printed, message);
+  EXPECT_EQ(printed, "");
   expectRuntimeIdle();
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Cross-checks test/e2e/attention.mlir against PyTorch (a manual check, not a test).
+"""Cross-checks examples/attention/attention.mlir against PyTorch (a manual check, not a test).
 
     check-attention-torch.py [--rtol 1e-5]
 
@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, "..", "golden", "mlir-cpu-golden.py")
+GOLDEN = os.path.join(HERE, "..", "..", "test", "golden", "mlir-cpu-golden.py")
 
 
 def load_generator():
@@ -73,14 +73,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, os.path.join(HERE, "make-attention.py"),
                         "--out-dir", tmp], check=True)
-        for rel in ("attention.mlir", os.path.join("attention-data", "input_0.bin")):
+        for rel in ("attention.mlir", os.path.join("data", "input_0.bin")):
             if not filecmp.cmp(os.path.join(tmp, rel), os.path.join(HERE, rel),
                                shallow=False):
                 print("FAIL: %s differs from make-attention.py's output" % rel)
                 return 1
-        print("attention.mlir and attention-data/input_0.bin match make-attention.py")
+        print("attention.mlir and data/input_0.bin match make-attention.py")
 
-        x = np.fromfile(os.path.join(HERE, "attention-data", "input_0.bin"),
+        x = np.fromfile(os.path.join(HERE, "data", "input_0.bin"),
                         dtype="<f4").reshape(gen.S, gen.D)
         w = gen.weights()
         ref32 = torch_attention(gen, x, w, torch.float32)
@@ -89,7 +89,7 @@ def main():
         out = os.path.join(tmp, "mlir-out")
         p = subprocess.run([sys.executable, GOLDEN,
                             os.path.join(HERE, "attention.mlir"),
-                            "--inputs", os.path.join(HERE, "attention-data"),
+                            "--inputs", os.path.join(HERE, "data"),
                             "--out", out])
         if p.returncode != 0:
             print("FAIL: mlir-cpu-golden.py failed")
