@@ -4,7 +4,6 @@
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
 
-#include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -29,6 +28,7 @@ void buildLinalgOptimization(OpPassManager &pm, const CompileOptions &) {
 void buildLinalgToDataflow(OpPassManager &pm, const CompileOptions &options) {
   dataflow::ConvertLinalgToKernelOptions convert;
   convert.tileSize = options.tileSize;
+  convert.unrollFactor = options.unrollFactor;
   pm.nest<func::FuncOp>().addPass(dataflow::createConvertLinalgToKernel(convert));
   pm.addPass(createCanonicalizerPass());
 }
@@ -48,7 +48,6 @@ void buildLowering(OpPassManager &pm, const CompileOptions &options) {
   size.overrides.assign(options.fifoDepthOverrides.begin(),
                         options.fifoDepthOverrides.end());
   pm.addPass(dataflow::createSizeFifos(size));
-  pm.addPass(createConvertLinalgToLoopsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -82,6 +81,10 @@ struct CompilePipelineOptions
   Option<int64_t> tileSize{*this, "tile-size",
                            llvm::cl::desc("Largest tile size on any loop"),
                            llvm::cl::init(16)};
+  Option<int64_t> unrollFactor{
+      *this, "unroll-factor",
+      llvm::cl::desc("Elements each task computes per cycle"),
+      llvm::cl::init(1)};
   Option<int64_t> maxOnChipBytes{
       *this, "max-on-chip-bytes",
       llvm::cl::desc("On-chip bytes for the converters of one fused kernel"),
@@ -99,6 +102,7 @@ void streamtensor::registerCompilePipeline() {
       [](OpPassManager &pm, const CompilePipelineOptions &pipelineOptions) {
         CompileOptions options;
         options.tileSize = pipelineOptions.tileSize;
+        options.unrollFactor = pipelineOptions.unrollFactor;
         options.maxOnChipBytes = pipelineOptions.maxOnChipBytes;
         options.fifoDepthOverrides.assign(pipelineOptions.fifoDepths.begin(),
                                           pipelineOptions.fifoDepths.end());

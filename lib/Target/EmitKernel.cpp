@@ -21,6 +21,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <set>
+
 using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::dataflow;
@@ -85,6 +87,10 @@ private:
   DenseMap<Value, std::string> names;
   llvm::StringSet<> usedNames;
   DenseSet<Value> pointers; // memrefs passed as flat pointers
+  /// Local buffers read or written by unrolled loops: the dimension the loop
+  /// walks and the unroll factor, so that the buffer gives that many
+  /// elements per cycle.
+  DenseMap<Value, std::set<std::pair<unsigned, int64_t>>> partitions;
   unsigned loopDepth = 0;
 };
 
@@ -237,6 +243,25 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
     if (isa<MemRefType>(arg.getType()))
       pointers.insert(arg);
   }
+  partitions.clear();
+  process.walk([&](scf::ForOp loop) {
+    auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+    if (!unroll)
+      return;
+    loop.walk([&](Operation *access) {
+      Value memref;
+      ValueRange indices;
+      if (auto load = dyn_cast<memref::LoadOp>(access))
+        memref = load.getMemRef(), indices = load.getIndices();
+      else if (auto store = dyn_cast<memref::StoreOp>(access))
+        memref = store.getMemRef(), indices = store.getIndices();
+      if (!memref || !memref.getDefiningOp<memref::AllocaOp>())
+        return;
+      for (auto [dim, index] : llvm::enumerate(indices))
+        if (index == loop.getInductionVar())
+          partitions[memref].insert({unsigned(dim), unroll.getInt()});
+    });
+  });
   if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
     os << "// Process '" << role.getValue() << "'.\n";
   if (failed(emitSignature(process, /*isTop=*/false)))
@@ -322,6 +347,8 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
   loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
   if (innermost)
     os << "ST_PRAGMA(HLS pipeline II=1)\n";
+  if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
+    os << "ST_PRAGMA(HLS unroll factor=" << unroll.getInt() << ")\n";
   ++loopDepth;
   LogicalResult result = emitBlock(*loop.getBody());
   --loopDepth;
@@ -346,6 +373,10 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
         for (int64_t size : type.getShape())
           os << "[" << size << "]";
         os << ";\n";
+        for (auto [dim, factor] : partitions.lookup(alloca.getResult()))
+          os << "ST_PRAGMA(HLS array_partition variable=" << name
+             << " type=cyclic factor=" << factor << " dim=" << dim + 1
+             << ")\n";
         return success();
       })
       .Case([&](memref::LoadOp load) -> LogicalResult {

@@ -137,7 +137,8 @@ llvm::json::Array describeKernels(ModuleOp module,
 int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
   if (!arguments.parse(command, args,
-                       {"o", "output", "tile-size", "max-on-chip-bytes",
+                       {"o", "output", "tile-size", "unroll-factor",
+                        "max-on-chip-bytes",
                         "fifo-depth", "dump-ir", "entry"},
                        {}))
     return Failure;
@@ -160,9 +161,12 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   std::optional<int64_t> maxOnChip = arguments.getInteger(
       command, "max-on-chip-bytes", options.maxOnChipBytes, 0,
       int64_t(1) << 40);
-  if (!tileSize || !maxOnChip)
+  std::optional<int64_t> unrollFactor = arguments.getInteger(
+      command, "unroll-factor", options.unrollFactor, 1, 1024);
+  if (!tileSize || !maxOnChip || !unrollFactor)
     return Failure;
   options.tileSize = *tileSize;
+  options.unrollFactor = *unrollFactor;
   options.maxOnChipBytes = *maxOnChip;
   options.fifoDepthOverrides = arguments.getAll("fifo-depth");
   std::string entry = arguments.get("entry").value_or("forward");
@@ -289,6 +293,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       {"entry", entry},
       {"options",
        llvm::json::Object{{"tile_size", options.tileSize},
+                          {"unroll_factor", options.unrollFactor},
                           {"max_on_chip_bytes", options.maxOnChipBytes}}},
       {"kernels", describeKernels(*module, fusion)},
       {"constants", int64_t(constants.size())}};

@@ -31,8 +31,9 @@ struct Command {
 // The commands of DESIGN.md section 1. Each is wired in here as it lands.
 const Command commands[] = {
     {"compile",
-     "compile <model.mlir> -o <out-dir> [--tile-size N] [--max-on-chip-bytes B]\n"
-     "          [--fifo-depth NAME=DEPTH]... [--dump-ir DIR] [--entry NAME]",
+     "compile <model.mlir> -o <out-dir> [--tile-size N] [--unroll-factor U]\n"
+     "          [--max-on-chip-bytes B] [--fifo-depth NAME=DEPTH]...\n"
+     "          [--dump-ir DIR] [--entry NAME]",
      "build the dataflow accelerator design of a model", runCompile},
     {"csim", "csim <out-dir> [--inputs DIR] [--golden DIR] [--tolerance T]",
      "run the generated design in C simulation and check its outputs",

@@ -14,6 +14,9 @@ namespace streamtensor {
 struct CompileOptions {
   /// Largest tile size on any loop (paper: default_tile_size).
   int64_t tileSize = 16;
+  /// Elements each task computes per cycle (the unroll factor of its
+  /// innermost loop).
+  int64_t unrollFactor = 1;
   /// On-chip bytes the converters of one fused kernel may use.
   int64_t maxOnChipBytes = 42991616;
   /// FIFO depths to force, as name=depth.

@@ -68,15 +68,11 @@ std::string describe(linalg::LinalgOp op) {
                : "transpose";
   if (op.getNumDpsInputs() == 0)
     return "fill";
-  // Name an elementwise op after its first computation.
-  for (Operation &inner : body) {
-    StringRef name = inner.getName().stripDialect();
-    if (isa<arith::ConstantOp>(inner) || name.starts_with("ext") ||
-        name.starts_with("trunc"))
-      continue;
-    return name.rtrim("f").str();
-  }
-  return "elementwise";
+  // Name an elementwise op after the computation whose value it yields.
+  Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
+  if (!last || last->getBlock() != &body)
+    return "elementwise";
+  return last->getName().stripDialect().rtrim("f").str();
 }
 
 /// A producer of an init that computes each element from constants alone
@@ -103,9 +99,10 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    if (tileSize < 1) {
-      getOperation().emitError("tile-size must be at least 1, got ")
-          << tileSize;
+    if (tileSize < 1 || unrollFactor < 1) {
+      getOperation().emitError("tile-size and unroll-factor must be at least "
+                               "1, got ")
+          << tileSize << " and " << unrollFactor;
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> ops;
@@ -299,6 +296,9 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
 
   auto task = TaskOp::create(builder, loc, TypeRange{*outType},
                              builder.getStringAttr(name), ValueRange{outStream});
+  if (unrollFactor > 1)
+    task->setAttr("dataflow.unroll_factor",
+                  builder.getI64IntegerAttr(unrollFactor));
   Block *taskBody = builder.createBlock(&task.getBody(), {}, {*outType}, {loc});
 
   // Builds the tile loops [first, last) of the task around `bodyBuilder`,

@@ -138,6 +138,8 @@ private:
   /// The process name of each itensor's producer and consumer.
   DenseMap<Value, std::string> producers, consumers;
   unsigned numConverters = 0, numForks = 0;
+  /// The unroll factor of the task being lowered.
+  int64_t unrollFactor = 1;
 };
 
 LogicalResult KernelLowering::run() {
@@ -314,12 +316,21 @@ LogicalResult KernelLowering::lowerLoad(unsigned input) {
       createProcess(producers[itensor], {memory, stream}, args);
   OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
   Location loc = process.getLoc();
+  // One tile at a time: a burst from memory into a local buffer, then out
+  // to the FIFO.
   buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
     SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+    Value tile = memref::AllocaOp::create(
+        b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
       Value value = memref::LoadOp::create(
           b, loc, args.lookup(memory), addIndices(b, loc, offsets, elements));
-      StreamWriteOp::create(b, loc, value, args.lookup(stream));
+      memref::StoreOp::create(b, loc, value, tile, elements);
+    });
+    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+      StreamWriteOp::create(b, loc,
+                            memref::LoadOp::create(b, loc, tile, elements),
+                            args.lookup(stream));
     });
   });
   func::ReturnOp::create(b, loc);
@@ -340,10 +351,17 @@ LogicalResult KernelLowering::lowerStore(unsigned output, Value itensor) {
   Location loc = process.getLoc();
   buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
     SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+    Value tile = memref::AllocaOp::create(
+        b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
       Value value = StreamReadOp::create(b, loc, type.getElementType(),
                                          args.lookup(stream));
-      memref::StoreOp::create(b, loc, value, args.lookup(memory),
+      memref::StoreOp::create(b, loc, value, tile, elements);
+    });
+    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+      memref::StoreOp::create(b, loc,
+                              memref::LoadOp::create(b, loc, tile, elements),
+                              args.lookup(memory),
                               addIndices(b, loc, offsets, elements));
     });
   });
@@ -490,6 +508,8 @@ LogicalResult KernelLowering::lowerTask(TaskOp task) {
     map.map(value, args.lookup(topArg));
   for (Operation *constant : constants)
     b.clone(*constant, map);
+  auto unroll = task->getAttrOfType<IntegerAttr>("dataflow.unroll_factor");
+  unrollFactor = unroll ? unroll.getInt() : 1;
   Block &body = task.getBody().front();
   for (auto [arg, init] : llvm::zip(body.getArguments(), task.getInits()))
     map.map(arg, map.lookup(init));
@@ -621,8 +641,21 @@ LogicalResult KernelLowering::lowerBlock(Block &source, OpBuilder &b,
           order.push_back(loop);
       IRRewriter rewriter(b);
       rewriter.setInsertionPoint(lowered);
-      if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
-        (void)linalg::interchangeGenericOp(rewriter, lowered, order);
+      if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size()))) {
+        FailureOr<linalg::GenericOp> interchanged =
+            linalg::interchangeGenericOp(rewriter, lowered, order);
+        if (failed(interchanged))
+          return generic.emitOpError("cannot put its reduction loops first");
+        lowered = *interchanged;
+      }
+      FailureOr<linalg::LinalgLoops> loops =
+          linalg::linalgOpToLoops(rewriter, lowered);
+      if (failed(loops))
+        return generic.emitOpError("cannot be lowered to loops");
+      rewriter.eraseOp(lowered);
+      if (!loops->empty() && unrollFactor > 1)
+        loops->back()->setAttr("dataflow.unroll",
+                               b.getI64IntegerAttr(unrollFactor));
       for (auto [result, output] : llvm::zip(generic.getResults(), outputs))
         map.map(result, output);
       continue;

@@ -17,11 +17,16 @@ def ConvertLinalgToKernel : Pass<"dataflow-convert-linalg-to-kernel",
     output's init is recomputed on each tile instead of being streamed in.
 
     Each loop is tiled by the largest divisor of its range that is at most
-    `tile-size`, so every tile is whole.
+    `tile-size`, so every tile is whole. `unroll-factor` is recorded on each
+    task (`dataflow.unroll_factor`) for the lowering and the emitter.
   }];
   let options = [
     Option<"tileSize", "tile-size", "int64_t", /*default=*/"16",
-           "Largest tile size on any loop">
+           "Largest tile size on any loop">,
+    Option<"unrollFactor", "unroll-factor", "int64_t", /*default=*/"1",
+           "Elements of a tile each task computes per cycle: the innermost "
+           "loop of the tile computation is unrolled this many times (and "
+           "the tile buffers partitioned to match)">
   ];
   let dependentDialects = [
     "::streamtensor::dataflow::DataflowDialect", "::mlir::scf::SCFDialect",
@@ -62,8 +67,12 @@ def LowerKernelToFunc : Pass<"dataflow-lower-kernel-to-func",
     ping-pong buffer inside the shared loops), a fork process per
     `itensor_fork`, and a store DMA per output. Streams carry the scalars of
     each tile in row-major order, tile after tile in itensor order. Inside
-    the tasks, tiles become local buffers and linalg ops run on them. The
-    kernel op is replaced by a call of the new function.
+    the tasks, tiles become local buffers and linalg ops become loops over
+    them, reduction loops outermost (the paper's permutation heuristic) so
+    that the innermost, pipelined loop carries no dependence; that loop is
+    marked with the task's `dataflow.unroll_factor`. DMAs move one tile at a
+    time through a local buffer. The kernel op is replaced by a call of the
+    new function.
   }];
   let dependentDialects = [
     "::streamtensor::dataflow::DataflowDialect", "::mlir::memref::MemRefDialect",
