@@ -121,6 +121,18 @@ public:
     for (linalg::LinalgOp op : llvm::reverse(ops))
       if (op->use_empty())
         op->erase();
+
+    // What is left runs on the host between kernels: constants, reshapes
+    // (views of the same memory) and fresh tensors. Anything else would
+    // have to become a kernel.
+    for (Operation &op : getOperation().getBody().getOps()) {
+      if (isa<KernelOp, arith::ConstantOp, tensor::EmptyOp,
+              tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+              func::ReturnOp>(op))
+        continue;
+      op.emitOpError("cannot be mapped to a dataflow kernel yet");
+      return signalPassFailure();
+    }
   }
 
 private:
