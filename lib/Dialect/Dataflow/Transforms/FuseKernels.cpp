@@ -111,11 +111,13 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
   SmallVector<Value> inits;
   SmallVector<Type> initTypes;
   SmallVector<OpResult> keptResults;
-  DenseMap<Value, unsigned> internalUses;
+  // The layouts in which consumers inside the group read each value.
+  DenseMap<Value, SmallVector<Type>> internalReads;
   for (KernelOp member : members) {
     for (auto [index, value] : llvm::enumerate(member.getInputs())) {
       if (isInternal(value)) {
-        ++internalUses[value];
+        internalReads[value].push_back(
+            member.getBodyBlock().getArgument(index).getType());
         continue;
       }
       inputs.push_back(value);
@@ -156,9 +158,18 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
   for (Type type : initTypes)
     body->addArgument(type, loc);
 
-  // The streams of internal values, handed out to consumers one by one.
-  DenseMap<Value, SmallVector<Value>> pendingStreams;
+  // The streams of internal values in each layout consumers read them in,
+  // handed out to those consumers one by one.
+  DenseMap<std::pair<Value, Type>, SmallVector<Value>> pendingStreams;
   DenseMap<Value, Value> keptStreams;
+  // `count` copies of `stream`: the stream itself, or the results of a fork.
+  auto copy = [&](Value stream, unsigned count) -> SmallVector<Value> {
+    if (count == 1)
+      return {stream};
+    auto fork = ITensorForkOp::create(
+        builder, loc, SmallVector<Type>(count, stream.getType()), stream);
+    return SmallVector<Value>(fork.getResults());
+  };
   unsigned nextInput = 0;
   for (KernelOp member : members) {
     Block &memberBody = member.getBodyBlock();
@@ -170,11 +181,7 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
         mapping.map(arg, body->getArgument(nextInput++));
         continue;
       }
-      Value stream = pendingStreams[value].pop_back_val();
-      if (stream.getType() != arg.getType())
-        stream = ITensorConverterOp::create(builder, loc, stream,
-                                            cast<ITensorType>(arg.getType()));
-      mapping.map(arg, stream);
+      mapping.map(arg, pendingStreams[{value, arg.getType()}].pop_back_val());
     }
     for (OpResult result : member->getResults()) {
       BlockArgument arg =
@@ -191,23 +198,33 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
       builder.clone(op, mapping);
 
     // Hand each result's stream to its internal consumers and, if it leaves
-    // the group, to the store; several takers need a fork.
+    // the group, to the store. Consumers that read it in the same layout
+    // share one converter (when the layout differs from the producer's);
+    // several takers of one stream need a fork.
     auto yield = cast<YieldOp>(memberBody.getTerminator());
     for (OpResult result : member->getResults()) {
       Value stream = mapping.lookup(yield.getOperand(result.getResultNumber()));
       bool kept = llvm::is_contained(keptResults, result);
-      unsigned takers = internalUses.lookup(result) + (kept ? 1 : 0);
-      SmallVector<Value> copies;
-      if (takers > 1) {
-        auto fork = ITensorForkOp::create(
-            builder, loc, SmallVector<Type>(takers, stream.getType()), stream);
-        copies.append(fork.getResults().begin(), fork.getResults().end());
-      } else if (takers == 1) {
-        copies.push_back(stream);
+      SmallVector<Type> layouts;  // distinct, in order of first use
+      DenseMap<Type, unsigned> readers;
+      if (kept) {
+        layouts.push_back(stream.getType());
+        readers[stream.getType()] = 1;
       }
-      if (kept)
-        keptStreams[result] = copies.pop_back_val();
-      pendingStreams[result] = std::move(copies);
+      for (Type layout : internalReads.lookup(result))
+        if (readers[layout]++ == 0)
+          layouts.push_back(layout);
+      SmallVector<Value> perLayout = copy(stream, layouts.size());
+      for (auto [layout, layoutStream] : llvm::zip(layouts, perLayout)) {
+        Value converted = layoutStream;
+        if (layout != stream.getType())
+          converted = ITensorConverterOp::create(builder, loc, layoutStream,
+                                                 cast<ITensorType>(layout));
+        SmallVector<Value> copies = copy(converted, readers[layout]);
+        if (kept && layout == stream.getType())
+          keptStreams[result] = copies.pop_back_val();
+        pendingStreams[{result, layout}] = std::move(copies);
+      }
     }
   }
   SmallVector<Value> yielded;
