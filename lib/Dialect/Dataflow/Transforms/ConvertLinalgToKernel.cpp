@@ -60,14 +60,14 @@ std::string describe(linalg::LinalgOp op) {
                  : "dot";
     return maxes ? "reduce_max" : adds ? "reduce_sum" : "reduce";
   }
+  if (op.getNumDpsInputs() == 0)
+    return "fill";
   Block &body = op->getRegion(0).front();
   if (body.getOperations().size() == 1) // only the yield: a copy
     return llvm::all_of(op.getIndexingMapsArray(),
                         [](AffineMap map) { return map.isIdentity(); })
                ? "copy"
                : "transpose";
-  if (op.getNumDpsInputs() == 0)
-    return "fill";
   // Name an elementwise op after the computation whose value it yields.
   Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
   if (!last || last->getBlock() != &body)
@@ -102,7 +102,7 @@ public:
     if (tileSize < 1 || unrollFactor < 1) {
       getOperation().emitError("tile-size and unroll-factor must be at least "
                                "1, got ")
-          << tileSize << " and " << unrollFactor;
+          << int64_t(tileSize) << " and " << int64_t(unrollFactor);
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> ops;
@@ -358,20 +358,26 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
     }
     Value tile = buildLoops(nest->numParallel, numLoops, accumulator,
                             [&](Value acc) -> Value {
-      IRMapping mapping = captured;
+      // Operands are replaced one by one: an op may read one tensor twice,
+      // through two different maps, hence two streams.
+      SmallVector<std::pair<unsigned, Value>> operands;
       for (auto [input, stream] : llvm::zip(inputs, inputStreams)) {
         if (!input.operand)
           continue;
         Value empty = tileTensor(input.type);
-        mapping.map(input.operand->get(),
-                    ITensorReadOp::create(builder, loc, empty.getType(),
-                                          stream, empty)
-                        .getResult());
+        operands.push_back(
+            {input.operand->getOperandNumber(),
+             ITensorReadOp::create(builder, loc, empty.getType(), stream,
+                                   empty)
+                 .getResult()});
       }
       for (auto [operand, constant] : scalarInputs)
-        mapping.map(operand->get(), builder.clone(*constant)->getResult(0));
-      mapping.map(init.get(), acc);
-      Operation *tiled = builder.clone(*op, mapping);
+        operands.push_back({operand->getOperandNumber(),
+                            builder.clone(*constant)->getResult(0)});
+      operands.push_back({init.getOperandNumber(), acc});
+      Operation *tiled = builder.clone(*op, captured);
+      for (auto [number, value] : operands)
+        tiled->setOperand(number, value);
       tiled->getResult(0).setType(acc.getType());
       return tiled->getResult(0);
     });
@@ -381,7 +387,11 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   builder.setInsertionPointAfter(task);
   YieldOp::create(builder, loc, task.getResult(0));
 
-  op->getResult(0).replaceAllUsesWith(kernel.getResult(0));
+  // Inits that their users recompute keep reading the generator itself.
+  op->getResult(0).replaceUsesWithIf(kernel.getResult(0), [&](OpOperand &use) {
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    return !(getGenerator(op->getResult(0)) && user && user.isDpsInit(&use));
+  });
   return success();
 }
 

@@ -217,9 +217,20 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
       SmallVector<Value> perLayout = copy(stream, layouts.size());
       for (auto [layout, layoutStream] : llvm::zip(layouts, perLayout)) {
         Value converted = layoutStream;
-        if (layout != stream.getType())
-          converted = ITensorConverterOp::create(builder, loc, layoutStream,
-                                                 cast<ITensorType>(layout));
+        auto target = cast<ITensorType>(layout);
+        if (layout != stream.getType()) {
+          bool sameStream =
+              cast<ITensorType>(stream.getType())
+                  .getLayout()
+                  .streamsSameAs(target.getLayout());
+          converted =
+              sameStream
+                  ? ITensorCastOp::create(builder, loc, target, layoutStream)
+                        .getResult()
+                  : ITensorConverterOp::create(builder, loc, layoutStream,
+                                               target)
+                        .getResult();
+        }
         SmallVector<Value> copies = copy(converted, readers[layout]);
         if (kept && layout == stream.getType())
           keptStreams[result] = copies.pop_back_val();

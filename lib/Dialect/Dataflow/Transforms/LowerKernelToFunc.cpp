@@ -179,8 +179,12 @@ LogicalResult KernelLowering::run() {
   for (Operation &op : body.without_terminator()) {
     if (auto task = dyn_cast<TaskOp>(op)) {
       std::string name = task.getName() ? task.getName()->str() : "task";
-      for (auto [init, result] : llvm::zip(task.getInits(), task.getResults()))
+      for (Value result : task.getResults()) {
+        if (!isa<ITensorType>(result.getType()))
+          return task.emitOpError("with a non-itensor init cannot be lowered "
+                                  "yet");
         producers[result] = name;
+      }
     } else if (auto converter = dyn_cast<ITensorConverterOp>(op)) {
       producers[converter.getResult()] =
           "convert_" + std::to_string(numConverters++);
@@ -201,10 +205,16 @@ LogicalResult KernelLowering::run() {
     if (producers.count(body.getArgument(input)))
       declareStream(body.getArgument(input),
                     producers[body.getArgument(input)]);
-  for (Operation &op : body.without_terminator())
+  for (Operation &op : body.without_terminator()) {
+    // A cast relabels a stream without changing it: the same FIFO.
+    if (auto cast = dyn_cast<ITensorCastOp>(op)) {
+      streams[cast.getResult()] = streams[cast.getSource()];
+      continue;
+    }
     for (Value result : op.getResults())
       if (producers.count(result))
         declareStream(result, producers[result]);
+  }
 
   for (unsigned input = 0; input < numInputs; ++input)
     if (isa<ITensorType>(body.getArgument(input).getType()))
@@ -218,7 +228,7 @@ LogicalResult KernelLowering::run() {
       result = lowerConverter(converter);
     else if (auto fork = dyn_cast<ITensorForkOp>(op))
       result = lowerFork(fork);
-    else if (isa<ITensorEmptyOp, arith::ConstantOp>(op))
+    else if (isa<ITensorEmptyOp, ITensorCastOp, arith::ConstantOp>(op))
       continue;
     else
       return op.emitOpError("cannot be lowered inside a kernel yet");
@@ -278,6 +288,8 @@ StringRef KernelLowering::getConsumerName(Value itensor) {
   if (it != consumers.end())
     return it->second;
   for (Operation *user : itensor.getUsers()) {
+    if (auto cast = dyn_cast<ITensorCastOp>(user))
+      return consumers[itensor] = getConsumerName(cast.getResult()).str();
     Operation *process = user;
     while (process && !isa<TaskOp, ITensorConverterOp, ITensorForkOp>(process))
       process = process->getParentOp();
