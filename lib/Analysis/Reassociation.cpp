@@ -64,18 +64,16 @@ expandLayout(const StreamLayout &collapsed, const ReassociationGroups &groups,
     if (productFrom(sizes, 0) != fullShape[dim])
       return std::nullopt;
     // The tile covers the inner dimensions of the group whole and a part of
-    // one dimension `split`.
+    // one dimension `split`; the outermost such split keeps loops simplest.
     int64_t tile = collapsed.tileShape[dim];
     size_t split = sizes.size();
     int64_t splitTile = 1;
-    for (size_t i = sizes.size(); i-- > 0;) {
+    for (size_t i = 0; i < sizes.size(); ++i) {
       int64_t inner = productFrom(sizes, i + 1);
-      if (tile % inner == 0 && sizes[i] % (tile / inner) == 0 &&
-          tile / inner <= sizes[i]) {
+      if (tile % inner == 0 && sizes[i] % (tile / inner) == 0) {
         split = i;
         splitTile = tile / inner;
-        if (splitTile > 1 || i == 0)
-          break;
+        break;
       }
     }
     if (split == sizes.size())
@@ -153,15 +151,7 @@ collapseLayout(const StreamLayout &expanded,
     for (unsigned dim : group)
       sizes.push_back(fullShape[dim]);
     // The tile: ones, then a part of dimension `split`, then whole ones.
-    size_t split = 0;
-    while (split + 1 < group.size() && expanded.tileShape[group[split]] == 1 &&
-           sizes[split] >= 1 &&
-           !(expanded.tileShape[group[split]] == sizes[split] &&
-             productFrom(sizes, split) == 1))
-      ++split;
-    // Move `split` to the first dimension whose tile is not 1, unless all
-    // are 1.
-    split = group.size() - 1;
+    size_t split = group.size() - 1;
     for (size_t i = 0; i < group.size(); ++i)
       if (expanded.tileShape[group[i]] != 1) {
         split = i;
@@ -188,6 +178,9 @@ collapseLayout(const StreamLayout &expanded,
         constant += offset.value * stride;
         continue;
       }
+      // A loop of one iteration on a whole dimension only ever offsets 0.
+      if (i > split && expanded.tripCounts[offset.value] == 1)
+        continue;
       if (i > split || !walksWholeDimension(expanded, group[i], sizes[i]))
         return std::nullopt;
       loops.push_back(offset.value);

@@ -489,3 +489,22 @@ func.func @cast(%a: tensor<4xf32>, %e: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A reassociation relabels a stream too: the same FIFO, no process.
+// CHECK-LABEL: func.func @reshape(
+// CHECK-NEXT: %[[S:.*]] = dataflow.stream {entries = 32 : i64, name = "load_0_to_store_0"} : !dataflow.stream<f32, 1>
+// CHECK-NEXT: call @reshape_load_0(%arg0, %[[S]])
+// CHECK-NEXT: call @reshape_store_0(%[[S]], %arg1)
+// CHECK-NEXT: return
+!R = !dataflow.itensor<16xf32, iter_space [2] * [16], iter_map (d0) -> (d0)>
+!H = !dataflow.itensor<1x16xf32, iter_space [2] * [1], iter_map (d0) -> (d0, 0)>
+func.func @heads(%a: tensor<32xf32>, %e: tensor<2x16xf32>) -> tensor<2x16xf32> {
+  %r = dataflow.kernel "reshape" ins(%a : tensor<32xf32>) outs(%e : tensor<2x16xf32>) {
+  ^bb0(%in: !R, %out: !H):
+    %h = dataflow.itensor_reassociate %in [[0, 1]] : !R -> !H
+    dataflow.yield %h : !H
+  } -> tensor<2x16xf32>
+  return %r : tensor<2x16xf32>
+}

@@ -123,6 +123,18 @@ StreamLayout ITensorType::getLayout() const {
                     getIterMap());
 }
 
+ITensorType ITensorType::get(Type elementType, const StreamLayout &layout) {
+  MLIRContext *context = elementType.getContext();
+  SmallVector<AffineExpr> offsets;
+  for (const TileOffset &offset : layout.offsets)
+    offsets.push_back(offset.isLoop()
+                          ? getAffineDimExpr(offset.value, context)
+                          : getAffineConstantExpr(offset.value, context));
+  return get(context, elementType, layout.tileShape, layout.tripCounts,
+             layout.steps,
+             AffineMap::get(layout.getNumLoops(), 0, offsets, context));
+}
+
 SmallVector<int64_t> ITensorType::getFullShape() const {
   std::vector<int64_t> shape = getLayout().getFullShape();
   return SmallVector<int64_t>(shape.begin(), shape.end());

@@ -11,6 +11,7 @@
 
 #include "streamtensor/Analysis/ConverterSizing.h"
 #include "streamtensor/Analysis/KernelFusion.h"
+#include "streamtensor/Analysis/Reassociation.h"
 
 #include "mlir/Analysis/TopologicalSortUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -49,6 +50,53 @@ int64_t getConverterBytes(ITensorType from, ITensorType to) {
   return plan->getPingPongElements() * elementBytes;
 }
 
+/// The kernel result a kernel input reads: directly, or through a reshape
+/// (which only relabels the tensor in memory).
+struct Source {
+  OpResult result;
+  Operation *reshape = nullptr;
+};
+
+std::optional<Source> getSource(Value input) {
+  Operation *reshape = input.getDefiningOp();
+  if (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(reshape))
+    input = reshape->getOperand(0);
+  else
+    reshape = nullptr;
+  auto result = dyn_cast<OpResult>(input);
+  if (!result || !isa<KernelOp>(result.getOwner()))
+    return std::nullopt;
+  return Source{result, reshape};
+}
+
+/// The producer's stream seen through `reshape` (or as it is): nothing when
+/// its tiles are not tiles of the reshaped tensor.
+std::optional<ITensorType> getReadType(ITensorType produced,
+                                       Operation *reshape) {
+  if (!reshape)
+    return produced;
+  ReassociationGroups groups;
+  SmallVector<ReassociationIndices> indices;
+  std::optional<StreamLayout> layout;
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(reshape)) {
+    for (const ReassociationIndices &group :
+         expand.getReassociationIndices())
+      groups.push_back(std::vector<unsigned>(group.begin(), group.end()));
+    ArrayRef<int64_t> shape = expand.getResultType().getShape();
+    layout = expandLayout(produced.getLayout(), groups,
+                          std::vector<int64_t>(shape.begin(), shape.end()));
+  } else {
+    auto collapse = cast<tensor::CollapseShapeOp>(reshape);
+    for (const ReassociationIndices &group :
+         collapse.getReassociationIndices())
+      groups.push_back(std::vector<unsigned>(group.begin(), group.end()));
+    layout = collapseLayout(produced.getLayout(), groups);
+  }
+  if (!layout)
+    return std::nullopt;
+  return ITensorType::get(produced.getElementType(), *layout);
+}
+
 class FuseKernelsPass
     : public dataflow::impl::FuseKernelsBase<FuseKernelsPass> {
 public:
@@ -67,13 +115,17 @@ public:
     std::vector<FusionEdge> edges;
     for (auto [consumer, kernel] : llvm::enumerate(kernels)) {
       for (auto [input, value] : llvm::enumerate(kernel.getInputs())) {
-        auto producer = value.getDefiningOp<KernelOp>();
-        if (!producer || !indexOf.count(producer))
+        std::optional<Source> source = getSource(value);
+        if (!source)
           continue;
-        unsigned result = cast<OpResult>(value).getResultNumber();
+        auto producer = cast<KernelOp>(source->result.getOwner());
+        std::optional<ITensorType> read = getReadType(
+            getYieldType(producer, source->result.getResultNumber()),
+            source->reshape);
+        if (!read || !indexOf.count(producer))
+          continue;
         edges.push_back({indexOf[producer], unsigned(consumer),
-                         getConverterBytes(getYieldType(producer, result),
-                                           getInputType(kernel, input))});
+                         getConverterBytes(*read, getInputType(kernel, input))});
       }
     }
     FusionPlan plan = planKernelFusion(kernels.size(), edges, maxOnChipBytes);
@@ -100,9 +152,33 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
   llvm::SmallPtrSet<Operation *, 8> inGroup;
   for (KernelOp member : members)
     inGroup.insert(member);
+  // An input is internal when a member produces it and its stream can be
+  // read in the tensor's shape (through a reshape, if there is one).
+  auto getInternalSource = [&](Value value) -> std::optional<Source> {
+    std::optional<Source> source = getSource(value);
+    if (!source || !inGroup.contains(source->result.getOwner()))
+      return std::nullopt;
+    auto producer = cast<KernelOp>(source->result.getOwner());
+    if (!getReadType(getYieldType(producer, source->result.getResultNumber()),
+                     source->reshape))
+      return std::nullopt;
+    return source;
+  };
   auto isInternal = [&](Value value) {
-    Operation *producer = value.getDefiningOp();
-    return producer && inGroup.contains(producer);
+    return getInternalSource(value).has_value();
+  };
+  // Whether a use of a member's result stays inside the group: a member reads
+  // it, or a reshape that only members read, and read on chip.
+  auto staysInside = [&](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (inGroup.contains(user))
+      return true;
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user))
+      return false;
+    return llvm::all_of(user->getUses(), [&](OpOperand &reshapeUse) {
+      return inGroup.contains(reshapeUse.getOwner()) &&
+             isInternal(reshapeUse.get());
+    });
   };
 
   // External inputs, and results that leave the group.
@@ -111,22 +187,24 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
   SmallVector<Value> inits;
   SmallVector<Type> initTypes;
   SmallVector<OpResult> keptResults;
-  // The layouts in which consumers inside the group read each value.
-  DenseMap<Value, SmallVector<Type>> internalReads;
+  // How consumers inside the group read each member's result: through which
+  // reshape, if any, and in which layout.
+  using Read = std::pair<Operation *, Type>;
+  DenseMap<Value, SmallVector<Read>> internalReads;
   for (KernelOp member : members) {
     for (auto [index, value] : llvm::enumerate(member.getInputs())) {
-      if (isInternal(value)) {
-        internalReads[value].push_back(
-            member.getBodyBlock().getArgument(index).getType());
+      if (std::optional<Source> source = getInternalSource(value)) {
+        internalReads[source->result].push_back(
+            {source->reshape,
+             member.getBodyBlock().getArgument(index).getType()});
         continue;
       }
       inputs.push_back(value);
       inputTypes.push_back(member.getBodyBlock().getArgument(index).getType());
     }
     for (OpResult result : member->getResults()) {
-      bool usedOutside = llvm::any_of(result.getUsers(), [&](Operation *user) {
-        return !inGroup.contains(user);
-      });
+      bool usedOutside = llvm::any_of(
+          result.getUses(), [&](OpOperand &use) { return !staysInside(use); });
       if (!usedOutside)
         continue;
       keptResults.push_back(result);
@@ -160,7 +238,7 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
 
   // The streams of internal values in each layout consumers read them in,
   // handed out to those consumers one by one.
-  DenseMap<std::pair<Value, Type>, SmallVector<Value>> pendingStreams;
+  DenseMap<std::pair<Value, Read>, SmallVector<Value>> pendingStreams;
   DenseMap<Value, Value> keptStreams;
   // `count` copies of `stream`: the stream itself, or the results of a fork.
   auto copy = [&](Value stream, unsigned count) -> SmallVector<Value> {
@@ -177,11 +255,14 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
     IRMapping mapping;
     for (auto [index, value] : llvm::enumerate(member.getInputs())) {
       BlockArgument arg = memberBody.getArgument(index);
-      if (!isInternal(value)) {
+      std::optional<Source> source = getInternalSource(value);
+      if (!source) {
         mapping.map(arg, body->getArgument(nextInput++));
         continue;
       }
-      mapping.map(arg, pendingStreams[{value, arg.getType()}].pop_back_val());
+      mapping.map(arg, pendingStreams[{source->result,
+                                       Read{source->reshape, arg.getType()}}]
+                           .pop_back_val());
     }
     for (OpResult result : member->getResults()) {
       BlockArgument arg =
@@ -198,43 +279,47 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
       builder.clone(op, mapping);
 
     // Hand each result's stream to its internal consumers and, if it leaves
-    // the group, to the store. Consumers that read it in the same layout
-    // share one converter (when the layout differs from the producer's);
-    // several takers of one stream need a fork.
+    // the group, to the store. Consumers that read it through the same
+    // reshape in the same layout share one reassociation and one converter
+    // (a cast when only the loops differ); several takers need a fork.
     auto yield = cast<YieldOp>(memberBody.getTerminator());
     for (OpResult result : member->getResults()) {
       Value stream = mapping.lookup(yield.getOperand(result.getResultNumber()));
+      auto produced = cast<ITensorType>(stream.getType());
       bool kept = llvm::is_contained(keptResults, result);
-      SmallVector<Type> layouts;  // distinct, in order of first use
-      DenseMap<Type, unsigned> readers;
+      SmallVector<Read> reads; // distinct, in order of first use
+      DenseMap<Read, unsigned> readers;
+      Read store{nullptr, produced};
       if (kept) {
-        layouts.push_back(stream.getType());
-        readers[stream.getType()] = 1;
+        reads.push_back(store);
+        readers[store] = 1;
       }
-      for (Type layout : internalReads.lookup(result))
-        if (readers[layout]++ == 0)
-          layouts.push_back(layout);
-      SmallVector<Value> perLayout = copy(stream, layouts.size());
-      for (auto [layout, layoutStream] : llvm::zip(layouts, perLayout)) {
-        Value converted = layoutStream;
-        auto target = cast<ITensorType>(layout);
-        if (layout != stream.getType()) {
-          bool sameStream =
-              cast<ITensorType>(stream.getType())
-                  .getLayout()
-                  .streamsSameAs(target.getLayout());
-          converted =
-              sameStream
-                  ? ITensorCastOp::create(builder, loc, target, layoutStream)
-                        .getResult()
-                  : ITensorConverterOp::create(builder, loc, layoutStream,
-                                               target)
-                        .getResult();
+      for (Read read : internalReads.lookup(result))
+        if (readers[read]++ == 0)
+          reads.push_back(read);
+      SmallVector<Value> perRead = copy(stream, reads.size());
+      for (auto [read, readStream] : llvm::zip(reads, perRead)) {
+        auto [reshape, layout] = read;
+        Value converted = readStream;
+        if (reshape) {
+          ITensorType reshaped = *getReadType(produced, reshape);
+          converted = ITensorReassociateOp::create(
+              builder, loc, reshaped, converted,
+              reshape->getAttrOfType<ArrayAttr>("reassociation"));
         }
-        SmallVector<Value> copies = copy(converted, readers[layout]);
-        if (kept && layout == stream.getType())
+        auto from = cast<ITensorType>(converted.getType());
+        auto target = cast<ITensorType>(layout);
+        if (from != target)
+          converted =
+              from.getLayout().streamsSameAs(target.getLayout())
+                  ? ITensorCastOp::create(builder, loc, target, converted)
+                        .getResult()
+                  : ITensorConverterOp::create(builder, loc, converted, target)
+                        .getResult();
+        SmallVector<Value> copies = copy(converted, readers[read]);
+        if (kept && read == store)
           keptStreams[result] = copies.pop_back_val();
-        pendingStreams[{result, layout}] = std::move(copies);
+        pendingStreams[{result, read}] = std::move(copies);
       }
     }
   }
@@ -245,6 +330,18 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
 
   for (auto [index, result] : llvm::enumerate(keptResults))
     result.replaceAllUsesWith(fused.getResult(index));
+  // What is left reads the members' results on chip now: the members
+  // themselves and reshapes only they read.
+  SetVector<Operation *> deadReshapes;
+  for (KernelOp member : members)
+    for (OpResult result : member->getResults())
+      for (Operation *user : result.getUsers())
+        if (!inGroup.contains(user))
+          deadReshapes.insert(user);
+  for (KernelOp member : members)
+    member->dropAllReferences();
+  for (Operation *reshape : deadReshapes)
+    reshape->erase();
   for (KernelOp member : llvm::reverse(members))
     member->erase();
 }

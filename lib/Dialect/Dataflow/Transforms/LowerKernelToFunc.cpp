@@ -206,9 +206,10 @@ LogicalResult KernelLowering::run() {
       declareStream(body.getArgument(input),
                     producers[body.getArgument(input)]);
   for (Operation &op : body.without_terminator()) {
-    // A cast relabels a stream without changing it: the same FIFO.
-    if (auto cast = dyn_cast<ITensorCastOp>(op)) {
-      streams[cast.getResult()] = streams[cast.getSource()];
+    // Casts and reassociations relabel a stream without changing the
+    // sequence of scalars it carries: the same FIFO.
+    if (isa<ITensorCastOp, ITensorReassociateOp>(op)) {
+      streams[op.getResult(0)] = streams[op.getOperand(0)];
       continue;
     }
     for (Value result : op.getResults())
@@ -228,7 +229,8 @@ LogicalResult KernelLowering::run() {
       result = lowerConverter(converter);
     else if (auto fork = dyn_cast<ITensorForkOp>(op))
       result = lowerFork(fork);
-    else if (isa<ITensorEmptyOp, ITensorCastOp, arith::ConstantOp>(op))
+    else if (isa<ITensorEmptyOp, ITensorCastOp, ITensorReassociateOp,
+                 arith::ConstantOp>(op))
       continue;
     else
       return op.emitOpError("cannot be lowered inside a kernel yet");
@@ -288,8 +290,8 @@ StringRef KernelLowering::getConsumerName(Value itensor) {
   if (it != consumers.end())
     return it->second;
   for (Operation *user : itensor.getUsers()) {
-    if (auto cast = dyn_cast<ITensorCastOp>(user))
-      return consumers[itensor] = getConsumerName(cast.getResult()).str();
+    if (isa<ITensorCastOp, ITensorReassociateOp>(user))
+      return consumers[itensor] = getConsumerName(user->getResult(0)).str();
     Operation *process = user;
     while (process && !isa<TaskOp, ITensorConverterOp, ITensorForkOp>(process))
       process = process->getParentOp();

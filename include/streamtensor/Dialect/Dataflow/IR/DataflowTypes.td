@@ -44,6 +44,9 @@ def Dataflow_ITensorType : Dataflow_Type<"ITensor", "itensor"> {
   let extraClassDeclaration = [{
     /// The layout as plain data, for the analyses in streamtensor/Analysis.
     ::streamtensor::StreamLayout getLayout() const;
+    /// The itensor of `elementType` with a layout from the analyses.
+    static ITensorType get(::mlir::Type elementType,
+                           const ::streamtensor::StreamLayout &layout);
 
     /// Number of data dimensions (the rank of a tile and of the tensor).
     unsigned getRank() const { return getElementShape().size(); }
