@@ -92,6 +92,8 @@ private:
   /// elements per cycle.
   DenseMap<Value, std::set<std::pair<unsigned, int64_t>>> partitions;
   unsigned loopDepth = 0;
+  /// A value emitted without a name, if any.
+  Value unnamedValue;
 };
 
 std::string KernelEmitter::get(Value value) {
@@ -127,6 +129,9 @@ std::string KernelEmitter::get(Value value) {
       return text;
     }
   }
+  // Every value is named or a constant by construction; anything else is a
+  // bug in an earlier stage, reported when the kernel is done.
+  unnamedValue = value;
   return "<unnamed>";
 }
 
@@ -230,7 +235,12 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
     if (isa<MemRefType>(arg.getType()))
       pointers.insert(arg);
   }
-  return emitTop(kernel);
+  if (failed(emitTop(kernel)))
+    return failure();
+  if (unnamedValue)
+    return emitError(unnamedValue.getLoc(),
+                     "the HLS emitter has no name for this value");
+  return success();
 }
 
 LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
