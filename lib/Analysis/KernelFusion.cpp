@@ -2,7 +2,7 @@
 
 #include "streamtensor/Analysis/KernelFusion.h"
 
-#include <map>
+#include <algorithm>
 
 namespace streamtensor {
 
@@ -16,21 +16,34 @@ FusionPlan planKernelFusion(unsigned numKernels,
   FusionPlan plan;
   plan.groupOf.assign(numKernels, 0);
   for (unsigned kernel = 0; kernel < numKernels; ++kernel) {
-    // Cost of joining each producer group: the sum over its edges.
-    std::map<unsigned, int64_t> candidates;
-    for (const FusionEdge *edge : incoming[kernel])
-      candidates[plan.groupOf[edge->producer]] += edge->costBytes;
+    // The nearest candidate is the most recently formed producer group;
+    // joining it costs its edges, if they can all be streamed.
+    bool hasProducer = false, streamable = true;
+    unsigned latest = 0;
+    int64_t cost = 0;
+    for (const FusionEdge *edge : incoming[kernel]) {
+      unsigned producerGroup = plan.groupOf[edge->producer];
+      if (hasProducer && producerGroup < latest)
+        continue;
+      if (!hasProducer || producerGroup > latest) {
+        hasProducer = true;
+        latest = producerGroup;
+        streamable = true;
+        cost = 0;
+      }
+      streamable &= edge->streamable;
+      // Saturate: a cost over the cap is enough to refuse.
+      cost = std::min(cost + std::max<int64_t>(edge->costBytes, 0),
+                      maxCostBytes + 1);
+    }
 
     bool joins = false;
     unsigned group = 0;
-    if (!candidates.empty()) {
-      // The nearest candidate: the most recently formed group.
-      auto [latest, cost] = *candidates.rbegin();
-      if (plan.costs[latest] + cost <= maxCostBytes) {
-        joins = true;
-        group = latest;
-        plan.costs[latest] += cost;
-      }
+    if (hasProducer && streamable &&
+        plan.costs[latest] + cost <= maxCostBytes) {
+      joins = true;
+      group = latest;
+      plan.costs[latest] += cost;
     }
     if (!joins) {
       group = plan.groups.size();

@@ -146,12 +146,16 @@ void KernelEmitter::declare(Value value, StringRef base,
 std::string KernelEmitter::getAccess(Value memref, ValueRange indices) {
   std::string text = get(memref) + "[";
   auto type = cast<MemRefType>(memref.getType());
+  if (!pointers.contains(memref) && indices.empty())
+    return get(memref); // a local scalar
   if (!pointers.contains(memref)) {
     for (auto [index, value] : llvm::enumerate(indices))
       text += (index ? "][" : "") + get(value);
     return text + "]";
   }
   // Row-major linearisation of a flat pointer.
+  if (indices.empty())
+    return text + "0]";
   ArrayRef<int64_t> shape = type.getShape();
   for (auto [dim, value] : llvm::enumerate(indices)) {
     int64_t stride = 1;
@@ -445,8 +449,14 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
       .Case<arith::MinimumFOp>([&](auto) { return call("minimum", "st_minimumf"); })
       .Case<arith::MaxNumFOp>([&](auto) { return call("maximum", "std::fmax"); })
       .Case<arith::MinNumFOp>([&](auto) { return call("minimum", "std::fmin"); })
-      .Case<arith::MaxSIOp>([&](auto) { return call("maximum", "std::max"); })
-      .Case<arith::MinSIOp>([&](auto) { return call("minimum", "std::min"); })
+      .Case<arith::MaxSIOp>([&](auto) {
+        return call("maximum",
+                    "std::max<" + getScalarTypeName(result.getType()) + ">");
+      })
+      .Case<arith::MinSIOp>([&](auto) {
+        return call("minimum",
+                    "std::min<" + getScalarTypeName(result.getType()) + ">");
+      })
       .Case<arith::NegFOp>([&](auto) {
         declare(result, "negated", "-" + operand(0));
         return success();
@@ -517,11 +527,16 @@ static void emitPreamble(raw_ostream &os) {
         "// ST_PRAGMA(HLS ...) is #pragma HLS ... (see streamtensor_dataflow.h).\n"
         "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n\n"
         "#include \"hls_stream.h\"\n#include \"streamtensor_dataflow.h\"\n\n"
-        "// IEEE maximum/minimum: NaN if either operand is NaN.\n"
-        "static inline float st_maximumf(float a, float b) {\n"
-        "  return (a != a || a > b) ? a : b;\n}\n"
-        "static inline float st_minimumf(float a, float b) {\n"
-        "  return (a != a || a < b) ? a : b;\n}\n\n";
+        "// IEEE maximum/minimum: NaN if either operand is NaN, and +0 above "
+        "-0.\n"
+        "template <typename T> static inline T st_maximumf(T a, T b) {\n"
+        "  if (a != a || b != b)\n    return a != a ? a : b;\n"
+        "  if (a == b)\n    return std::signbit(a) ? b : a;\n"
+        "  return a > b ? a : b;\n}\n"
+        "template <typename T> static inline T st_minimumf(T a, T b) {\n"
+        "  if (a != a || b != b)\n    return a != a ? a : b;\n"
+        "  if (a == b)\n    return std::signbit(a) ? a : b;\n"
+        "  return a < b ? a : b;\n}\n\n";
 }
 
 LogicalResult streamtensor::emitKernel(func::FuncOp kernel, raw_ostream &os) {

@@ -34,6 +34,8 @@
 #ifndef STREAMTENSOR_CSIM_H
 #define STREAMTENSOR_CSIM_H
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -48,6 +50,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -327,6 +330,52 @@ inline std::string defaultStreamName() {
 
 } // namespace detail
 
+namespace detail {
+
+// Generated processes keep their tile and converter buffers on the stack, as
+// Vitis HLS code does: each process thread gets a stack large enough for the
+// on-chip buffers of a design (megabytes, where the default is 8 MiB).
+// Override with -DSTREAMTENSOR_CSIM_STACK_BYTES=<bytes>.
+#ifndef STREAMTENSOR_CSIM_STACK_BYTES
+#define STREAMTENSOR_CSIM_STACK_BYTES (std::size_t(256) << 20)
+#endif
+
+class ProcessThread {
+public:
+  explicit ProcessThread(std::function<void()> body) : body_(std::move(body)) {
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, STREAMTENSOR_CSIM_STACK_BYTES);
+    int error = pthread_create(&thread_, &attributes, &ProcessThread::run, this);
+    pthread_attr_destroy(&attributes);
+    if (error != 0)
+      throw std::system_error(error, std::generic_category(),
+                              "cannot start a process thread");
+  }
+  ProcessThread(const ProcessThread &) = delete;
+  ProcessThread &operator=(const ProcessThread &) = delete;
+  ~ProcessThread() { join(); }
+
+  void join() {
+    if (!joined_) {
+      pthread_join(thread_, nullptr);
+      joined_ = true;
+    }
+  }
+
+private:
+  static void *run(void *self) {
+    static_cast<ProcessThread *>(self)->body_();
+    return nullptr;
+  }
+
+  std::function<void()> body_;
+  pthread_t thread_;
+  bool joined_ = false;
+};
+
+} // namespace detail
+
 // A dataflow region: spawn() starts each process on its own thread, join()
 // waits for all of them and rethrows the first exception one of them threw.
 // Regions nest: a process may open its own Dataflow. Create, spawn into and
@@ -365,7 +414,8 @@ public:
       ++region_.running;
     }
     try {
-      threads_.emplace_back([process, body = std::move(body)] {
+      threads_.push_back(std::make_unique<detail::ProcessThread>(
+          [process, body = std::move(body)] {
         detail::spawnedProcessOfThisThread() = process;
         std::exception_ptr error;
         std::string what;
@@ -381,7 +431,7 @@ public:
         detail::Runtime &runtime = detail::runtime();
         auto lock = runtime.lock();
         runtime.finish(*process, error, what);
-      });
+      }));
     } catch (...) {
       auto lock = rt.lock();
       rt.finish(*process, std::current_exception(), "could not start thread");
@@ -401,8 +451,8 @@ public:
         rt.detectDeadlock();
       }
     }
-    for (std::thread &thread : threads_)
-      thread.join();
+    for (std::unique_ptr<detail::ProcessThread> &thread : threads_)
+      thread->join();
     threads_.clear();
     std::exception_ptr error;
     {
@@ -446,7 +496,7 @@ public:
 
 private:
   detail::Region region_;
-  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<detail::ProcessThread>> threads_;
   int uncaughtAtStart_ = std::uncaught_exceptions();
 };
 

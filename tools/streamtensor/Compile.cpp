@@ -79,14 +79,17 @@ llvm::json::Object describeFusion(ModuleOp module) {
       int64_t elements = 1;
       for (int64_t size : converter.getBufferShape())
         elements *= size;
-      int64_t bytes = 2 * elements *
-                      ((from.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+      int64_t bytes =
+          elements * ((from.getElementType().getIntOrFloatBitWidth() + 7) / 8);
       converters.push_back(llvm::json::Object{
           {"from", fromText},
           {"to", toText},
           {"buffer_shape", llvm::json::Array(converter.getBufferShape())},
           {"shared_loops", converter.getSharedLoops()},
-          {"ping_pong_bytes", bytes}});
+          // The buffer as emitted (filled, then drained, by one process) and
+          // what fusion charged for it: a ping-pong pair, as in the paper.
+          {"buffer_bytes", bytes},
+          {"fusion_cost_bytes", 2 * bytes}});
     });
     std::string name = kernel.getName() ? kernel.getName()->str() : "kernel";
     kernels[name] = llvm::json::Object{{"tasks", tasks},

@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 
+#include <limits>
+
 using namespace streamtensor;
 
 using Groups = std::vector<std::vector<unsigned>>;
@@ -56,4 +58,31 @@ TEST(KernelFusion, GroupsNeverGoBackwards) {
     EXPECT_GE(plan.groupOf[consumer], plan.groupOf[0]);
   EXPECT_GE(plan.groupOf[3], plan.groupOf[1]);
   EXPECT_GE(plan.groupOf[3], plan.groupOf[2]);
+}
+
+TEST(KernelFusion, AnEdgeThatCannotStreamStillOrdersTheGroups) {
+  // 0 -> 1 streams for free, 1 -> 2 cannot be streamed (a reshape that
+  // breaks the tiles), 0 -> 2 streams for free. Kernel 2 must not join
+  // group {0, 1} through its edge from 0 and its latest producer group is
+  // that group; since one edge from it cannot stream, 2 starts a new one.
+  FusionPlan plan = planKernelFusion(
+      3, {{0, 1, 0}, {1, 2, 0, /*streamable=*/false}, {0, 2, 0}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0, 1}, {2}}));
+}
+
+TEST(KernelFusion, ALaterGroupWinsOverAnEarlierStreamableOne) {
+  // 0 -> 1 is over the cap (1 starts group 1); 1 -> 2 cannot stream. Kernel
+  // 2's latest producer group is group 1, so it may not join group 0 even
+  // though its edge from 0 is free: that would put it before kernel 1.
+  FusionPlan plan = planKernelFusion(
+      3, {{0, 1, 500}, {1, 2, 0, false}, {0, 2, 0}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1}, {2}}));
+  EXPECT_GE(plan.groupOf[2], plan.groupOf[1]);
+}
+
+TEST(KernelFusion, HugeCostsDoNotOverflow) {
+  int64_t huge = std::numeric_limits<int64_t>::max() / 2;
+  FusionPlan plan = planKernelFusion(
+      2, {{0, 1, huge}, {0, 1, huge}, {0, 1, huge}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1}}));
 }

@@ -16,11 +16,14 @@
 namespace streamtensor {
 
 /// A tensor from kernel `producer` to kernel `consumer`, and the on-chip
-/// bytes streaming it directly would cost.
+/// bytes streaming it directly would cost. An edge that cannot be streamed
+/// at all (its layout cannot be seen in the consumer's shape) still orders
+/// the two kernels.
 struct FusionEdge {
   unsigned producer;
   unsigned consumer;
   int64_t costBytes;
+  bool streamable = true;
 };
 
 struct FusionPlan {
@@ -34,11 +37,11 @@ struct FusionPlan {
 
 /// The paper's greedy fusion: kernels 0..numKernels-1, given in topological
 /// order, are visited in that order; each joins the most recent group among
-/// its producers' groups when the cost of its edges from that group keeps the
-/// group within `maxCostBytes`, and starts a new group otherwise. Edges from
-/// other groups go through external memory. Along every edge the consumer's
-/// group index is at least the producer's, so running the groups in order
-/// respects all dependencies.
+/// its producers' groups when all its edges from that group can be streamed
+/// and their cost keeps the group within `maxCostBytes`, and starts a new
+/// group otherwise. Edges from other groups go through external memory.
+/// Along every edge the consumer's group index is at least the producer's,
+/// so running the groups in order respects all dependencies.
 FusionPlan planKernelFusion(unsigned numKernels,
                             const std::vector<FusionEdge> &edges,
                             int64_t maxCostBytes);

@@ -39,34 +39,43 @@ ITensorType getInputType(KernelOp kernel, unsigned index) {
   return cast<ITensorType>(kernel.getBodyBlock().getArgument(index).getType());
 }
 
-/// On-chip bytes of the converter between two layouts (0 if none is needed).
-int64_t getConverterBytes(ITensorType from, ITensorType to) {
+/// On-chip bytes of the converter between two layouts (0 if none is
+/// needed), or nothing when no converter can join them.
+std::optional<int64_t> getConverterBytes(ITensorType from, ITensorType to) {
   std::optional<ConverterPlan> plan =
       planConverter(from.getLayout(), to.getLayout());
   if (!plan)
-    return std::numeric_limits<int64_t>::max() / 4;
+    return std::nullopt;
   int64_t elementBytes =
       (int64_t(from.getElementType().getIntOrFloatBitWidth()) + 7) / 8;
   return plan->getPingPongElements() * elementBytes;
 }
 
-/// The kernel result a kernel input reads: directly, or through a reshape
-/// (which only relabels the tensor in memory).
+/// The kernel result a kernel input reads: directly, or through reshapes
+/// (which only relabel the tensor in memory). Only a direct read or one
+/// reshape can be streamed.
 struct Source {
   OpResult result;
   Operation *reshape = nullptr;
+  bool throughSeveralReshapes = false;
 };
 
 std::optional<Source> getSource(Value input) {
-  Operation *reshape = input.getDefiningOp();
-  if (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(reshape))
-    input = reshape->getOperand(0);
-  else
-    reshape = nullptr;
+  Source source;
+  unsigned reshapes = 0;
+  while (Operation *definition = input.getDefiningOp()) {
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(definition))
+      break;
+    source.reshape = definition;
+    input = definition->getOperand(0);
+    ++reshapes;
+  }
   auto result = dyn_cast<OpResult>(input);
   if (!result || !isa<KernelOp>(result.getOwner()))
     return std::nullopt;
-  return Source{result, reshape};
+  source.result = result;
+  source.throughSeveralReshapes = reshapes > 1;
+  return source;
 }
 
 /// The producer's stream seen through `reshape` (or as it is): nothing when
@@ -116,16 +125,24 @@ public:
     for (auto [consumer, kernel] : llvm::enumerate(kernels)) {
       for (auto [input, value] : llvm::enumerate(kernel.getInputs())) {
         std::optional<Source> source = getSource(value);
-        if (!source)
+        if (!source || !indexOf.count(source->result.getOwner()))
           continue;
         auto producer = cast<KernelOp>(source->result.getOwner());
-        std::optional<ITensorType> read = getReadType(
-            getYieldType(producer, source->result.getResultNumber()),
-            source->reshape);
-        if (!read || !indexOf.count(producer))
-          continue;
-        edges.push_back({indexOf[producer], unsigned(consumer),
-                         getConverterBytes(*read, getInputType(kernel, input))});
+        // Every dependency orders the groups; only some can be streamed.
+        FusionEdge edge{indexOf[producer], unsigned(consumer), 0, false};
+        std::optional<ITensorType> read =
+            source->throughSeveralReshapes
+                ? std::nullopt
+                : getReadType(
+                      getYieldType(producer, source->result.getResultNumber()),
+                      source->reshape);
+        if (read)
+          if (std::optional<int64_t> bytes =
+                  getConverterBytes(*read, getInputType(kernel, input))) {
+            edge.costBytes = *bytes;
+            edge.streamable = true;
+          }
+        edges.push_back(edge);
       }
     }
     FusionPlan plan = planKernelFusion(kernels.size(), edges, maxOnChipBytes);
@@ -156,7 +173,8 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
   // read in the tensor's shape (through a reshape, if there is one).
   auto getInternalSource = [&](Value value) -> std::optional<Source> {
     std::optional<Source> source = getSource(value);
-    if (!source || !inGroup.contains(source->result.getOwner()))
+    if (!source || source->throughSeveralReshapes ||
+        !inGroup.contains(source->result.getOwner()))
       return std::nullopt;
     auto producer = cast<KernelOp>(source->result.getOwner());
     if (!getReadType(getYieldType(producer, source->result.getResultNumber()),
