@@ -78,6 +78,30 @@ bool compareTensor(const std::string &name, const float *got,
 } // namespace
 )cpp";
 
+std::optional<std::string>
+streamtensor::getTestbenchLimitation(func::FuncOp entry) {
+  std::optional<std::string> limitation;
+  auto check = [&](Type type) {
+    auto memref = dyn_cast<MemRefType>(type);
+    if (limitation || (memref && memref.getElementType().isF32() &&
+                       memref.hasStaticShape()))
+      return;
+    llvm::raw_string_ostream os(limitation.emplace());
+    os << "the C simulation supports static float32 tensors only, the model "
+          "has "
+       << type;
+  };
+  for (Type type : entry.getArgumentTypes())
+    check(type);
+  for (Type type : entry.getResultTypes())
+    check(type);
+  entry.walk([&](Operation *op) {
+    if (isa<memref::AllocOp, memref::GetGlobalOp>(op))
+      check(op->getResult(0).getType());
+  });
+  return limitation;
+}
+
 LogicalResult streamtensor::emitTestbench(
     ModuleOp module, func::FuncOp entry, raw_ostream &output,
     std::vector<std::pair<std::string, DenseElementsAttr>> &constants) {

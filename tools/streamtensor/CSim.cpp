@@ -53,10 +53,14 @@ int streamtensor::driver::runCSim(llvm::ArrayRef<const char *> args) {
     return Failure;
   }
   std::string design = absolute(arguments.positionals.front());
-  if (!llvm::sys::fs::exists(design + "/report.json") ||
-      !llvm::sys::fs::exists(design + "/csim/testbench.cpp")) {
+  if (!llvm::sys::fs::exists(design + "/report.json")) {
     reportError(command, design + " is not a design written by streamtensor "
                                   "compile");
+    return Failure;
+  }
+  if (!llvm::sys::fs::exists(design + "/csim/testbench.cpp")) {
+    reportError(command, design + " has no C-simulation testbench (the "
+                                  "reason is under \"csim\" in report.json)");
     return Failure;
   }
   std::string inputs =

@@ -269,18 +269,32 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   if (!writeFile(partial + "/hls/kernels.h", declarations))
     return cleanUp();
 
+  // The HLS design stands on its own; the C-simulation testbench is written
+  // when it can run the model.
   auto entryFunction = module->lookupSymbol<func::FuncOp>(entry);
-  std::string testbench = "#include \"kernels.h\"\n";
-  llvm::raw_string_ostream testbenchStream(testbench);
+  if (!entryFunction) {
+    reportError(command, "the entry function '" + entry + "' is gone");
+    return cleanUp();
+  }
+  std::optional<std::string> noTestbench =
+      getTestbenchLimitation(entryFunction);
   std::vector<std::pair<std::string, DenseElementsAttr>> constants;
-  if (!entryFunction ||
-      failed(emitTestbench(*module, entryFunction, testbenchStream, constants)))
-    return cleanUp();
-  if (!writeFile(partial + "/csim/testbench.cpp", testbench))
-    return cleanUp();
-  for (auto &[name, value] : constants)
-    if (!writeFile(partial + "/csim/params/" + name + ".bin", getRawData(value)))
+  if (noTestbench) {
+    llvm::errs() << "streamtensor compile: note: no C-simulation testbench: "
+                 << *noTestbench << "\n";
+  } else {
+    std::string testbench = "#include \"kernels.h\"\n";
+    llvm::raw_string_ostream testbenchStream(testbench);
+    if (failed(emitTestbench(*module, entryFunction, testbenchStream,
+                             constants)))
       return cleanUp();
+    if (!writeFile(partial + "/csim/testbench.cpp", testbench))
+      return cleanUp();
+    for (auto &[name, value] : constants)
+      if (!writeFile(partial + "/csim/params/" + name + ".bin",
+                     getRawData(value)))
+        return cleanUp();
+  }
   for (const char *header :
        {"hls_stream.h", "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
     std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
@@ -300,7 +314,11 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"unroll_factor", options.unrollFactor},
                           {"max_on_chip_bytes", options.maxOnChipBytes}}},
       {"kernels", describeKernels(*module, fusion)},
-      {"constants", int64_t(constants.size())}};
+      {"constants", int64_t(constants.size())},
+      {"csim", noTestbench ? llvm::json::Value(llvm::json::Object{
+                                 {"available", false}, {"reason", *noTestbench}})
+                           : llvm::json::Value(llvm::json::Object{
+                                 {"available", true}})}};
   std::string reportText;
   llvm::raw_string_ostream(reportText)
       << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct TestbenchTensor {
   std::string fileName; // relative to the csim directory
   int64_t numElements;
 };
+
+/// Why the testbench cannot run the host function `entry`, or nothing when
+/// it can (it handles static float32 tensors only).
+std::optional<std::string> getTestbenchLimitation(mlir::func::FuncOp entry);
 
 /// Emits the C-simulation testbench: it reads the inputs
 /// (`<inputs>/input_<i>.bin`) and constants (`params/<name>.bin`), runs the
