@@ -53,6 +53,14 @@ std::string getScalarTypeName(Type type) {
   return "";
 }
 
+/// The C++ array type of a memref: `float[16][64]`.
+std::string getArrayTypeName(MemRefType type) {
+  std::string name = getScalarTypeName(type.getElementType());
+  for (int64_t size : type.getShape())
+    name += "[" + std::to_string(size) + "]";
+  return name;
+}
+
 class KernelEmitter {
 public:
   explicit KernelEmitter(raw_ostream &os) : os(os) {}
@@ -62,7 +70,8 @@ public:
 
 private:
   LogicalResult emitProcess(func::FuncOp process,
-                            ArrayRef<std::string> argNames);
+                            ArrayRef<std::string> argNames,
+                            ArrayRef<bool> areBlockChannels);
   LogicalResult emitTop(func::FuncOp kernel);
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation &op);
@@ -87,6 +96,7 @@ private:
   DenseMap<Value, std::string> names;
   llvm::StringSet<> usedNames;
   DenseSet<Value> pointers; // memrefs passed as flat pointers
+  DenseSet<Value> blockChannels; // buffers passed as streams of blocks
   /// Local buffers read or written by unrolled loops: the dimension the loop
   /// walks and the unroll factor, so that the buffer gives that many
   /// elements per cycle.
@@ -188,7 +198,11 @@ LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop) {
       if (element.empty())
         return function.emitError("has an argument of unsupported type ")
                << type;
-      os << element << " *" << name;
+      if (blockChannels.contains(arg))
+        os << "hls::stream_of_blocks<" << getArrayTypeName(memref) << "> &"
+           << name;
+      else
+        os << element << " *" << name;
     } else if (auto stream = dyn_cast<StreamType>(type)) {
       std::string element = getScalarTypeName(stream.getElementType());
       if (element.empty())
@@ -219,6 +233,9 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
   for (auto stream : kernel.getOps<StreamOp>())
     if (stream.getName())
       topNames[stream.getResult()] = stream.getName()->str();
+  for (auto buffer : kernel.getOps<BufferOp>())
+    if (auto name = buffer->getAttrOfType<StringAttr>("name"))
+      topNames[buffer.getResult()] = name.str();
 
   for (auto call : kernel.getOps<func::CallOp>()) {
     auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
@@ -226,14 +243,18 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
     if (!process)
       return call.emitOpError("calls an unknown process");
     SmallVector<std::string> argNames;
-    for (Value operand : call.getOperands())
+    SmallVector<bool> areBlockChannels;
+    for (Value operand : call.getOperands()) {
       argNames.push_back(topNames.lookup(operand));
-    if (failed(emitProcess(process, argNames)))
+      areBlockChannels.push_back(operand.getDefiningOp<BufferOp>() != nullptr);
+    }
+    if (failed(emitProcess(process, argNames, areBlockChannels)))
       return failure();
   }
   names.clear();
   usedNames.clear();
   pointers.clear();
+  blockChannels.clear();
   for (BlockArgument arg : kernel.getArguments()) {
     names[arg] = freshName(topNames[arg]);
     if (isa<MemRefType>(arg.getType()))
@@ -248,13 +269,18 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
 }
 
 LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
-                                         ArrayRef<std::string> argNames) {
+                                         ArrayRef<std::string> argNames,
+                                         ArrayRef<bool> areBlockChannels) {
   names.clear();
   usedNames.clear();
   pointers.clear();
-  for (auto [arg, name] : llvm::zip(process.getArguments(), argNames)) {
+  blockChannels.clear();
+  for (auto [arg, name, isBlockChannel] :
+       llvm::zip(process.getArguments(), argNames, areBlockChannels)) {
     names[arg] = freshName(name.empty() ? "arg" : name);
-    if (isa<MemRefType>(arg.getType()))
+    if (isBlockChannel)
+      blockChannels.insert(arg);
+    else if (isa<MemRefType>(arg.getType()))
       pointers.insert(arg);
   }
   partitions.clear();
@@ -314,9 +340,18 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     os << "ST_PRAGMA(HLS stream variable=" << name
        << " depth=" << type.getDepth() << ")\n";
   }
+  for (auto buffer : kernel.getOps<BufferOp>()) {
+    auto name = buffer->getAttrOfType<StringAttr>("name");
+    std::string cname = freshName(name ? name.getValue() : "blocks");
+    names[buffer.getResult()] = cname;
+    os << "hls::stream_of_blocks<" << getArrayTypeName(buffer.getType());
+    if (buffer.getDepth() != 2)
+      os << ", " << buffer.getDepth();
+    os << "> " << cname << " ST_NAMED(\"" << cname << "\");\n";
+  }
   os << "ST_DATAFLOW_BEGIN(\"" << kernel.getName() << "\")\n";
   for (Operation &op : kernel.getBody().front()) {
-    if (isa<StreamOp, func::ReturnOp>(op))
+    if (isa<StreamOp, BufferOp, func::ReturnOp>(op))
       continue;
     auto call = dyn_cast<func::CallOp>(op);
     if (!call)
@@ -391,6 +426,15 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
           os << "ST_PRAGMA(HLS array_partition variable=" << name
              << " type=cyclic factor=" << factor << " dim=" << dim + 1
              << ")\n";
+        return success();
+      })
+      .Case([&](BlockAcquireOp acquire) -> LogicalResult {
+        std::string name = freshName("block");
+        names[acquire.getBlock()] = name;
+        // The lock holds the block until the end of the enclosing scope.
+        os << "hls::" << (acquire.getWrite() ? "write_lock" : "read_lock")
+           << "<" << getArrayTypeName(acquire.getBlock().getType()) << "> "
+           << name << "(" << get(acquire.getBuffer()) << ");\n";
         return success();
       })
       .Case([&](memref::LoadOp load) -> LogicalResult {
@@ -526,7 +570,8 @@ static void emitPreamble(raw_ostream &os) {
         "// -DSTREAMTENSOR_CSIM), where every process runs on its own thread.\n"
         "// ST_PRAGMA(HLS ...) is #pragma HLS ... (see streamtensor_dataflow.h).\n"
         "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n\n"
-        "#include \"hls_stream.h\"\n#include \"streamtensor_dataflow.h\"\n\n"
+        "#include \"hls_stream.h\"\n#include \"hls_streamofblocks.h\"\n"
+        "#include \"streamtensor_dataflow.h\"\n\n"
         "// IEEE maximum/minimum: NaN if either operand is NaN, and +0 above "
         "-0.\n"
         "template <typename T> static inline T st_maximumf(T a, T b) {\n"

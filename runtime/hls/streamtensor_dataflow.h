@@ -22,6 +22,8 @@
 // HLS pragmas are written ST_PRAGMA(HLS pipeline II=1): in Vitis this is
 // _Pragma("HLS pipeline II=1"), the same as #pragma HLS pipeline II=1; in our
 // C simulation it is nothing, so that g++ -Wall -Werror accepts the code.
+// `T object ST_NAMED("object");` names a channel in our C simulation (for
+// deadlock reports) and leaves it default-constructed in Vitis.
 
 #ifndef STREAMTENSOR_DATAFLOW_H
 #define STREAMTENSOR_DATAFLOW_H
@@ -39,6 +41,7 @@
   streamtensor_dataflow_region_.join();                                        \
   }
 #define ST_PRAGMA(text)
+#define ST_NAMED(name) (name)
 
 #else
 
@@ -46,6 +49,7 @@
 #define ST_PROCESS(processName, ...) __VA_ARGS__
 #define ST_DATAFLOW_END
 #define ST_PRAGMA(text) _Pragma(#text)
+#define ST_NAMED(name)
 
 #endif
 

@@ -86,10 +86,10 @@ llvm::json::Object describeFusion(ModuleOp module) {
           {"to", toText},
           {"buffer_shape", llvm::json::Array(converter.getBufferShape())},
           {"shared_loops", converter.getSharedLoops()},
-          // The buffer as emitted (filled, then drained, by one process) and
-          // what fusion charged for it: a ping-pong pair, as in the paper.
-          {"buffer_bytes", bytes},
-          {"fusion_cost_bytes", 2 * bytes}});
+          // One block; the converter holds two (ping-pong), which is what
+          // fusion charges.
+          {"block_bytes", bytes},
+          {"ping_pong_bytes", 2 * bytes}});
     });
     std::string name = kernel.getName() ? kernel.getName()->str() : "kernel";
     kernels[name] = llvm::json::Object{{"tasks", tasks},
@@ -296,7 +296,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
         return cleanUp();
   }
   for (const char *header :
-       {"hls_stream.h", "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
+       {"hls_stream.h", "hls_streamofblocks.h", "streamtensor_csim.h",
+        "streamtensor_dataflow.h"}) {
     std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
     if (std::error_code error = llvm::sys::fs::copy_file(
             from, partial + "/csim/include/" + header)) {

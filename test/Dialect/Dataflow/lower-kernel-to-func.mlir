@@ -283,7 +283,9 @@ func.func @accumulate(%arg0: tensor<8x8xf32>, %arg1: tensor<8xf32>) -> tensor<8x
 // CHECK-NEXT: call @exp_0_to_matmul_1_load_1(%[[IN1]], %[[L1]])
 // CHECK-NEXT: call @exp_0_to_matmul_1_exp_0(%[[E]], %[[L0]])
 // CHECK-NEXT: call @exp_0_to_matmul_1_fork_0(%[[E]], %[[F0]], %[[F1]])
-// CHECK-NEXT: call @exp_0_to_matmul_1_convert_0(%[[F0]], %[[CV]])
+// CHECK-NEXT: %[[BLOCKS:.*]] = dataflow.buffer {name = "convert_0_blocks"} : memref<4x8xf32>
+// CHECK-NEXT: call @exp_0_to_matmul_1_convert_0_fill(%[[F0]], %[[BLOCKS]])
+// CHECK-NEXT: call @exp_0_to_matmul_1_convert_0_drain(%[[BLOCKS]], %[[CV]])
 // CHECK-NEXT: call @exp_0_to_matmul_1_matmul_1(%[[M]], %[[CV]], %[[L1]])
 // CHECK-NEXT: call @exp_0_to_matmul_1_store_0(%[[F1]], %[[OUT0]])
 // CHECK-NEXT: call @exp_0_to_matmul_1_store_1(%[[M]], %[[OUT1]])
@@ -298,27 +300,31 @@ func.func @accumulate(%arg0: tensor<8x8xf32>, %arg1: tensor<8xf32>) -> tensor<8x
 // CHECK-NEXT: dataflow.stream_write %[[V]] into %[[C1]]
 // CHECK-NEXT: }
 
-// The converter: the shared row loop outside, the 4x8 buffer inside it;
-// the producer's column loop fills it, the consumer's (column block,
-// k) loops replay it.
-// CHECK-LABEL: func.func @exp_0_to_matmul_1_convert_0(
-// CHECK-SAME: %[[SRC:[^:]*]]: !dataflow.stream<f32, 1>, %[[DST:[^:]*]]: !dataflow.stream<f32, 1>) attributes {dataflow.process = "convert_0"}
+// The converter: a ping-pong buffer of two 4x8 blocks (one row of tiles)
+// between a process that fills a block per shared row, in the producer's
+// column order, and one that drains it in the consumer's (column block, k)
+// order.
+// CHECK-LABEL: func.func @exp_0_to_matmul_1_convert_0_fill(
+// CHECK-SAME: %[[SRC:[^:]*]]: !dataflow.stream<f32, 1>, %[[BLOCKS:[^:]*]]: memref<4x8xf32>) attributes {dataflow.process = "convert_0_fill"}
 // CHECK: scf.for %[[ROW:.*]] = %{{.*}} to %c8{{.*}} step %c4
-// CHECK-NEXT: %[[BUF:.*]] = memref.alloca() : memref<4x8xf32>
+// CHECK-NEXT: %[[BUF:.*]] = dataflow.block_acquire write %[[BLOCKS]] : memref<4x8xf32>
 // CHECK: scf.for %[[COL:.*]] = %{{.*}} to %c8{{.*}} step %c4
-// Rows are taken relative to the shared row: the buffer holds one row of
-// tiles.
+// Rows are taken relative to the shared row.
 // CHECK: scf.for %[[EI:.*]] = %{{.*}} to %c4{{.*}} step %c1
 // CHECK: scf.for %[[EJ:.*]] = %{{.*}} to %c4{{.*}} step %c1
 // CHECK: %[[V:.*]] = dataflow.stream_read %[[SRC]]
 // CHECK: %[[J:.*]] = arith.addi %[[COL]], %[[EJ]]
 // CHECK: memref.store %[[V]], %[[BUF]][%[[EI]], %[[J]]] : memref<4x8xf32>
+// CHECK-LABEL: func.func @exp_0_to_matmul_1_convert_0_drain(
+// CHECK-SAME: %[[BLOCKS:[^:]*]]: memref<4x8xf32>, %[[DST:[^:]*]]: !dataflow.stream<f32, 1>) attributes {dataflow.process = "convert_0_drain"}
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{.*}} step %c4
+// CHECK-NEXT: %[[BUF:.*]] = dataflow.block_acquire %[[BLOCKS]] : memref<4x8xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{.*}} step %c4
 // CHECK: scf.for %[[K:.*]] = %{{.*}} to %c8{{.*}} step %c4
 // CHECK: scf.for %[[EI:.*]] = %{{.*}} to %c4{{.*}} step %c1
 // CHECK: scf.for %[[EJ:.*]] = %{{.*}} to %c4{{.*}} step %c1
 // CHECK: %[[J:.*]] = arith.addi %[[K]], %[[EJ]]
-// CHECK: %[[W:.*]] = memref.load %[[BUF]][%{{.*}}, %[[J]]] : memref<4x8xf32>
+// CHECK: %[[W:.*]] = memref.load %[[BUF]][%[[EI]], %[[J]]] : memref<4x8xf32>
 // CHECK: dataflow.stream_write %[[W]] into %[[DST]]
 
 // CHECK-LABEL: func.func @figure7(

@@ -390,26 +390,29 @@ LogicalResult KernelLowering::lowerConverter(ITensorConverterOp converter) {
   ArrayRef<int64_t> bufferShape = converter.getBufferShape();
   Value in = streams[converter.getSource()];
   Value out = streams[converter.getResult()];
-  IRMapping args;
-  func::FuncOp process =
-      createProcess(producers[converter.getResult()], {in, out}, args);
-  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
-  Location loc = process.getLoc();
-  SmallVector<int64_t> fullShape = from.getFullShape();
+  std::string name = producers[converter.getResult()];
+  Location loc = converter.getLoc();
 
-  // Inside the shared loops, the buffer holds the part of the tensor that
-  // this iteration streams: on a dimension the buffer covers in full, data
-  // offsets are used as they are; otherwise they are taken relative to the
-  // offset the shared loops fix.
+  // The ping-pong buffer: two blocks between a process that fills one in the
+  // producer's order while another drains the other in the consumer's.
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(topBody);
+  auto blocks = BufferOp::create(
+      builder, loc, MemRefType::get(bufferShape, from.getElementType()),
+      builder.getI64IntegerAttr(2));
+  blocks->setAttr("name", builder.getStringAttr(name + "_blocks"));
+
+  SmallVector<int64_t> fullShape = from.getFullShape();
   SmallVector<int64_t> sharedBounds, sharedSteps;
   for (unsigned loop = 0; loop < shared; ++loop) {
     sharedBounds.push_back(from.getTripCounts()[loop] * from.getSteps()[loop]);
     sharedSteps.push_back(from.getSteps()[loop]);
   }
-  buildLoopNest(b, loc, sharedBounds, sharedSteps,
-                [&](OpBuilder &b, ValueRange sharedIvs) {
-    auto bufferType = MemRefType::get(bufferShape, from.getElementType());
-    Value buffer = memref::AllocaOp::create(b, loc, bufferType);
+  // Inside the shared loops, a block holds the part of the tensor that this
+  // iteration streams: on a dimension it covers in full, data offsets are
+  // used as they are; otherwise they are taken relative to the offset the
+  // shared loops fix.
+  auto getBase = [&](OpBuilder &b, ValueRange sharedIvs) {
     SmallVector<Value> base(from.getRank());
     for (unsigned dim = 0; dim < from.getRank(); ++dim) {
       if (bufferShape[dim] == fullShape[dim])
@@ -421,28 +424,54 @@ LogicalResult KernelLowering::lowerConverter(ITensorConverterOp converter) {
         base[dim] = arith::ConstantIndexOp::create(
             b, loc, cast<AffineConstantExpr>(result).getValue());
     }
-    auto withShared = [&](ValueRange inner) {
-      SmallVector<Value> ivs(sharedIvs.begin(), sharedIvs.end());
-      ivs.append(inner.begin(), inner.end());
-      return ivs;
-    };
+    return base;
+  };
+  auto withShared = [](ValueRange sharedIvs, ValueRange inner) {
+    SmallVector<Value> ivs(sharedIvs.begin(), sharedIvs.end());
+    ivs.append(inner.begin(), inner.end());
+    return ivs;
+  };
+
+  IRMapping fillArgs;
+  func::FuncOp fill =
+      createProcess(name + "_fill", {in, blocks.getResult()}, fillArgs);
+  OpBuilder b = OpBuilder::atBlockBegin(&fill.getBody().front());
+  buildLoopNest(b, loc, sharedBounds, sharedSteps,
+                [&](OpBuilder &b, ValueRange sharedIvs) {
+    Value channel = fillArgs.lookup(blocks);
+    Value block = BlockAcquireOp::create(b, loc, channel.getType(), channel,
+                                         b.getUnitAttr());
+    SmallVector<Value> base = getBase(b, sharedIvs);
     buildIterationLoops(b, loc, from, shared, [&](OpBuilder &b, ValueRange ivs) {
       SmallVector<Value> offsets =
-          getTileOffsets(b, loc, from, withShared(ivs), base);
+          getTileOffsets(b, loc, from, withShared(sharedIvs, ivs), base);
       buildTileLoops(b, loc, from, [&](OpBuilder &b, ValueRange elements) {
         Value value = StreamReadOp::create(b, loc, from.getElementType(),
-                                           args.lookup(in));
-        memref::StoreOp::create(b, loc, value, buffer,
+                                           fillArgs.lookup(in));
+        memref::StoreOp::create(b, loc, value, block,
                                 addIndices(b, loc, offsets, elements));
       });
     });
+  });
+  func::ReturnOp::create(b, loc);
+
+  IRMapping drainArgs;
+  func::FuncOp drain =
+      createProcess(name + "_drain", {blocks.getResult(), out}, drainArgs);
+  b = OpBuilder::atBlockBegin(&drain.getBody().front());
+  buildLoopNest(b, loc, sharedBounds, sharedSteps,
+                [&](OpBuilder &b, ValueRange sharedIvs) {
+    Value channel = drainArgs.lookup(blocks);
+    Value block = BlockAcquireOp::create(b, loc, channel.getType(), channel,
+                                         UnitAttr());
+    SmallVector<Value> base = getBase(b, sharedIvs);
     buildIterationLoops(b, loc, to, shared, [&](OpBuilder &b, ValueRange ivs) {
       SmallVector<Value> offsets =
-          getTileOffsets(b, loc, to, withShared(ivs), base);
+          getTileOffsets(b, loc, to, withShared(sharedIvs, ivs), base);
       buildTileLoops(b, loc, to, [&](OpBuilder &b, ValueRange elements) {
         Value value = memref::LoadOp::create(
-            b, loc, buffer, addIndices(b, loc, offsets, elements));
-        StreamWriteOp::create(b, loc, value, args.lookup(out));
+            b, loc, block, addIndices(b, loc, offsets, elements));
+        StreamWriteOp::create(b, loc, value, drainArgs.lookup(out));
       });
     });
   });

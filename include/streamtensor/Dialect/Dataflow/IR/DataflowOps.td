@@ -285,6 +285,28 @@ def Dataflow_BufferOp : Dataflow_Op<"buffer"> {
   let assemblyFormat = "attr-dict `:` type($memref)";
 }
 
+def Dataflow_BlockAcquireOp : Dataflow_Op<"block_acquire", [
+    AllTypesMatch<["buffer", "block"]>]> {
+  let summary = "take one block of a multi-stage buffer";
+  let description = [{
+    Between two processes, a `dataflow.buffer` of `depth` stages is a stream
+    of blocks: the writer acquires an empty block (`write`), fills it, and
+    hands it over at the end of the block of ops the acquire is in (for
+    example one iteration of a loop); the reader acquires the oldest full
+    block and gives it back empty the same way. With two stages this is the
+    ping-pong buffer of a layout converter: one block is filled while the
+    other is drained.
+
+    ```mlir
+    %block = dataflow.block_acquire write %buffer : memref<16x64xf32>
+    ```
+  }];
+  let arguments = (ins Arg<AnyStaticShapeMemRef, "", [MemRead, MemWrite]>:$buffer,
+                       UnitAttr:$write);
+  let results = (outs AnyStaticShapeMemRef:$block);
+  let assemblyFormat = "(`write` $write^)? $buffer attr-dict `:` type($buffer)";
+}
+
 //===----------------------------------------------------------------------===//
 // Structure ops (paper Table 3)
 //===----------------------------------------------------------------------===//
