@@ -32,7 +32,7 @@ struct Command {
 const Command commands[] = {
     {"compile",
      "compile <model.mlir> -o <out-dir> [--tile-size N] [--unroll-factor U]\n"
-     "          [--max-on-chip-bytes B] [--fifo-depth NAME=DEPTH]...\n"
+     "          [--max-on-chip-bytes B] [--fifo-depth [KERNEL/]FIFO=DEPTH]...\n"
      "          [--dump-ir DIR] [--entry NAME]",
      "build the dataflow accelerator design of a model", runCompile},
     {"csim", "csim <out-dir> [--inputs DIR] [--golden DIR] [--tolerance T]",

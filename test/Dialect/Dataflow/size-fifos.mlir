@@ -1,5 +1,11 @@
 // RUN: streamtensor-opt %s --dataflow-size-fifos | FileCheck %s
 // RUN: streamtensor-opt %s --dataflow-size-fifos=override=producer_to_consumer=2,unsized=3 | FileCheck %s --check-prefix=OVR
+// A name qualified by its kernel forces that kernel's FIFO only.
+// RUN: streamtensor-opt %s --dataflow-size-fifos=override=k2/producer_to_consumer=5 | FileCheck %s --check-prefix=ONE
+// ONE-LABEL: func.func @k()
+// ONE-NEXT: dataflow.stream {entries = 96 : i64, name = "producer_to_consumer"} : !dataflow.stream<f32, 96>
+// ONE-LABEL: func.func @k2()
+// ONE-NEXT: dataflow.stream {entries = 8 : i64, name = "producer_to_consumer"} : !dataflow.stream<f32, 5>
 
 // Every FIFO gets as deep as the entries that cross it; the functions a
 // FIFO is passed to take the new type too. `override` forces the depth of

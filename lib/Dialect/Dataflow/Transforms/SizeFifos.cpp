@@ -65,10 +65,18 @@ public:
     getOperation().walk([&](StreamOp stream) {
       int64_t depth = stream.getEntries().value_or(stream.getType().getDepth());
       if (stream.getName()) {
-        auto it = forced.find(*stream.getName());
-        if (it != forced.end()) {
+        // A FIFO is named within its kernel: `fifo` forces it in every
+        // kernel, `kernel/fifo` in one.
+        std::string qualified;
+        if (auto kernel = stream->getParentOfType<func::FuncOp>())
+          qualified = (kernel.getName() + "/" + *stream.getName()).str();
+        for (StringRef name : {StringRef(*stream.getName()),
+                               StringRef(qualified)}) {
+          auto it = forced.find(name);
+          if (it == forced.end())
+            continue;
           depth = it->second;
-          seen.insert(*stream.getName());
+          seen.insert(name);
         }
       }
       depth = std::max<int64_t>(depth, 1);

@@ -88,12 +88,13 @@ def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
     Sets the depth of every `dataflow.stream` to the number of entries that
     cross it: a safe upper bound under which no FIFO can fill up. A later
     resource-allocation pass replaces it with the paper's LP sizing.
-    `override` forces the depth of named FIFOs (`name=depth`), to try out
-    smaller ones.
+    `override` forces the depth of named FIFOs, to try out smaller ones:
+    `fifo=depth` in every kernel that has a FIFO of that name,
+    `kernel/fifo=depth` in one kernel.
   }];
   let options = [
     ListOption<"overrides", "override", "std::string",
-               "FIFO depths to force, as name=depth">
+               "FIFO depths to force, as fifo=depth or kernel/fifo=depth">
   ];
 }
 
