@@ -111,6 +111,9 @@ private:
   func::FuncOp createProcess(StringRef processName, ValueRange topArgs,
                              IRMapping &argMapping);
 
+  // A DMA process between external memory and a FIFO.
+  void buildDma(StringRef name, Value memory, Value stream, ITensorType type,
+                bool isLoad);
   LogicalResult lowerLoad(unsigned input);
   LogicalResult lowerStore(unsigned output, Value itensor);
   LogicalResult lowerConverter(ITensorConverterOp converter);
@@ -321,65 +324,60 @@ func::FuncOp KernelLowering::createProcess(StringRef processName,
   return function;
 }
 
-LogicalResult KernelLowering::lowerLoad(unsigned input) {
-  Value itensor = kernel.getBodyBlock().getArgument(input);
-  auto type = cast<ITensorType>(itensor.getType());
-  Value memory = topBody->getArgument(input), stream = streams[itensor];
+void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
+                              ITensorType type, bool isLoad) {
   IRMapping args;
-  func::FuncOp process =
-      createProcess(producers[itensor], {memory, stream}, args);
+  SmallVector<Value> topArgs{memory, stream};
+  if (!isLoad)
+    std::swap(topArgs[0], topArgs[1]);
+  func::FuncOp process = createProcess(name, topArgs, args);
+  Value external = args.lookup(memory), fifo = args.lookup(stream);
   OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
   Location loc = process.getLoc();
-  // One tile at a time: a burst from memory into a local buffer, then out
-  // to the FIFO.
+  // One tile at a time through a local buffer: a burst on the memory side,
+  // the tile's elements in order on the FIFO side.
   buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
     SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
     Value tile = memref::AllocaOp::create(
         b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      Value value = memref::LoadOp::create(
-          b, loc, args.lookup(memory), addIndices(b, loc, offsets, elements));
+      Value value =
+          isLoad ? memref::LoadOp::create(
+                       b, loc, external, addIndices(b, loc, offsets, elements))
+                       .getResult()
+                 : StreamReadOp::create(b, loc, type.getElementType(), fifo)
+                       .getResult();
       memref::StoreOp::create(b, loc, value, tile, elements);
     });
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      StreamWriteOp::create(b, loc,
-                            memref::LoadOp::create(b, loc, tile, elements),
-                            args.lookup(stream));
+      if (isLoad) {
+        StreamWriteOp::create(
+            b, loc, memref::LoadOp::create(b, loc, tile, elements), fifo);
+        return;
+      }
+      SmallVector<Value> indices = addIndices(b, loc, offsets, elements);
+      memref::StoreOp::create(b, loc,
+                              memref::LoadOp::create(b, loc, tile, elements),
+                              external, indices);
     });
   });
   func::ReturnOp::create(b, loc);
+}
+
+LogicalResult KernelLowering::lowerLoad(unsigned input) {
+  Value itensor = kernel.getBodyBlock().getArgument(input);
+  buildDma(producers[itensor], topBody->getArgument(input), streams[itensor],
+           cast<ITensorType>(itensor.getType()), /*isLoad=*/true);
   return success();
 }
 
 LogicalResult KernelLowering::lowerStore(unsigned output, Value itensor) {
-  auto type = cast<ITensorType>(itensor.getType());
   auto it = streams.find(itensor);
   if (it == streams.end())
     return kernel.emitOpError("yields a value that no process produces");
-  Value memory = topBody->getArgument(kernel.getInputs().size() + output);
-  Value stream = it->second;
-  IRMapping args;
-  func::FuncOp process =
-      createProcess("store_" + std::to_string(output), {stream, memory}, args);
-  OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
-  Location loc = process.getLoc();
-  buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
-    SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
-    Value tile = memref::AllocaOp::create(
-        b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
-    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      Value value = StreamReadOp::create(b, loc, type.getElementType(),
-                                         args.lookup(stream));
-      memref::StoreOp::create(b, loc, value, tile, elements);
-    });
-    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      memref::StoreOp::create(b, loc,
-                              memref::LoadOp::create(b, loc, tile, elements),
-                              args.lookup(memory),
-                              addIndices(b, loc, offsets, elements));
-    });
-  });
-  func::ReturnOp::create(b, loc);
+  buildDma("store_" + std::to_string(output),
+           topBody->getArgument(kernel.getInputs().size() + output), it->second,
+           cast<ITensorType>(itensor.getType()), /*isLoad=*/false);
   return success();
 }
 
