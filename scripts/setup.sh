@@ -11,6 +11,8 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.
   libgtest-dev
+  # The FIFO sizing LP and the die-assignment ILP (COIN-OR CLP and CBC).
+  coinor-libcbc-dev coinor-libclp-dev pkg-config
   # lit runs on Debian's python3; the golden and comparison scripts use numpy.
   python3 python3-numpy
 )

@@ -44,10 +44,6 @@ void buildKernelFusion(OpPassManager &pm, const CompileOptions &options) {
 
 void buildLowering(OpPassManager &pm, const CompileOptions &options) {
   pm.addPass(dataflow::createLowerKernelToFunc());
-  dataflow::SizeFifosOptions size;
-  size.overrides.assign(options.fifoDepthOverrides.begin(),
-                        options.fifoDepthOverrides.end());
-  pm.addPass(dataflow::createSizeFifos(size));
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -55,6 +51,35 @@ void buildLowering(OpPassManager &pm, const CompileOptions &options) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+/// Design space 3 (paper section 5.3) on the lowered processes: profiles,
+/// unrolling, FIFO depths, memories and dies, then the final profiles.
+void buildResourceAllocation(OpPassManager &pm,
+                             const CompileOptions &options) {
+  dataflow::ProfileTasksOptions measured;
+  measured.platform = options.platform;
+  measured.profiles = options.profilesDir;
+  pm.addPass(dataflow::createProfileTasks(measured));
+  dataflow::UnrollByIntensityOptions unroll;
+  unroll.platform = options.platform;
+  unroll.dspBudget = options.dspBudget;
+  pm.addPass(dataflow::createUnrollByIntensity(unroll));
+  dataflow::SizeFifosOptions size;
+  size.platform = options.platform;
+  size.mode = options.fifoMode;
+  size.overrides.assign(options.fifoDepthOverrides.begin(),
+                        options.fifoDepthOverrides.end());
+  pm.addPass(dataflow::createSizeFifos(size));
+  dataflow::AssignMemoriesOptions memories;
+  memories.platform = options.platform;
+  pm.addPass(dataflow::createAssignMemories(memories));
+  dataflow::AssignSlrsOptions dies;
+  dies.platform = options.platform;
+  pm.addPass(dataflow::createAssignSlrs(dies));
+  dataflow::ProfileTasksOptions final;
+  final.platform = options.platform;
+  pm.addPass(dataflow::createProfileTasks(final));
 }
 
 } // namespace
@@ -65,6 +90,7 @@ const std::vector<PipelineStage> &streamtensor::getPipelineStages() {
       {"linalg-to-dataflow", buildLinalgToDataflow},
       {"kernel-fusion", buildKernelFusion},
       {"lowering", buildLowering},
+      {"resource-allocation", buildResourceAllocation},
   };
   return stages;
 }
@@ -91,6 +117,17 @@ struct CompilePipelineOptions
       llvm::cl::init(42991616)};
   ListOption<std::string> fifoDepths{
       *this, "fifo-depth", llvm::cl::desc("FIFO depths to force (name=depth)")};
+  Option<std::string> platform{*this, "platform",
+                               llvm::cl::desc("Target platform"),
+                               llvm::cl::init("u55c")};
+  Option<std::string> fifoMode{
+      *this, "fifo-mode",
+      llvm::cl::desc("FIFO sizing: normal, conservative or upper-bound"),
+      llvm::cl::init("normal")};
+  Option<int64_t> dspBudget{
+      *this, "dsp-budget",
+      llvm::cl::desc("DSPs for unrolling (-1: the platform's)"),
+      llvm::cl::init(-1)};
 };
 } // namespace
 
@@ -106,6 +143,9 @@ void streamtensor::registerCompilePipeline() {
         options.maxOnChipBytes = pipelineOptions.maxOnChipBytes;
         options.fifoDepthOverrides.assign(pipelineOptions.fifoDepths.begin(),
                                           pipelineOptions.fifoDepths.end());
+        options.platform = pipelineOptions.platform;
+        options.fifoMode = pipelineOptions.fifoMode;
+        options.dspBudget = pipelineOptions.dspBudget;
         buildCompilePipeline(pm, options);
       });
 }

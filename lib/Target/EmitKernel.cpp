@@ -27,14 +27,6 @@ using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::dataflow;
 
-std::vector<func::FuncOp> streamtensor::getKernels(ModuleOp module) {
-  std::vector<func::FuncOp> kernels;
-  for (auto function : module.getOps<func::FuncOp>())
-    if (function->hasAttr("dataflow.kernel"))
-      kernels.push_back(function);
-  return kernels;
-}
-
 namespace {
 
 /// The C++ spelling of a scalar type, or an empty string.
@@ -76,6 +68,8 @@ private:
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation &op);
   LogicalResult emitFor(scf::ForOp loop);
+  void emitFifoStorage(Operation *op, StringRef name);
+  void emitArrayStorage(Operation *op, StringRef name);
   LogicalResult emitArith(Operation &op);
 
   /// A fresh name in the current function, from `base`.
@@ -339,6 +333,7 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
        << type.getDepth() << "> " << name << "(\"" << name << "\");\n";
     os << "ST_PRAGMA(HLS stream variable=" << name
        << " depth=" << type.getDepth() << ")\n";
+    emitFifoStorage(stream, name);
   }
   for (auto buffer : kernel.getOps<BufferOp>()) {
     auto name = buffer->getAttrOfType<StringAttr>("name");
@@ -378,6 +373,26 @@ LogicalResult KernelEmitter::emitBlock(Block &block) {
     if (failed(emitOp(op)))
       return failure();
   return success();
+}
+
+/// The memory resource-allocation chose for a FIFO (dataflow.storage):
+/// Vitis builds shallow FIFOs from registers by itself.
+void KernelEmitter::emitFifoStorage(Operation *op, StringRef name) {
+  auto storage = op->getAttrOfType<StringAttr>("dataflow.storage");
+  if (!storage || storage.getValue() == "registers")
+    return;
+  os << "ST_PRAGMA(HLS bind_storage variable=" << name << " type=fifo impl="
+     << storage.getValue() << ")\n";
+}
+
+/// The memory resource-allocation chose for a local array.
+void KernelEmitter::emitArrayStorage(Operation *op, StringRef name) {
+  auto storage = op->getAttrOfType<StringAttr>("dataflow.storage");
+  if (!storage || storage.getValue() == "registers" ||
+      storage.getValue() == "srl")
+    return;
+  os << "ST_PRAGMA(HLS bind_storage variable=" << name << " type=ram_2p impl="
+     << storage.getValue() << ")\n";
 }
 
 LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
@@ -422,6 +437,7 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
         for (int64_t size : type.getShape())
           os << "[" << size << "]";
         os << ";\n";
+        emitArrayStorage(alloca, name);
         for (auto [dim, factor] : partitions.lookup(alloca.getResult()))
           os << "ST_PRAGMA(HLS array_partition variable=" << name
              << " type=cyclic factor=" << factor << " dim=" << dim + 1

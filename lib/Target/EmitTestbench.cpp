@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Support/IndentedOstream.h"
@@ -131,7 +132,7 @@ LogicalResult streamtensor::emitTestbench(
         "[tolerance]]\n";
   os << "#include \"hls_stream.h\"\n#include \"streamtensor_dataflow.h\"\n";
   os << testbenchSupport << "\n";
-  for (func::FuncOp kernel : getKernels(module))
+  for (func::FuncOp kernel : perf::getKernelFunctions(module))
     if (failed(emitKernelDeclaration(kernel, os)))
       return failure();
   os << "\nint main(int argc, char **argv) {\n";

@@ -17,6 +17,7 @@ enum ExitCode { Success = 0, Failure = 1, NotAvailable = 2 };
 
 int runCompile(llvm::ArrayRef<const char *> args);
 int runCSim(llvm::ArrayRef<const char *> args);
+int runSimulate(llvm::ArrayRef<const char *> args);
 
 /// Command-line arguments of one command: positionals and `--name value`
 /// (or `--name=value`) options, some of which may repeat.

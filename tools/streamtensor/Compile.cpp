@@ -15,6 +15,7 @@
 #include "streamtensor/Pipeline/Pipeline.h"
 #include "streamtensor/Registration.h"
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -99,34 +100,118 @@ llvm::json::Object describeFusion(ModuleOp module) {
   return kernels;
 }
 
-/// The report of the lowered design: kernels, processes and FIFOs.
-llvm::json::Array describeKernels(ModuleOp module,
-                                  llvm::json::Object &fusion) {
+/// A float attribute of `dict`, or 0.
+double getNumber(DictionaryAttr dict, StringRef name) {
+  if (!dict)
+    return 0;
+  if (auto value = dict.getAs<FloatAttr>(name))
+    return value.getValueAsDouble();
+  if (auto value = dict.getAs<IntegerAttr>(name))
+    return double(value.getInt());
+  return 0;
+}
+
+/// The report of the lowered design: kernels, processes, FIFOs, and the
+/// simulator's estimate beside the bounds.
+llvm::json::Array describeKernels(ModuleOp module, llvm::json::Object &fusion,
+                                  const Platform &platform,
+                                  const CompileOptions &options,
+                                  int64_t &totalCycles, Resources &total) {
   llvm::json::Array kernels;
-  for (func::FuncOp kernel : getKernels(module)) {
+  FailureOr<std::vector<perf::AnalyzedKernel>> analyzed =
+      perf::analyzeKernels(module, perf::getModelParameters(platform));
+  if (failed(analyzed))
+    return kernels;
+  std::string depthSource =
+      options.fifoMode == "upper-bound"
+          ? "upper bound: every entry that crosses the FIFO"
+          : "LP of the paper (" + options.fifoMode + " mode)";
+  for (perf::AnalyzedKernel &entryKernel : *analyzed) {
+    func::FuncOp kernel = entryKernel.kernel;
     llvm::json::Array processes, fifos;
     for (auto call : kernel.getOps<func::CallOp>()) {
       auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
           call, call.getCalleeAttr());
       auto role = callee ? callee->getAttrOfType<StringAttr>("dataflow.process")
                          : nullptr;
-      processes.push_back(llvm::json::Object{
+      auto profile =
+          callee ? callee->getAttrOfType<DictionaryAttr>("dataflow.profile")
+                 : nullptr;
+      llvm::json::Object entry{
           {"function", call.getCallee()},
-          {"process", role ? role.getValue() : call.getCallee()}});
+          {"process", role ? role.getValue() : call.getCallee()}};
+      if (profile) {
+        Resources used;
+        used.dsp = getNumber(profile, "dsp");
+        used.lut = getNumber(profile, "lut");
+        used.ff = getNumber(profile, "ff");
+        used.bram18k = getNumber(profile, "bram18k");
+        used.uram = getNumber(profile, "uram");
+        total += used;
+        entry["latency_cycles"] = int64_t(getNumber(profile, "latency"));
+        entry["initial_delay_cycles"] =
+            int64_t(getNumber(profile, "initial_delay"));
+        entry["ii"] = getNumber(profile, "ii");
+        entry["dsp"] = used.dsp;
+        entry["lut"] = used.lut;
+        entry["ff"] = used.ff;
+        entry["bram18k"] = used.bram18k;
+        entry["uram"] = used.uram;
+        if (auto source = profile.getAs<StringAttr>("source"))
+          entry["profile_source"] = source.getValue();
+      }
+      if (auto slr = call->getAttrOfType<IntegerAttr>("dataflow.slr"))
+        entry["slr"] = slr.getInt();
+      if (auto dmas = callee ? callee->getAttrOfType<ArrayAttr>("dataflow.dma")
+                             : nullptr) {
+        llvm::json::Array list;
+        for (auto dma : dmas.getAsRange<DictionaryAttr>()) {
+          llvm::json::Object item;
+          if (auto port = dma.getAs<StringAttr>("port"))
+            item["port"] = port.getValue();
+          item["bytes"] = int64_t(getNumber(dma, "bytes"));
+          item["hbm_pseudo_channel"] = int64_t(getNumber(dma, "hbm_channel"));
+          item["bytes_per_cycle"] = getNumber(dma, "bytes_per_cycle");
+          if (auto read = dma.getAs<BoolAttr>("read"))
+            item["direction"] = read.getValue() ? "read" : "write";
+          list.push_back(std::move(item));
+        }
+        entry["dmas"] = std::move(list);
+      }
+      processes.push_back(std::move(entry));
     }
     for (auto stream : kernel.getOps<dataflow::StreamOp>()) {
       std::string elementType;
       llvm::raw_string_ostream(elementType) << stream.getType().getElementType();
+      auto storage = stream->getAttrOfType<StringAttr>("dataflow.storage");
       fifos.push_back(llvm::json::Object{
           {"name", stream.getName() ? *stream.getName() : ""},
           {"element_type", elementType},
           {"depth", stream.getType().getDepth()},
           {"entries", stream.getEntries() ? int64_t(*stream.getEntries()) : -1},
-          {"depth_source", "upper bound: every entry that crosses the FIFO"}});
+          {"storage", storage ? storage.getValue() : ""},
+          {"depth_source", depthSource}});
+    }
+    perf::KernelEstimate estimate =
+        perf::estimateKernel(entryKernel, platform, /*unbounded=*/false);
+    llvm::json::Object performance{
+        {"method", "cycle-level simulation (an estimate)"},
+        {"bound_compute_cycles", estimate.bounds.computeCycles},
+        {"bound_memory_cycles", estimate.bounds.memoryCycles},
+        {"macs", estimate.bounds.macs},
+        {"hbm_bytes", estimate.bounds.hbmBytes}};
+    if (estimate.simulation.status == perf::SimulationStatus::Completed) {
+      performance["estimated_cycles"] = estimate.simulation.totalCycles;
+      performance["estimated_us"] =
+          double(estimate.simulation.totalCycles) / platform.kernelClockMHz;
+      totalCycles += estimate.simulation.totalCycles;
+    } else {
+      performance["deadlock"] = estimate.deadlock;
     }
     llvm::json::Object entry{{"name", kernel.getName()},
                              {"processes", std::move(processes)},
-                             {"fifos", std::move(fifos)}};
+                             {"fifos", std::move(fifos)},
+                             {"performance", std::move(performance)}};
     if (llvm::json::Object *fused = fusion.getObject(kernel.getName()))
       for (auto &[key, value] : *fused)
         entry[key] = value;
@@ -141,8 +226,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
   if (!arguments.parse(command, args,
                        {"o", "output", "tile-size", "unroll-factor",
-                        "max-on-chip-bytes",
-                        "fifo-depth", "dump-ir", "entry"},
+                        "max-on-chip-bytes", "fifo-depth", "dump-ir", "entry",
+                        "platform", "fifo-mode", "dsp-budget", "profiles"},
                        {}))
     return Failure;
   if (arguments.positionals.size() != 1) {
@@ -172,6 +257,25 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   options.unrollFactor = *unrollFactor;
   options.maxOnChipBytes = *maxOnChip;
   options.fifoDepthOverrides = arguments.getAll("fifo-depth");
+  options.platform = arguments.get("platform").value_or("u55c");
+  options.fifoMode = arguments.get("fifo-mode").value_or("normal");
+  if (options.fifoMode != "normal" && options.fifoMode != "conservative" &&
+      options.fifoMode != "upper-bound") {
+    reportError(command, "--fifo-mode: '" + options.fifoMode +
+                             "' is not normal, conservative or upper-bound");
+    return Failure;
+  }
+  std::optional<int64_t> dspBudget = arguments.getInteger(
+      command, "dsp-budget", options.dspBudget, -1, int64_t(1) << 40);
+  if (!dspBudget)
+    return Failure;
+  options.dspBudget = *dspBudget;
+  options.profilesDir = arguments.get("profiles").value_or("");
+  llvm::Expected<Platform> platform = loadPlatform(options.platform);
+  if (!platform) {
+    reportError(command, "--platform: " + llvm::toString(platform.takeError()));
+    return Failure;
+  }
   std::string entry = arguments.get("entry").value_or("forward");
 
   // The output folder is replaced only if an earlier compile wrote it.
@@ -241,7 +345,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   // Emit everything into a fresh folder beside the output.
   std::string partial = *output + ".partial";
   llvm::sys::fs::remove_directories(partial);
-  for (const char *folder : {"hls", "csim/include", "csim/params"})
+  for (const char *folder : {"hls", "csim/include", "csim/params", "ir", "link"})
     if (std::error_code error =
             llvm::sys::fs::create_directories(partial + "/" + folder)) {
       reportError(command, "cannot create " + partial + ": " + error.message());
@@ -252,7 +356,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     return Failure;
   };
 
-  std::vector<func::FuncOp> kernels = getKernels(*module);
+  std::vector<func::FuncOp> kernels = perf::getKernelFunctions(*module);
   std::string declarations =
       "// Generated by StreamTensor: the kernels' top functions.\n"
       "#pragma once\n#include <cstdint>\n\n";
@@ -306,6 +410,46 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     }
   }
 
+  {
+    std::string config, floorplan;
+    llvm::raw_string_ostream configStream(config), floorplanStream(floorplan);
+    if (failed(emitLinkConfig(*module, *platform, configStream,
+                              floorplanStream)) ||
+        !writeFile(partial + "/link/connectivity.cfg", config) ||
+        !writeFile(partial + "/link/floorplan.tcl", floorplan))
+      return cleanUp();
+  }
+
+  // The lowered design, for `streamtensor simulate` and for people.
+  {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    if (!writeFile(partial + "/ir/design.mlir", text))
+      return cleanUp();
+  }
+
+  int64_t totalCycles = 0;
+  Resources used;
+  llvm::json::Array kernelReports =
+      describeKernels(*module, fusion, *platform, options, totalCycles, used);
+  FabricResources available = platform->getTotalAvailable();
+  llvm::json::Object resources{
+      {"dsp", llvm::json::Object{{"used", used.dsp},
+                                 {"available", available.dsp}}},
+      {"lut", llvm::json::Object{{"used", used.lut},
+                                 {"available", available.lut}}},
+      {"ff", llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
+      {"bram18k", llvm::json::Object{{"used", used.bram18k},
+                                     {"available", available.bram18k}}},
+      {"uram", llvm::json::Object{{"used", used.uram},
+                                  {"available", available.uram}}},
+      {"note", "estimates of the task profiler; FIFOs are counted with "
+               "their writer; the platform shell's share is not available"}};
+  if (auto crossing =
+          (*module)->getAttrOfType<IntegerAttr>("dataflow.slr_crossing_bits"))
+    resources["slr_crossing_bits"] = crossing.getInt();
+
   llvm::json::Object report{
       {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
       {"input", input},
@@ -313,8 +457,26 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       {"options",
        llvm::json::Object{{"tile_size", options.tileSize},
                           {"unroll_factor", options.unrollFactor},
-                          {"max_on_chip_bytes", options.maxOnChipBytes}}},
-      {"kernels", describeKernels(*module, fusion)},
+                          {"max_on_chip_bytes", options.maxOnChipBytes},
+                          {"fifo_mode", options.fifoMode},
+                          {"dsp_budget", options.dspBudget},
+                          {"profiles", options.profilesDir}}},
+      {"platform",
+       llvm::json::Object{{"name", platform->name},
+                          {"spec", options.platform},
+                          {"card", platform->card},
+                          {"part", platform->part},
+                          {"clock_mhz", platform->kernelClockMHz}}},
+      {"resources", std::move(resources)},
+      {"performance",
+       llvm::json::Object{
+           {"method", "cycle-level simulation (an estimate)"},
+           {"estimated_kernel_cycles", totalCycles},
+           {"estimated_kernel_us",
+            double(totalCycles) / platform->kernelClockMHz},
+           {"host_invocation_us_per_kernel",
+            platform->host.invocationOverheadUs}}},
+      {"kernels", std::move(kernelReports)},
       {"constants", int64_t(constants.size())},
       {"csim", noTestbench ? llvm::json::Value(llvm::json::Object{
                                  {"available", false}, {"reason", *noTestbench}})

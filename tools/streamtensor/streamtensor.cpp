@@ -38,8 +38,9 @@ const Command commands[] = {
     {"csim", "csim <out-dir> [--inputs DIR] [--golden DIR] [--tolerance T]",
      "run the generated design in C simulation and check its outputs",
      runCSim},
-    {"simulate", "simulate <out-dir>",
-     "estimate the design's cycles with the cycle-level simulator", nullptr},
+    {"simulate", "simulate <out-dir> [--unbounded] [--json FILE] [--platform P]",
+     "estimate the design's cycles with the cycle-level simulator",
+     runSimulate},
 };
 
 void printVersion(llvm::raw_ostream &os) {

@@ -21,6 +21,14 @@ struct CompileOptions {
   int64_t maxOnChipBytes = 42991616;
   /// FIFO depths to force, as name=depth.
   std::vector<std::string> fifoDepthOverrides;
+  /// The target card: a platform name (platforms/<name>.json) or a path.
+  std::string platform = "u55c";
+  /// FIFO sizing: normal, conservative or upper-bound.
+  std::string fifoMode = "normal";
+  /// DSPs the intensity-driven unrolling may use (-1: the platform's).
+  int64_t dspBudget = -1;
+  /// Folder of Vitis HLS csynth reports to use instead of estimates.
+  std::string profilesDir;
 };
 
 /// The stages of DESIGN.md section 2, in order. Each adds its passes to a

@@ -9,6 +9,8 @@
 #ifndef STREAMTENSOR_TARGET_HLSCPP_H
 #define STREAMTENSOR_TARGET_HLSCPP_H
 
+#include "streamtensor/Platform/Platform.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -19,13 +21,18 @@
 
 namespace streamtensor {
 
-/// The kernels of a lowered module: functions marked `dataflow.kernel`.
-std::vector<mlir::func::FuncOp> getKernels(mlir::ModuleOp module);
-
 /// Emits the HLS C++ of one kernel: its process functions, then the top
 /// function with the interface and dataflow pragmas.
 mlir::LogicalResult emitKernel(mlir::func::FuncOp kernel,
                                llvm::raw_ostream &os);
+
+/// Emits the v++ link configuration (compute units, HBM channel of every
+/// port, the die of every compute unit) and a floorplan script that puts
+/// every process on the die resource allocation chose.
+mlir::LogicalResult emitLinkConfig(mlir::ModuleOp module,
+                                   const Platform &platform,
+                                   llvm::raw_ostream &config,
+                                   llvm::raw_ostream &floorplan);
 
 /// Emits the declaration of a kernel's top function (the header the host and
 /// the testbench include).

@@ -3,17 +3,19 @@
 
 // The whole pipeline on a two-op model, relu(x * w): the two kernels fuse
 // (equal 16x10 tiles in [2, 4], no converter), every process is a function
-// over FIFOs as deep as their traffic, and the host function over memrefs
+// over FIFOs, and the host function over memrefs
 // calls the kernel. Nothing of tensors, linalg, tasks or itensors remains.
+// Resource allocation has sized the FIFOs (size-fifos-lp.mlir tests the
+// depths), put them in memories and the processes on dies.
 
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1(
 // CHECK-SAME: %[[X:[^:]*]]: memref<32x48xf32>, %[[W:[^:]*]]: memref<48x40xf32>, %[[Y:[^:]*]]: memref<32x40xf32>) attributes {dataflow.arg_names = ["in0", "in1", "out0"], dataflow.kernel} {
 // x is streamed once per column block of the output (4), w once per row
 // block (2): 32*48*4 and 48*40*2 entries.
-// CHECK-NEXT: %[[S0:.*]] = dataflow.stream {entries = 6144 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, 6144>
-// CHECK-NEXT: %[[S1:.*]] = dataflow.stream {entries = 3840 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, 3840>
-// CHECK-NEXT: %[[S2:.*]] = dataflow.stream {entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, 1280>
-// CHECK-NEXT: %[[S3:.*]] = dataflow.stream {entries = 1280 : i64, name = "maximum_1_to_store_0"} : !dataflow.stream<f32, 1280>
+// CHECK-NEXT: %[[S0:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 6144 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
+// CHECK-NEXT: %[[S1:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 3840 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
+// CHECK-NEXT: %[[S2:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, {{[0-9]+}}>
+// CHECK-NEXT: %[[S3:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 1280 : i64, name = "maximum_1_to_store_0"} : !dataflow.stream<f32, {{[0-9]+}}>
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_0(%[[X]], %[[S0]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_1(%[[W]], %[[S1]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0(%[[S2]], %[[S0]], %[[S1]])
@@ -22,16 +24,16 @@
 // CHECK-NEXT: return
 
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_load_0(
-// CHECK-SAME: attributes {dataflow.process = "load_0"}
+// CHECK-SAME: dataflow.process = "load_0"
 // CHECK: memref.load
 // CHECK: dataflow.stream_write
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_load_1(
-// CHECK-SAME: attributes {dataflow.process = "load_1"}
+// CHECK-SAME: dataflow.process = "load_1"
 // The matmul task, its tile loops lowered to scf: the accumulator buffer
 // starts at zero and takes the products.
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_matmul_0(
-// CHECK-SAME: attributes {dataflow.process = "matmul_0"}
-// CHECK: %[[ACC:.*]] = memref.alloca() : memref<16x10xf32>
+// CHECK-SAME: dataflow.process = "matmul_0"
+// CHECK: %[[ACC:.*]] = memref.alloca() {dataflow.storage = "{{[a-z]+}}"} : memref<16x10xf32>
 // CHECK: memref.store %{{.*}}, %[[ACC]]
 // CHECK: dataflow.stream_read
 // CHECK: arith.mulf
@@ -39,10 +41,10 @@
 // CHECK: memref.load %[[ACC]]
 // CHECK: dataflow.stream_write
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_maximum_1(
-// CHECK-SAME: attributes {dataflow.process = "maximum_1"}
+// CHECK-SAME: dataflow.process = "maximum_1"
 // CHECK: arith.maximumf
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_store_0(
-// CHECK-SAME: attributes {dataflow.process = "store_0"}
+// CHECK-SAME: dataflow.process = "store_0"
 // CHECK: dataflow.stream_read
 // CHECK: memref.store
 
@@ -55,12 +57,12 @@
 // Options reach their passes: tiles of 8 stream x 5 times and w 4 times;
 // the FIFO between the tasks is forced to depth 2, in the callees too.
 // OPT-LABEL: func.func @matmul_0_to_maximum_1(
-// OPT-NEXT: dataflow.stream {entries = 7680 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, 7680>
-// OPT-NEXT: dataflow.stream {entries = 7680 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, 7680>
-// OPT-NEXT: dataflow.stream {entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, 2>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 7680 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 7680 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "registers", entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, 2>
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_matmul_0(
 // OPT-SAME: %{{[^:]*}}: !dataflow.stream<f32, 2>,
-// OPT: memref.alloca() : memref<8x8xf32>
+// OPT: memref.alloca() {dataflow.storage = "{{[a-z]+}}"} : memref<8x8xf32>
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_maximum_1(
 // OPT-SAME: %{{[^:]*}}: !dataflow.stream<f32, 2>)
 

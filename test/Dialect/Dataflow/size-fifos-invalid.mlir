@@ -26,3 +26,9 @@ module {
     return
   }
 }
+
+// The mode and the platform must be known.
+// RUN: not streamtensor-opt %s --dataflow-size-fifos=mode=fast 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not streamtensor-opt %s --dataflow-size-fifos=platform=u99 2>&1 | FileCheck %s --check-prefix=PLATFORM
+// MODE: error: FIFO sizing mode 'fast' is not normal, conservative or upper-bound
+// PLATFORM: error: unknown platform 'u99'; known: u280, u55c

@@ -1,7 +1,8 @@
-// RUN: streamtensor-opt %s --dataflow-size-fifos | FileCheck %s
-// RUN: streamtensor-opt %s --dataflow-size-fifos=override=producer_to_consumer=2,unsized=3 | FileCheck %s --check-prefix=OVR
+// The upper-bound mode, and overrides. The LP sizing: size-fifos-lp.mlir.
+// RUN: streamtensor-opt %s --dataflow-size-fifos=mode=upper-bound | FileCheck %s
+// RUN: streamtensor-opt %s --dataflow-size-fifos="mode=upper-bound override=producer_to_consumer=2,unsized=3" | FileCheck %s --check-prefix=OVR
 // A name qualified by its kernel forces that kernel's FIFO only.
-// RUN: streamtensor-opt %s --dataflow-size-fifos=override=k2/producer_to_consumer=5 | FileCheck %s --check-prefix=ONE
+// RUN: streamtensor-opt %s --dataflow-size-fifos="mode=upper-bound override=k2/producer_to_consumer=5" | FileCheck %s --check-prefix=ONE
 // ONE-LABEL: func.func @k()
 // ONE-NEXT: dataflow.stream {entries = 96 : i64, name = "producer_to_consumer"} : !dataflow.stream<f32, 96>
 // ONE-LABEL: func.func @k2()

@@ -1,12 +1,17 @@
 //===- SizeFifos.cpp - Choose the depth of every FIFO ---------------------===//
 //
-// A FIFO as deep as the number of entries that cross it never fills up, so
-// no process ever waits on a full FIFO: a safe upper bound, until the
-// resource-allocation stage sizes FIFOs with the paper's LP.
+// Paper section 5.3: profiles of every process, start cycles from the LP of
+// equations (3)-(5), depths from max_tokens (FifoSizing.h). The math is in
+// Analysis/; this pass reads the kernels' models and writes the depths into
+// the stream types (and so into the `#pragma HLS stream depth=` the emitter
+// prints).
 //
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+
+#include "streamtensor/Analysis/FifoSizing.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -48,22 +53,41 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
+    ModuleOp module = getOperation();
     llvm::StringMap<int64_t> forced;
     for (const std::string &entry : overrides) {
       StringRef name, depthText;
       std::tie(name, depthText) = StringRef(entry).split('=');
       int64_t depth;
       if (name.empty() || depthText.getAsInteger(10, depth) || depth < 1) {
-        getOperation().emitError("override '")
+        module.emitError("override '")
             << entry << "' is not name=depth with a depth of at least 1";
         return signalPassFailure();
       }
       forced[name] = depth;
     }
+    if (mode != "normal" && mode != "conservative" && mode != "upper-bound") {
+      module.emitError("FIFO sizing mode '")
+          << mode << "' is not normal, conservative or upper-bound";
+      return signalPassFailure();
+    }
+
+    // The depth each FIFO gets before overrides.
+    llvm::DenseMap<Operation *, int64_t> sized;
+    if (mode == "upper-bound") {
+      module.walk([&](StreamOp stream) {
+        sized[stream] =
+            stream.getEntries().value_or(stream.getType().getDepth());
+      });
+    } else if (failed(sizeByLp(module, sized))) {
+      return signalPassFailure();
+    }
 
     llvm::StringSet<> seen;
-    getOperation().walk([&](StreamOp stream) {
-      int64_t depth = stream.getEntries().value_or(stream.getType().getDepth());
+    module.walk([&](StreamOp stream) {
+      int64_t depth = sized.lookup(stream);
+      if (depth == 0)
+        depth = stream.getType().getDepth();
       if (stream.getName()) {
         // A FIFO is named within its kernel: `fifo` forces it in every
         // kernel, `kernel/fifo` in one.
@@ -87,10 +111,38 @@ public:
     for (const auto &entry : forced) {
       if (seen.contains(entry.getKey()))
         continue;
-      getOperation().emitError("override names no FIFO: '")
-          << entry.getKey() << "'";
+      module.emitError("override names no FIFO: '") << entry.getKey() << "'";
       return signalPassFailure();
     }
+  }
+
+private:
+  LogicalResult sizeByLp(ModuleOp module,
+                         llvm::DenseMap<Operation *, int64_t> &sized) {
+    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
+    if (failed(target))
+      return failure();
+    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
+        perf::analyzeKernels(module, perf::getModelParameters(*target));
+    if (failed(kernels))
+      return failure();
+    fifo::FifoMode fifoMode = mode == "conservative"
+                                  ? fifo::FifoMode::Conservative
+                                  : fifo::FifoMode::Normal;
+    for (perf::AnalyzedKernel &kernel : *kernels) {
+      std::vector<int> edgeFifo;
+      std::vector<fifo::SizingEdge> edges =
+          perf::sizingEdges(kernel.model.design, kernel.profiles, edgeFifo);
+      fifo::SizingResult result = fifo::sizeFifos(
+          static_cast<int>(kernel.profiles.size()), edges, fifoMode);
+      if (!result.error.empty())
+        return kernel.kernel.emitError(result.error);
+      for (size_t edge = 0; edge < edgeFifo.size(); ++edge)
+        if (auto stream =
+                dyn_cast<StreamOp>(kernel.model.fifoOps[edgeFifo[edge]]))
+          sized[stream] = result.depths[edge];
+    }
+    return success();
   }
 };
 

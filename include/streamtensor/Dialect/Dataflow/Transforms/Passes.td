@@ -82,19 +82,95 @@ def LowerKernelToFunc : Pass<"dataflow-lower-kernel-to-func",
   ];
 }
 
+def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
+                              "::mlir::ModuleOp"> {
+  let summary = "Unroll the slowest tasks first, within a DSP budget";
+  let description = [{
+    Paper section 5.1: a max-heap of task latencies; the slowest task's
+    unroll factor is raised (to the next divisor of its compute loop's trip
+    count) as long as the design's DSPs stay within the budget. Latencies
+    and DSPs come from the task profiler on the platform's operator costs,
+    so the factors and the profiles agree. Loops that move tokens through
+    FIFOs are not unrolled: a FIFO passes one token per cycle.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">,
+    Option<"dspBudget", "dsp-budget", "int64_t", /*default=*/"-1",
+           "DSPs the kernels may use (-1: the platform's, less the shell)">
+  ];
+}
+
 def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
   let summary = "Choose the depth of every FIFO";
   let description = [{
-    Sets the depth of every `dataflow.stream` to the number of entries that
-    cross it: a safe upper bound under which no FIFO can fill up. A later
-    resource-allocation pass replaces it with the paper's LP sizing.
-    `override` forces the depth of named FIFOs, to try out smaller ones:
-    `fifo=depth` in every kernel that has a FIFO of that name,
-    `kernel/fifo=depth` in one kernel.
+    Paper section 5.3. Every process is profiled (its latency L, the cycle
+    of its first token D and its II, per FIFO), start cycles come from the
+    LP of equations (3)-(5) solved with COIN-OR CLP, and each FIFO gets
+    max_tokens by equation (1) or (2), plus one slot for the token in
+    flight. `mode=conservative` first stretches every task to the slowest
+    one's throughput (smaller FIFOs, maybe more latency); `mode=upper-bound`
+    makes every FIFO as deep as the entries that cross it. `override`
+    forces the depth of named FIFOs: `fifo=depth` in every kernel that has
+    a FIFO of that name, `kernel/fifo=depth` in one kernel.
   }];
   let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"normal\"",
+           "normal, conservative or upper-bound">,
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">,
     ListOption<"overrides", "override", "std::string",
                "FIFO depths to force, as fifo=depth or kernel/fifo=depth">
+  ];
+}
+
+def AssignMemories : Pass<"dataflow-assign-memories", "::mlir::ModuleOp"> {
+  let summary = "Put every FIFO and buffer in registers, SRL, LUTRAM, BRAM or URAM";
+  let description = [{
+    Paper section 5.3: arrays go to LUTRAM, BRAM or URAM by size, largest
+    first, under the platform's thresholds and capacities; shallow FIFOs
+    become registers or shift registers. Sets `dataflow.storage` on every
+    dataflow.stream, dataflow.buffer and process-local memref.alloca; the
+    emitter turns it into `bind_storage` pragmas.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">
+  ];
+}
+
+def AssignSlrs : Pass<"dataflow-assign-slrs", "::mlir::ModuleOp"> {
+  let summary = "Place tasks on the dies of the FPGA, and check that they fit";
+  let description = [{
+    Paper section 5.3: an ILP (COIN-OR CBC) assigns every process of every
+    kernel to a die (SLR), minimising the FIFO bits crossing dies and the
+    imbalance of DSP, LUT, FF, BRAM and URAM between them, under each die's
+    capacity (less the platform shell's share). DMAs sit on the die next to
+    the HBM. Sets `dataflow.slr` on every process call. A design that does
+    not fit the platform is refused with the resource, the amount over and
+    its largest users.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">
+  ];
+}
+
+def ProfileTasks : Pass<"dataflow-profile-tasks", "::mlir::ModuleOp"> {
+  let summary = "Record every process's L, D, II and resources";
+  let description = [{
+    Sets `dataflow.profile` on every process function: latency L, initial
+    delay D, II, DSP, LUT, FF, BRAM_18K and URAM, and where the figures come
+    from: `estimate` (the profiler on the platform's operator costs) or
+    `csynth` when `profiles` names a folder of Vitis HLS csynth reports
+    (`<process function>_csynth.xml`) that has the process. DMA processes
+    also get `dataflow.dma` (port, bytes, HBM pseudo-channel, bandwidth).
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">,
+    Option<"profiles", "profiles", "std::string", /*default=*/"\"\"",
+           "Folder of Vitis HLS csynth.xml reports to use instead of estimates">
   ];
 }
 

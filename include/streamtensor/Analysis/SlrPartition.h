@@ -1,0 +1,63 @@
+//===- SlrPartition.h - Tasks onto the dies of the FPGA ---------*- C++ -*-===//
+//
+// Paper section 5.3: tasks are assigned to dies (SLRs) by an ILP with a
+// one-hot assignment per task that minimises inter-die communication and
+// the imbalance of resources between dies. Crossing a die boundary costs
+// the FIFO's width in bits per boundary crossed (SLR0 to SLR2 crosses two);
+// imbalance is the largest die's fill ratio of each resource kind. Each die
+// must hold what is assigned to it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_ANALYSIS_SLRPARTITION_H
+#define STREAMTENSOR_ANALYSIS_SLRPARTITION_H
+
+#include "streamtensor/Analysis/Resources.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace streamtensor::slr {
+
+struct SlrTask {
+  std::string name;
+  Resources need;
+  /// A die the task must sit on (-1: any), e.g. a DMA next to the HBM.
+  int pinned = -1;
+};
+
+struct SlrEdge {
+  int from = 0;
+  int to = 0;
+  int64_t bits = 32;
+};
+
+/// Extra cost per bit crossing, relative to the imbalance term: how many
+/// bits of crossing one percent of die imbalance is worth.
+struct SlrWeights {
+  double bitsPerImbalancePercent = 64;
+  double timeLimitSeconds = 20;
+};
+
+struct SlrPlan {
+  /// Empty when the plan is valid.
+  std::string error;
+  std::vector<int> dieOf;
+  /// FIFO bits times boundaries crossed, summed over edges.
+  double crossingBits = 0;
+  /// Per die, the resources used.
+  std::vector<Resources> usage;
+  /// True when the solver proved the plan optimal (false: best found within
+  /// the time limit).
+  bool optimal = false;
+};
+
+SlrPlan partitionSlrs(const std::vector<SlrTask> &tasks,
+                      const std::vector<SlrEdge> &edges,
+                      const std::vector<Resources> &capacity,
+                      const SlrWeights &weights = {});
+
+} // namespace streamtensor::slr
+
+#endif // STREAMTENSOR_ANALYSIS_SLRPARTITION_H

@@ -1,0 +1,55 @@
+//===- DesignAnalysis.h - Models and profiles of a lowered module -*- C++ -*-===//
+//
+// What the resource-allocation passes and the driver share: the platform a
+// pass option names, and the model and profiles of every kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_PERFORMANCE_DESIGNANALYSIS_H
+#define STREAMTENSOR_PERFORMANCE_DESIGNANALYSIS_H
+
+#include "streamtensor/Analysis/MemoryAssignment.h"
+#include "streamtensor/Analysis/TaskProfile.h"
+#include "streamtensor/Performance/KernelModel.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace streamtensor::perf {
+
+/// Loads the platform `name` (or .json path); on failure reports the
+/// loader's message on `anchor`.
+mlir::FailureOr<Platform> loadPlatformFor(mlir::Operation *anchor,
+                                          llvm::StringRef name);
+
+struct AnalyzedKernel {
+  mlir::func::FuncOp kernel;
+  KernelModel model;
+  /// Indexed like model.processes.
+  std::vector<TaskProfile> profiles;
+};
+
+/// Builds and profiles every kernel of `module`, in order.
+mlir::FailureOr<std::vector<AnalyzedKernel>>
+analyzeKernels(mlir::ModuleOp module, const ModelParameters &params);
+
+/// An on-chip array of a kernel: a FIFO, a ping-pong buffer or a
+/// process's local buffer, and the process it belongs to (a FIFO's writer).
+struct MemoryItem {
+  mlir::Operation *op = nullptr;
+  int process = -1;
+  memory::MemoryRequest request;
+};
+std::vector<MemoryItem> collectMemories(const AnalyzedKernel &kernel);
+
+/// The storage the assign-memories pass chose for `op`, or the policy's
+/// preference when it has not run.
+memory::Storage getStorage(const MemoryItem &item,
+                           const memory::MemoryPolicy &policy);
+memory::MemoryPolicy getMemoryPolicy(const Platform &platform);
+
+/// The kernels of a lowered module: functions marked `dataflow.kernel`.
+std::vector<mlir::func::FuncOp> getKernelFunctions(mlir::ModuleOp module);
+
+} // namespace streamtensor::perf
+
+#endif // STREAMTENSOR_PERFORMANCE_DESIGNANALYSIS_H

@@ -1,0 +1,108 @@
+//===- KernelModel.h - The performance model of a lowered kernel -*- C++ -*-===//
+//
+// Reads a kernel of the lowered dataflow IR (a function calling one process
+// function per task, DMA, converter and fork, connected by dataflow.stream
+// FIFOs and dataflow.buffer ping-pong buffers) into the loop-tree model the
+// profiler and the simulator work on, with each process's resource estimate.
+// Loop nests become pipelined loops the way Vitis HLS builds them: the
+// innermost loop is pipelined at II=1 and perfect nests around it are
+// flattened into it; the II then rises for loop-carried accumulations,
+// memory ports and DMA bandwidth.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_PERFORMANCE_KERNELMODEL_H
+#define STREAMTENSOR_PERFORMANCE_KERNELMODEL_H
+
+#include "streamtensor/Analysis/ProcessModel.h"
+#include "streamtensor/Analysis/Resources.h"
+#include "streamtensor/Platform/Platform.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <functional>
+#include <optional>
+
+namespace streamtensor::perf {
+
+/// Latency and cost of one operator at the kernel clock.
+struct OperatorCost {
+  int64_t latency = 1;
+  double dsp = 0;
+  double lut = 0;
+  double ff = 0;
+};
+
+/// The platform figures the model needs.
+struct ModelParameters {
+  /// Cost of a platform operator by name (fadd, fmul, ...), if known.
+  std::function<std::optional<OperatorCost>(llvm::StringRef)> lookupOperator;
+  /// Cycles of an on-chip memory read.
+  int64_t memoryReadLatency = 2;
+  /// HBM: pseudo-channels, bytes per kernel cycle each can deliver, and the
+  /// cycles before the first word of a burst arrives.
+  int64_t hbmChannels = 32;
+  double hbmBytesPerCycle = 57.5;
+  int64_t hbmReadLatency = 100;
+  /// Bytes per cycle of one AXI port of the kernel.
+  double axiBytesPerCycle = 64;
+  /// Cycles of loop control paid on each iteration of a loop that is not
+  /// pipelined (it contains other loops).
+  int64_t loopOverhead = 2;
+};
+
+/// An on-chip array of a process (a tile buffer or a ping-pong stage).
+struct BufferInfo {
+  std::string name;
+  int64_t bits = 0;
+  int64_t width = 32;
+  int64_t elements = 0;
+  /// Cyclic partitions (one per unrolled copy).
+  int64_t partitions = 1;
+};
+
+/// A DMA: a process that reads or writes a kernel argument in HBM.
+struct DmaInfo {
+  std::string port;
+  int64_t bytes = 0;
+  bool isRead = true;
+  int64_t hbmChannel = 0;
+  /// The bandwidth this DMA gets, in bytes per kernel cycle.
+  double bytesPerCycle = 0;
+};
+
+struct ProcessInfo {
+  std::string name;
+  mlir::func::FuncOp func;
+  /// DSP/LUT/FF of the operators; memories are counted separately.
+  Resources operators;
+  std::vector<BufferInfo> buffers;
+  std::vector<DmaInfo> dmas;
+  /// Multiply-accumulates (or other arithmetic) per run, for the bounds.
+  int64_t macs = 0;
+  int64_t flops = 0;
+  /// Operators without a platform figure, estimated from a neighbour.
+  std::vector<std::string> notes;
+};
+
+struct KernelModel {
+  std::string name;
+  Design design;
+  /// The op defining each FIFO of `design` (a dataflow.stream, or a
+  /// dataflow.buffer whose blocks are the tokens).
+  std::vector<mlir::Operation *> fifoOps;
+  std::vector<ProcessInfo> processes;
+};
+
+/// The figures of `platform` the model needs.
+ModelParameters getModelParameters(const Platform &platform);
+
+/// Builds the model of `kernel`, a function with the dataflow.kernel
+/// attribute. Emits an error on what it cannot model.
+mlir::FailureOr<KernelModel> buildKernelModel(mlir::func::FuncOp kernel,
+                                              const ModelParameters &params);
+
+} // namespace streamtensor::perf
+
+#endif // STREAMTENSOR_PERFORMANCE_KERNELMODEL_H

@@ -1,0 +1,120 @@
+//===- DesignAnalysis.cpp - Models and profiles of a lowered module -------===//
+
+#include "streamtensor/Performance/DesignAnalysis.h"
+
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::perf;
+
+FailureOr<Platform> perf::loadPlatformFor(Operation *anchor, StringRef name) {
+  llvm::Expected<Platform> platform = loadPlatform(name);
+  if (!platform)
+    return anchor->emitError(llvm::toString(platform.takeError()));
+  return std::move(*platform);
+}
+
+std::vector<func::FuncOp> perf::getKernelFunctions(ModuleOp module) {
+  std::vector<func::FuncOp> kernels;
+  for (auto function : module.getOps<func::FuncOp>())
+    if (function->hasAttr("dataflow.kernel"))
+      kernels.push_back(function);
+  return kernels;
+}
+
+FailureOr<std::vector<AnalyzedKernel>>
+perf::analyzeKernels(ModuleOp module, const ModelParameters &params) {
+  std::vector<AnalyzedKernel> analyzed;
+  for (func::FuncOp kernel : getKernelFunctions(module)) {
+    FailureOr<KernelModel> model = buildKernelModel(kernel, params);
+    if (failed(model))
+      return failure();
+    AnalyzedKernel entry{kernel, std::move(*model), {}};
+    for (const Process &process : entry.model.design.processes)
+      entry.profiles.push_back(profileProcess(process));
+    analyzed.push_back(std::move(entry));
+  }
+  return analyzed;
+}
+
+memory::MemoryPolicy perf::getMemoryPolicy(const Platform &platform) {
+  memory::MemoryPolicy policy;
+  policy.registerMaxDepth = platform.bufferMapping.registerMaxDepth;
+  policy.srlMaxDepth = platform.bufferMapping.srlMaxDepth;
+  policy.lutramMaxBits = platform.bufferMapping.lutramMaxBits;
+  policy.uramMinBits = platform.bufferMapping.uramMinBits;
+  return policy;
+}
+
+static int64_t elementBits(Type type) {
+  return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 64;
+}
+
+/// The cyclic partitions of a local buffer: one per unrolled copy of the
+/// loops that access it (what the emitter's array_partition pragmas do).
+static int64_t partitionsOf(memref::AllocaOp alloca) {
+  int64_t partitions = 1;
+  for (Operation *user : alloca->getUsers())
+    for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
+         loop = loop->getParentOfType<scf::ForOp>())
+      if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
+        partitions = std::max<int64_t>(partitions, unroll.getInt());
+  return partitions;
+}
+
+std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
+  std::vector<MemoryItem> items;
+  std::vector<int> writer(kernel.model.fifoOps.size(), -1);
+  for (size_t process = 0; process < kernel.profiles.size(); ++process)
+    for (const auto &entry : kernel.profiles[process].writes)
+      writer[entry.first] = static_cast<int>(process);
+  for (size_t fifo = 0; fifo < kernel.model.fifoOps.size(); ++fifo) {
+    Operation *op = kernel.model.fifoOps[fifo];
+    MemoryItem item;
+    item.op = op;
+    item.process = writer[fifo];
+    item.request.name = kernel.model.design.fifos[fifo].name;
+    if (auto stream = dyn_cast<dataflow::StreamOp>(op)) {
+      item.request.isFifo = true;
+      item.request.depth = stream.getType().getDepth();
+      item.request.width = elementBits(stream.getType().getElementType());
+    } else if (auto buffer = dyn_cast<dataflow::BufferOp>(op)) {
+      MemRefType type = buffer.getType();
+      item.request.depth = type.getNumElements() * buffer.getDepth();
+      item.request.width = elementBits(type.getElementType());
+    }
+    items.push_back(item);
+  }
+  for (size_t process = 0; process < kernel.model.processes.size(); ++process) {
+    unsigned index = 0;
+    func::FuncOp function = kernel.model.processes[process].func;
+    function.walk([&](memref::AllocaOp alloca) {
+      MemoryItem item;
+      item.op = alloca;
+      item.process = static_cast<int>(process);
+      item.request.name = kernel.model.processes[process].name + ".buffer" +
+                          std::to_string(index++);
+      item.request.depth = alloca.getType().getNumElements();
+      item.request.width = elementBits(alloca.getType().getElementType());
+      item.request.partitions = partitionsOf(alloca);
+      items.push_back(item);
+    });
+  }
+  return items;
+}
+
+memory::Storage perf::getStorage(const MemoryItem &item,
+                                 const memory::MemoryPolicy &policy) {
+  if (auto chosen = item.op->getAttrOfType<StringAttr>("dataflow.storage"))
+    for (memory::Storage storage :
+         {memory::Storage::Registers, memory::Storage::Srl,
+          memory::Storage::Lutram, memory::Storage::Bram,
+          memory::Storage::Uram})
+      if (chosen.getValue() == memory::toString(storage))
+        return storage;
+  return memory::preferredStorage(item.request, policy);
+}

@@ -1,0 +1,572 @@
+//===- KernelModel.cpp - The performance model of a lowered kernel --------===//
+
+#include "streamtensor/Performance/KernelModel.h"
+
+#include "streamtensor/Analysis/TaskProfile.h"
+
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::perf;
+using namespace streamtensor::dataflow;
+
+namespace {
+
+int64_t bitsOf(Type type) {
+  if (type.isIntOrFloat())
+    return type.getIntOrFloatBitWidth();
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getNumElements() * bitsOf(shaped.getElementType());
+  return 64; // index
+}
+
+/// The platform operator an arithmetic op maps to, and the one to fall back
+/// to when the platform has no figure for it. Empty for ops that are wiring
+/// (index arithmetic, sign flips, selects, constants).
+std::pair<StringRef, StringRef> operatorOf(Operation *op) {
+  return TypeSwitch<Operation *, std::pair<StringRef, StringRef>>(op)
+      .Case<arith::AddFOp, arith::SubFOp>([](auto) {
+        return std::make_pair("fadd", "");
+      })
+      .Case([](arith::MulFOp) { return std::make_pair("fmul", ""); })
+      .Case([](arith::DivFOp) { return std::make_pair("fdiv", ""); })
+      .Case([](math::ExpOp) { return std::make_pair("fexp", ""); })
+      .Case<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+            arith::MinNumFOp>([](auto) { return std::make_pair("fmax", "fcmp"); })
+      .Case([](arith::CmpFOp) { return std::make_pair("fcmp", ""); })
+      .Case([](math::SqrtOp) { return std::make_pair("fsqrt", "fdiv"); })
+      .Case([](math::RsqrtOp) { return std::make_pair("frsqrt", "fdiv"); })
+      .Case<math::TanhOp, math::LogOp, math::ErfOp, math::PowFOp>(
+          [](auto) { return std::make_pair("fexp", ""); })
+      .Case<arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
+            arith::FPToUIOp, arith::ExtFOp, arith::TruncFOp>(
+          [](auto) { return std::make_pair("fconvert", "fadd"); })
+      .Case([](arith::MulIOp op) {
+        return op.getType().isIndex() ? std::make_pair("", "")
+                                      : std::make_pair("imul", "fmul");
+      })
+      .Case<arith::AddIOp, arith::SubIOp>([](auto op) {
+        return op.getType().isIndex() ? std::make_pair("", "")
+                                      : std::make_pair("iadd", "");
+      })
+      .Default([](Operation *) { return std::make_pair("", ""); });
+}
+
+/// Builds the loop tree of one process function.
+class ProcessBuilder {
+public:
+  ProcessBuilder(const ModelParameters &params, ProcessInfo &info,
+                 const DenseMap<Value, int> &fifoOf,
+                 const DenseMap<Value, DmaInfo> &portOf)
+      : params(params), info(info), fifoOf(fifoOf), portOf(portOf) {}
+
+  FailureOr<LoopTree> build(func::FuncOp function) {
+    FailureOr<std::vector<LoopTree>> children =
+        buildBlock(function.getBody().front());
+    if (failed(children))
+      return failure();
+    return LoopTree::makeSequence(1, std::move(*children));
+  }
+
+private:
+  const ModelParameters &params;
+  ProcessInfo &info;
+  const DenseMap<Value, int> &fifoOf;
+  const DenseMap<Value, DmaInfo> &portOf;
+  /// How many times the block being built runs per run of the process.
+  int64_t repetitions = 1;
+
+  FailureOr<int64_t> tripCount(scf::ForOp loop) {
+    std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
+    std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+    if (!lower || !upper || !step || *step <= 0)
+      return loop.emitError("loop bounds must be constants to be profiled");
+    return std::max<int64_t>(0, (*upper - *lower + *step - 1) / *step);
+  }
+
+  /// The loop nested in `loop` when that is all its body holds (besides
+  /// pure scalar ops), which HLS flattens into one pipeline.
+  static scf::ForOp perfectlyNested(scf::ForOp loop) {
+    scf::ForOp nested;
+    for (Operation &op : loop.getBody()->without_terminator()) {
+      if (auto inner = dyn_cast<scf::ForOp>(op)) {
+        if (nested)
+          return {};
+        nested = inner;
+        continue;
+      }
+      if (!isPure(&op))
+        return {};
+    }
+    return nested;
+  }
+
+  static bool isInnermost(scf::ForOp loop) {
+    bool innermost = true;
+    loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+    return innermost;
+  }
+
+  int fifoFor(Value stream) const {
+    auto it = fifoOf.find(stream);
+    return it == fifoOf.end() ? -1 : it->second;
+  }
+
+  FailureOr<std::vector<LoopTree>> buildBlock(Block &block) {
+    std::vector<LoopTree> children;
+    std::vector<int> releasedAtEnd;
+    for (Operation &op : block.without_terminator()) {
+      if (auto loop = dyn_cast<scf::ForOp>(op)) {
+        SmallVector<scf::ForOp> nest = {loop};
+        while (scf::ForOp inner = perfectlyNested(nest.back()))
+          nest.push_back(inner);
+        if (isInnermost(nest.back())) {
+          FailureOr<LoopTree> leaf = buildLeaf(nest);
+          if (failed(leaf))
+            return failure();
+          children.push_back(std::move(*leaf));
+          continue;
+        }
+        FailureOr<int64_t> trips = tripCount(loop);
+        if (failed(trips))
+          return failure();
+        // Everything inside runs `trips` times per run of this block.
+        repetitions *= std::max<int64_t>(1, *trips);
+        FailureOr<std::vector<LoopTree>> body = buildBlock(*loop.getBody());
+        repetitions /= std::max<int64_t>(1, *trips);
+        if (failed(body))
+          return failure();
+        children.push_back(LoopTree::makeSequence(*trips, std::move(*body),
+                                                  params.loopOverhead));
+        continue;
+      }
+      if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
+        MemRefType type = alloca.getType();
+        BufferInfo buffer;
+        buffer.name = "buffer" + std::to_string(info.buffers.size());
+        buffer.elements = type.getNumElements();
+        buffer.width = bitsOf(type.getElementType());
+        buffer.bits = buffer.elements * buffer.width;
+        info.buffers.push_back(buffer);
+        continue;
+      }
+      // A ping-pong block is taken from the buffer when acquired; a block
+      // being filled is handed over when its scope ends.
+      if (auto acquire = dyn_cast<BlockAcquireOp>(op)) {
+        int fifo = fifoFor(acquire.getBuffer());
+        if (fifo < 0)
+          return acquire.emitError("acquires a block of an unknown buffer");
+        if (acquire.getWrite()) {
+          releasedAtEnd.push_back(fifo);
+        } else {
+          PipelinedLoop take;
+          take.reads.push_back(fifo);
+          children.push_back(LoopTree::makeLeaf(take));
+        }
+        continue;
+      }
+      if (isa<StreamReadOp, StreamWriteOp>(op)) {
+        // A lone access outside any loop: one iteration of its own.
+        FailureOr<LoopTree> leaf = buildStraightLine(op);
+        if (failed(leaf))
+          return failure();
+        children.push_back(std::move(*leaf));
+      }
+    }
+    for (int fifo : releasedAtEnd) {
+      PipelinedLoop release;
+      release.writes.push_back(fifo);
+      children.push_back(LoopTree::makeLeaf(release));
+    }
+    return children;
+  }
+
+  FailureOr<LoopTree> buildStraightLine(Operation &op) {
+    PipelinedLoop loop;
+    if (auto read = dyn_cast<StreamReadOp>(op)) {
+      int fifo = fifoFor(read.getStream());
+      if (fifo < 0)
+        return op.emitError("reads a stream that is not a kernel FIFO");
+      loop.reads.push_back(fifo);
+    } else if (auto write = dyn_cast<StreamWriteOp>(op)) {
+      int fifo = fifoFor(write.getStream());
+      if (fifo < 0)
+        return op.emitError("writes a stream that is not a kernel FIFO");
+      loop.writes.push_back(fifo);
+    }
+    return LoopTree::makeLeaf(loop);
+  }
+
+  /// The loop induction variables `value` depends on, among `ivs`.
+  static void collectIvs(Value value, const DenseSet<Value> &ivs,
+                         DenseSet<Value> &used) {
+    SmallVector<Value> worklist = {value};
+    DenseSet<Value> visited;
+    while (!worklist.empty()) {
+      Value current = worklist.pop_back_val();
+      if (!visited.insert(current).second)
+        continue;
+      if (ivs.contains(current)) {
+        used.insert(current);
+        continue;
+      }
+      if (Operation *def = current.getDefiningOp())
+        for (Value operand : def->getOperands())
+          worklist.push_back(operand);
+    }
+  }
+
+  OperatorCost costOf(Operation *op, bool &known) {
+    known = true;
+    auto [name, fallback] = operatorOf(op);
+    if (name.empty())
+      return {0, 0, 0, 0};
+    if (std::optional<OperatorCost> cost = params.lookupOperator(name))
+      return *cost;
+    known = false;
+    if (!fallback.empty())
+      if (std::optional<OperatorCost> cost = params.lookupOperator(fallback)) {
+        info.notes.push_back("no platform figure for '" + name.str() +
+                             "' (" + op->getName().getStringRef().str() +
+                             "); estimated as '" + fallback.str() + "'");
+        return *cost;
+      }
+    info.notes.push_back("no platform figure for '" + name.str() +
+                         "'; estimated as 1 cycle and no DSP");
+    return {1, 0, 0, 0};
+  }
+
+  FailureOr<LoopTree> buildLeaf(SmallVector<scf::ForOp> nest) {
+    SmallVector<int64_t> trips;
+    int64_t elements = 1;
+    for (scf::ForOp loop : nest) {
+      FailureOr<int64_t> trip = tripCount(loop);
+      if (failed(trip))
+        return failure();
+      trips.push_back(*trip);
+      elements *= *trip;
+    }
+    int64_t unroll = 1;
+    for (scf::ForOp loop : nest)
+      if (auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
+        unroll = std::max<int64_t>(unroll, attr.getInt());
+
+    PipelinedLoop leaf;
+    Block &body = *nest.back().getBody();
+    DenseSet<Value> ivs;
+    for (scf::ForOp loop : nest)
+      ivs.insert(loop.getInductionVar());
+
+    // First pass: FIFOs, memories and DMA ports the body touches.
+    DenseMap<Value, int64_t> memoryAccesses;
+    DenseMap<Value, int64_t> portBytes;
+    bool readsHbm = false;
+    for (Operation &op : body.without_terminator()) {
+      if (auto read = dyn_cast<StreamReadOp>(op)) {
+        int fifo = fifoFor(read.getStream());
+        if (fifo < 0)
+          return op.emitError("reads a stream that is not a kernel FIFO");
+        leaf.reads.push_back(fifo);
+      } else if (auto write = dyn_cast<StreamWriteOp>(op)) {
+        int fifo = fifoFor(write.getStream());
+        if (fifo < 0)
+          return op.emitError("writes a stream that is not a kernel FIFO");
+        leaf.writes.push_back(fifo);
+      } else if (isa<memref::LoadOp, memref::StoreOp>(op)) {
+        Value memref = isa<memref::LoadOp>(op)
+                           ? cast<memref::LoadOp>(op).getMemRef()
+                           : cast<memref::StoreOp>(op).getMemRef();
+        int64_t bytes =
+            bitsOf(cast<MemRefType>(memref.getType()).getElementType()) / 8;
+        if (portOf.count(memref)) {
+          portBytes[memref] += std::max<int64_t>(1, bytes);
+          readsHbm |= isa<memref::LoadOp>(op);
+        } else {
+          ++memoryAccesses[memref];
+        }
+      }
+    }
+    // Loops that stream cannot go faster than one token per cycle, so the
+    // unroll pragma does not change them; pure compute loops run `unroll`
+    // elements per iteration.
+    bool touchesFifos = !leaf.reads.empty() || !leaf.writes.empty();
+    int64_t copies = touchesFifos ? 1 : unroll;
+    leaf.tripCount = (elements + copies - 1) / copies;
+
+    // Latency: the longest chain through the body.
+    DenseMap<Value, int64_t> ready;
+    DenseMap<Operation *, int64_t> startOf;
+    int64_t latency = 1;
+    int64_t ii = 1;
+    auto readyOf = [&](Value value) {
+      auto it = ready.find(value);
+      return it == ready.end() ? int64_t(0) : it->second;
+    };
+    for (Operation &op : body.without_terminator()) {
+      int64_t start = 0;
+      for (Value operand : op.getOperands())
+        start = std::max(start, readyOf(operand));
+      startOf[&op] = start;
+      int64_t opLatency = 0;
+      if (isa<memref::LoadOp>(op))
+        opLatency = params.memoryReadLatency;
+      else if (isa<memref::StoreOp, StreamWriteOp, StreamReadOp>(op))
+        opLatency = 1;
+      else {
+        bool known;
+        OperatorCost cost = costOf(&op, known);
+        opLatency = cost.latency;
+        info.operators.dsp += cost.dsp * copies;
+        info.operators.lut += cost.lut * copies;
+        info.operators.ff += cost.ff * copies;
+        if (isa<arith::MulFOp, arith::MulIOp>(op) &&
+            !op.getResult(0).getType().isIndex())
+          info.macs += elements * repetitions;
+        if (op.getNumResults() == 1 && isa<FloatType>(op.getResult(0).getType()) &&
+            !operatorOf(&op).first.empty())
+          info.flops += elements * repetitions;
+      }
+      for (Value result : op.getResults())
+        ready[result] = start + opLatency;
+      latency = std::max(latency, start + opLatency);
+    }
+
+    // Loop-carried accumulation: a store to the address a load of the same
+    // body read. The address comes round again after `distance` element
+    // iterations (the product of the trip counts inside the innermost loop
+    // the address does not follow), and the chain must finish by then.
+    for (Operation &op : body.without_terminator()) {
+      auto store = dyn_cast<memref::StoreOp>(op);
+      if (!store)
+        continue;
+      for (Operation &other : body.without_terminator()) {
+        auto load = dyn_cast<memref::LoadOp>(other);
+        if (!load || load.getMemRef() != store.getMemRef() ||
+            load.getIndices() != store.getIndices())
+          continue;
+        DenseSet<Value> used;
+        for (Value index : store.getIndices())
+          collectIvs(index, ivs, used);
+        int64_t distance = 1;
+        bool recurs = false;
+        for (int level = static_cast<int>(nest.size()) - 1; level >= 0;
+             --level) {
+          if (!used.contains(nest[level].getInductionVar())) {
+            recurs = true;
+            break;
+          }
+          distance *= trips[level];
+        }
+        if (!recurs)
+          continue;
+        int64_t chain = readyOf(store.getValueToStore()) - startOf[load] + 1;
+        ii = std::max(ii, (chain * copies + distance - 1) / distance);
+      }
+    }
+    // Memory ports: each array has two (a dual-port RAM); unrolled copies
+    // go to their own cyclic partitions.
+    for (auto &[memref, accesses] : memoryAccesses)
+      ii = std::max(ii, (accesses + 1) / 2);
+    // DMAs: the bytes an iteration moves at the bandwidth of its port.
+    for (auto &[memref, bytes] : portBytes) {
+      const DmaInfo &dma = portOf.lookup(memref);
+      double bandwidth = std::min(dma.bytesPerCycle, params.axiBytesPerCycle);
+      double perIteration = double(bytes * copies);
+      ii = std::max(ii, static_cast<int64_t>(std::ceil(perIteration /
+                                                        bandwidth)));
+      recordDma(memref, bytes * elements * repetitions);
+    }
+    if (readsHbm)
+      latency += params.hbmReadLatency;
+
+    leaf.ii = ii;
+    leaf.latency = latency;
+    return LoopTree::makeLeaf(leaf);
+  }
+
+  void recordDma(Value memref, int64_t bytes) {
+    DmaInfo dma = portOf.lookup(memref);
+    for (DmaInfo &existing : info.dmas)
+      if (existing.port == dma.port) {
+        existing.bytes += bytes;
+        return;
+      }
+    dma.bytes = bytes;
+    info.dmas.push_back(dma);
+  }
+};
+
+/// Stretches every loop of `tree` by `factor` (at least 1 cycle each).
+void stretch(LoopTree &tree, double factor) {
+  auto scale = [&](int64_t cycles) {
+    return std::max<int64_t>(cycles ? 1 : 0,
+                             int64_t(std::ceil(double(cycles) * factor)));
+  };
+  if (tree.isLeaf) {
+    tree.leaf.ii = std::max<int64_t>(1, scale(tree.leaf.ii));
+    tree.leaf.latency = scale(tree.leaf.latency);
+    return;
+  }
+  tree.overhead = scale(tree.overhead);
+  for (LoopTree &child : tree.children)
+    stretch(child, factor);
+}
+
+/// A Vitis HLS report measured this process: its loops are stretched (or
+/// shrunk) to the measured latency, and its operators are what was
+/// synthesised.
+void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
+  auto get = [&](StringRef name) -> std::optional<int64_t> {
+    if (auto value = csynth.getAs<IntegerAttr>(name))
+      return value.getInt();
+    return std::nullopt;
+  };
+  if (std::optional<int64_t> latency = get("latency")) {
+    int64_t estimate = profileProcess({info.name, tree}).latency;
+    if (estimate > 0)
+      stretch(tree, double(*latency) / double(estimate));
+  }
+  if (std::optional<int64_t> dsp = get("dsp"))
+    info.operators.dsp = double(*dsp);
+  if (std::optional<int64_t> lut = get("lut"))
+    info.operators.lut = double(*lut);
+  if (std::optional<int64_t> ff = get("ff"))
+    info.operators.ff = double(*ff);
+}
+
+} // namespace
+
+ModelParameters perf::getModelParameters(const Platform &platform) {
+  ModelParameters params;
+  // Our names for operators the platform files spell differently.
+  static const std::pair<const char *, const char *> aliases[] = {
+      {"iadd", "add_i32"}, {"imul", "mac_i8i8"}};
+  const Platform *target = &platform;
+  params.lookupOperator =
+      [target](StringRef name) -> std::optional<OperatorCost> {
+    for (const auto &[ours, theirs] : aliases)
+      if (name == ours)
+        name = theirs;
+    const OperatorSpec *spec = target->lookupOperator(name);
+    if (!spec)
+      return std::nullopt;
+    return OperatorCost{spec->latency, double(spec->dsp), double(spec->lut),
+                        double(spec->ff)};
+  };
+  params.hbmChannels = platform.hbm.pseudoChannels;
+  params.hbmBytesPerCycle = platform.getHbmBytesPerCyclePerChannel();
+  params.hbmReadLatency = platform.hbm.readLatencyCycles;
+  params.axiBytesPerCycle = double(platform.hbm.kernelPortBits) / 8.0;
+  return params;
+}
+
+FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
+                                              const ModelParameters &params) {
+  KernelModel model;
+  model.name = kernel.getName().str();
+  DenseMap<Value, int> fifoOfKernelValue;
+  Block &body = kernel.getBody().front();
+
+  // HBM ports: kernel argument i is bundled on pseudo-channel i (mod the
+  // channel count); ports sharing a channel share its bandwidth.
+  SmallVector<std::string> portNames;
+  auto argNames = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
+  for (BlockArgument arg : body.getArguments()) {
+    std::string name = "arg" + std::to_string(arg.getArgNumber());
+    if (argNames && arg.getArgNumber() < argNames.size())
+      if (auto text = dyn_cast<StringAttr>(argNames[arg.getArgNumber()]))
+        name = text.str();
+    portNames.push_back(name);
+  }
+  int64_t channels = std::max<int64_t>(1, params.hbmChannels);
+  std::vector<int64_t> portsOnChannel(channels, 0);
+  for (size_t i = 0; i < portNames.size(); ++i)
+    ++portsOnChannel[i % channels];
+
+  for (Operation &op : body.without_terminator()) {
+    if (auto stream = dyn_cast<StreamOp>(op)) {
+      Fifo fifo;
+      fifo.name = stream.getName() ? stream.getName()->str()
+                                   : "fifo" + std::to_string(model.design.fifos.size());
+      fifo.depth = stream.getType().getDepth();
+      fifo.tokenBits = bitsOf(stream.getType().getElementType());
+      fifoOfKernelValue[stream.getResult()] = model.design.fifos.size();
+      model.design.fifos.push_back(fifo);
+      model.fifoOps.push_back(stream);
+    } else if (auto buffer = dyn_cast<BufferOp>(op)) {
+      // A ping-pong buffer passes whole blocks: one is being filled and
+      // one drained, so blocks - 1 of them can wait in between.
+      Fifo fifo;
+      auto name = buffer->getAttrOfType<StringAttr>("name");
+      fifo.name = name ? name.str()
+                       : "buffer" + std::to_string(model.design.fifos.size());
+      fifo.depth = std::max<int64_t>(1, buffer.getDepth() - 1);
+      fifo.tokenBits = bitsOf(buffer.getType());
+      fifoOfKernelValue[buffer.getMemref()] = model.design.fifos.size();
+      model.design.fifos.push_back(fifo);
+      model.fifoOps.push_back(buffer);
+    }
+  }
+
+  for (auto call : body.getOps<func::CallOp>()) {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!callee || callee.isExternal())
+      return call.emitError("calls a process that is not defined here");
+    ProcessInfo info;
+    auto role = callee->getAttrOfType<StringAttr>("dataflow.process");
+    info.name = role ? role.str() : callee.getName().str();
+    info.func = callee;
+    DenseMap<Value, int> fifoOf;
+    DenseMap<Value, DmaInfo> portOf;
+    for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
+      Value argument = callee.getArgument(index);
+      auto fifo = fifoOfKernelValue.find(operand);
+      if (fifo != fifoOfKernelValue.end()) {
+        fifoOf[argument] = fifo->second;
+        continue;
+      }
+      auto port = dyn_cast<BlockArgument>(operand);
+      if (port && port.getOwner() == &body) {
+        DmaInfo dma;
+        dma.port = portNames[port.getArgNumber()];
+        dma.hbmChannel = port.getArgNumber() % channels;
+        dma.bytesPerCycle =
+            params.hbmBytesPerCycle / double(portsOnChannel[dma.hbmChannel]);
+        portOf[argument] = dma;
+      }
+    }
+    ProcessBuilder builder(params, info, fifoOf, portOf);
+    FailureOr<LoopTree> tree = builder.build(callee);
+    if (failed(tree))
+      return failure();
+    for (DmaInfo &dma : info.dmas)
+      dma.isRead = false;
+    // A DMA reads its port when the process loads from it.
+    callee.walk([&](memref::LoadOp load) {
+      auto it = portOf.find(load.getMemRef());
+      if (it == portOf.end())
+        return;
+      for (DmaInfo &dma : info.dmas)
+        if (dma.port == it->second.port)
+          dma.isRead = true;
+    });
+    if (auto csynth = callee->getAttrOfType<DictionaryAttr>("dataflow.csynth"))
+      applyCsynth(csynth, *tree, info);
+    model.design.processes.push_back({info.name, std::move(*tree)});
+    model.processes.push_back(std::move(info));
+  }
+  return model;
+}

@@ -1,0 +1,237 @@
+//===- Simulate.cpp - streamtensor simulate -------------------------------===//
+//
+// Reads the lowered design a compile wrote (out/ir/design.mlir), rebuilds
+// the performance model of every kernel on the platform it was compiled
+// for, and runs the cycle-level simulator: total latency, per-process busy
+// and stall cycles, per-FIFO peak occupancy, each kernel beside its bounds.
+// Every figure is an estimate of the simulator, and says so.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "streamtensor/Performance/Estimate.h"
+#include "streamtensor/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::driver;
+
+namespace {
+
+constexpr llvm::StringLiteral command = "simulate";
+
+/// 1234567 as "1,234,567".
+std::string grouped(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+/// The platform the design was compiled for, from its report.
+std::optional<std::string> readPlatform(const std::string &reportPath) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(reportPath);
+  if (!file) {
+    reportError(command, "cannot read " + reportPath);
+    return std::nullopt;
+  }
+  llvm::Expected<llvm::json::Value> report =
+      llvm::json::parse((*file)->getBuffer());
+  if (!report) {
+    reportError(command, reportPath + ": " + llvm::toString(report.takeError()));
+    return std::nullopt;
+  }
+  const llvm::json::Object *root = report->getAsObject();
+  const llvm::json::Object *platform =
+      root ? root->getObject("platform") : nullptr;
+  std::optional<llvm::StringRef> spec =
+      platform ? platform->getString("spec") : std::nullopt;
+  if (!spec) {
+    reportError(command, reportPath + ": platform.spec: missing (compile the "
+                                      "design again with this version)");
+    return std::nullopt;
+  }
+  return spec->str();
+}
+
+llvm::json::Object describe(const perf::KernelEstimate &estimate,
+                            const perf::AnalyzedKernel &kernel) {
+  llvm::json::Array processes, fifos;
+  const perf::SimulationResult &result = estimate.simulation;
+  for (size_t p = 0; p < result.processes.size(); ++p) {
+    const perf::ProcessStats &stats = result.processes[p];
+    processes.push_back(llvm::json::Object{
+        {"name", kernel.model.processes[p].name},
+        {"finish_cycle", stats.cycle},
+        {"busy_cycles", stats.busyCycles},
+        {"data_stall_cycles", stats.dataStallCycles},
+        {"room_stall_cycles", stats.roomStallCycles}});
+  }
+  for (size_t f = 0; f < result.fifos.size(); ++f)
+    fifos.push_back(llvm::json::Object{
+        {"name", kernel.model.design.fifos[f].name},
+        {"depth", kernel.model.design.fifos[f].depth},
+        {"tokens", result.fifos[f].tokensWritten},
+        {"peak_occupancy", result.fifos[f].peakOccupancy}});
+  return llvm::json::Object{
+      {"name", estimate.name},
+      {"cycles", result.totalCycles},
+      {"deadlock", estimate.deadlock},
+      {"bound_compute_cycles", estimate.bounds.computeCycles},
+      {"bound_memory_cycles", estimate.bounds.memoryCycles},
+      {"macs", estimate.bounds.macs},
+      {"hbm_bytes", estimate.bounds.hbmBytes},
+      {"processes", std::move(processes)},
+      {"fifos", std::move(fifos)}};
+}
+
+} // namespace
+
+int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
+  Arguments arguments;
+  if (!arguments.parse(command, args, {"json", "platform"}, {"unbounded"}))
+    return Failure;
+  if (arguments.positionals.size() != 1) {
+    reportError(command, "expects one design folder (written by streamtensor "
+                         "compile)");
+    return Failure;
+  }
+  std::string folder = arguments.positionals.front();
+  std::string reportPath = folder + "/report.json";
+  std::string designPath = folder + "/ir/design.mlir";
+  if (!llvm::sys::fs::exists(reportPath) ||
+      !llvm::sys::fs::exists(designPath)) {
+    reportError(command, folder + " is not a design written by streamtensor "
+                                  "compile (no report.json or ir/design.mlir)");
+    return Failure;
+  }
+  std::optional<std::string> spec = arguments.get("platform");
+  if (!spec)
+    spec = readPlatform(reportPath);
+  if (!spec)
+    return Failure;
+  llvm::Expected<Platform> platform = loadPlatform(*spec);
+  if (!platform) {
+    reportError(command, llvm::toString(platform.takeError()));
+    return Failure;
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(designPath, sourceMgr, &context);
+  if (!module)
+    return Failure;
+  FailureOr<std::vector<perf::AnalyzedKernel>> kernels = perf::analyzeKernels(
+      *module, perf::getModelParameters(*platform));
+  if (failed(kernels))
+    return Failure;
+
+  bool unbounded = arguments.has("unbounded");
+  double mhz = platform->kernelClockMHz;
+  llvm::outs() << "streamtensor simulate: " << folder << " on "
+               << platform->name << " (" << platform->card << ", "
+               << llvm::formatv(mhz == std::floor(mhz) ? "{0:F0}" : "{0:F2}",
+                                mhz)
+               << " MHz)"
+               << (unbounded ? ", every FIFO unbounded" : "")
+               << "\nAll figures are estimates of the cycle-level simulator, "
+                  "not measurements.\n";
+  int64_t totalCycles = 0;
+  bool failedRun = false;
+  llvm::json::Array kernelReports;
+  for (const perf::AnalyzedKernel &kernel : *kernels) {
+    perf::KernelEstimate estimate =
+        perf::estimateKernel(kernel, *platform, unbounded);
+    const perf::SimulationResult &result = estimate.simulation;
+    kernelReports.push_back(describe(estimate, kernel));
+    llvm::outs() << "\nkernel " << estimate.name << ": ";
+    if (result.status != perf::SimulationStatus::Completed) {
+      llvm::outs() << (estimate.deadlock.empty() ? result.error
+                                                 : estimate.deadlock)
+                   << "\n";
+      failedRun = true;
+      continue;
+    }
+    totalCycles += result.totalCycles;
+    const perf::Bounds &bounds = estimate.bounds;
+    llvm::outs() << llvm::formatv(
+        "{0} cycles = {1:F2} us (estimate)\n  bound: compute {2} cycles "
+        "({3} MACs x {4:F0} DSP over {5} DSPs), memory {6} cycles ({7} bytes "
+        "at {8:F1} bytes/cycle)\n",
+        grouped(result.totalCycles), double(result.totalCycles) / mhz,
+        grouped(int64_t(std::ceil(bounds.computeCycles))),
+        grouped(bounds.macs), bounds.dspsPerMac,
+        grouped(platform->getAvailableDsps()),
+        grouped(int64_t(std::ceil(bounds.memoryCycles))),
+        grouped(bounds.hbmBytes), bounds.reachableBytesPerCycle);
+    if (double(result.totalCycles) < bounds.cycles()) {
+      llvm::outs() << "  model error: the estimate is below its bound\n";
+      failedRun = true;
+    }
+    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
+                                  "process", "finish", "busy", "data-stall",
+                                  "room-stall");
+    for (size_t p = 0; p < result.processes.size(); ++p) {
+      const perf::ProcessStats &stats = result.processes[p];
+      llvm::outs() << llvm::formatv(
+          "  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
+          kernel.model.processes[p].name, stats.cycle, stats.busyCycles,
+          stats.dataStallCycles, stats.roomStallCycles);
+    }
+    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10}\n", "fifo",
+                                  "depth", "peak");
+    for (size_t f = 0; f < result.fifos.size(); ++f) {
+      int64_t depth = kernel.model.design.fifos[f].depth;
+      llvm::outs() << llvm::formatv(
+          "  {0,-32} {1,10} {2,10}\n", kernel.model.design.fifos[f].name,
+          unbounded ? std::string("-") : std::to_string(depth),
+          result.fifos[f].peakOccupancy);
+    }
+  }
+  double hostUs = platform->host.invocationOverheadUs * double(kernels->size());
+  double kernelUs = double(totalCycles) / mhz;
+  llvm::outs() << llvm::formatv(
+      "\ntotal (estimate): {0} cycles = {1:F3} ms in {2} kernel(s), plus "
+      "{3:F3} ms of host invocations ({4} x {5:F0} us, a platform figure) = "
+      "{6:F3} ms\n",
+      grouped(totalCycles), kernelUs / 1000, kernels->size(), hostUs / 1000,
+      kernels->size(), platform->host.invocationOverheadUs,
+      (kernelUs + hostUs) / 1000);
+
+  if (std::optional<std::string> jsonPath = arguments.get("json")) {
+    llvm::json::Object out{{"platform", platform->name},
+                           {"clock_mhz", mhz},
+                           {"unbounded_fifos", unbounded},
+                           {"estimate", "cycle-level simulation"},
+                           {"total_cycles", totalCycles},
+                           {"host_overhead_us", hostUs},
+                           {"kernels", std::move(kernelReports)}};
+    std::error_code error;
+    llvm::raw_fd_ostream os(*jsonPath, error);
+    if (error) {
+      reportError(command, "cannot write " + *jsonPath + ": " + error.message());
+      return Failure;
+    }
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
+  }
+  return failedRun ? Failure : Success;
+}
