@@ -1,12 +1,14 @@
 # StreamTensor: the two commands of the README, and their parts.
 #   make run    set up, build, run the main job on its built-in default
 #   make test   set up, build, run every test (ends with ctest's summary)
+#   make bench  the benchmarks (never part of the tests): the simulator on a
+#               GPT-2 Medium block, and our designs of the Stream-HLS corpus
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test run docs clean
+.PHONY: all setup build test run bench docs clean
 
 all: build
 
@@ -34,6 +36,13 @@ run: build
 	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_OUT) --inputs $(RUN_INPUTS) \
 	  --golden $(RUN_OUT).golden
 	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/report.json"
+
+CORPUS ?= ../shared/corpus/streamhls
+bench: build
+	@$(BUILD_DIR)/bench/simulator/streamtensor-bench-simulator
+	@$(BUILD_DIR)/bench/simulator/streamtensor-bench-simulator --width 1
+	@/usr/bin/python3 bench/corpus/compare-streamhls.py \
+	  $(BUILD_DIR)/bin/streamtensor $(CORPUS) $(BUILD_DIR)/bench-corpus
 
 docs: build
 	@ninja -C $(BUILD_DIR) mlir-doc

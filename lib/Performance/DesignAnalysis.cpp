@@ -41,6 +41,21 @@ perf::analyzeKernels(ModuleOp module, const ModelParameters &params) {
   return analyzed;
 }
 
+FailureOr<AnalyzedDesign> perf::analyzeDesign(ModuleOp module,
+                                              StringRef platformName) {
+  FailureOr<Platform> platform = loadPlatformFor(module, platformName);
+  if (failed(platform))
+    return failure();
+  AnalyzedDesign design{std::move(*platform), {}, {}};
+  design.params = getModelParameters(design.platform);
+  FailureOr<std::vector<AnalyzedKernel>> kernels =
+      analyzeKernels(module, design.params);
+  if (failed(kernels))
+    return failure();
+  design.kernels = std::move(*kernels);
+  return design;
+}
+
 memory::MemoryPolicy perf::getMemoryPolicy(const Platform &platform) {
   memory::MemoryPolicy policy;
   policy.registerMaxDepth = platform.bufferMapping.registerMaxDepth;
@@ -92,6 +107,9 @@ std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
   for (size_t process = 0; process < kernel.model.processes.size(); ++process) {
     unsigned index = 0;
     func::FuncOp function = kernel.model.processes[process].func;
+    // A synthesis report already counts the process's own memories.
+    if (function->hasAttr("dataflow.csynth"))
+      continue;
     function.walk([&](memref::AllocaOp alloca) {
       MemoryItem item;
       item.op = alloca;

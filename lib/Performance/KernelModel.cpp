@@ -16,6 +16,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <memory>
+
 using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::perf;
@@ -408,11 +410,11 @@ private:
   }
 };
 
-/// Stretches every loop of `tree` by `factor` (at least 1 cycle each).
+/// Stretches every loop of `tree` by `factor`, rounding down (an II stays
+/// at least 1), so that the result is never longer than asked.
 void stretch(LoopTree &tree, double factor) {
   auto scale = [&](int64_t cycles) {
-    return std::max<int64_t>(cycles ? 1 : 0,
-                             int64_t(std::ceil(double(cycles) * factor)));
+    return int64_t(std::floor(double(cycles) * factor));
   };
   if (tree.isLeaf) {
     tree.leaf.ii = std::max<int64_t>(1, scale(tree.leaf.ii));
@@ -424,9 +426,10 @@ void stretch(LoopTree &tree, double factor) {
     stretch(child, factor);
 }
 
-/// A Vitis HLS report measured this process: its loops are stretched (or
-/// shrunk) to the measured latency, and its operators are what was
-/// synthesised.
+/// A Vitis HLS report measured this process: its loops are stretched to the
+/// measured latency (what rounding leaves is an idle tail, so the process
+/// ends at the measured cycle), and its resources are what was synthesised,
+/// memories included.
 void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
   auto get = [&](StringRef name) -> std::optional<int64_t> {
     if (auto value = csynth.getAs<IntegerAttr>(name))
@@ -435,15 +438,25 @@ void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
   };
   if (std::optional<int64_t> latency = get("latency")) {
     int64_t estimate = profileProcess({info.name, tree}).latency;
-    if (estimate > 0)
+    if (estimate > 0) {
       stretch(tree, double(*latency) / double(estimate));
+      int64_t stretched = profileProcess({info.name, tree}).latency;
+      if (stretched < *latency) {
+        PipelinedLoop idle;
+        idle.latency = *latency - stretched;
+        tree.children.push_back(LoopTree::makeLeaf(idle));
+      }
+    }
   }
-  if (std::optional<int64_t> dsp = get("dsp"))
-    info.operators.dsp = double(*dsp);
-  if (std::optional<int64_t> lut = get("lut"))
-    info.operators.lut = double(*lut);
-  if (std::optional<int64_t> ff = get("ff"))
-    info.operators.ff = double(*ff);
+  auto set = [&](StringRef name, double &field) {
+    if (std::optional<int64_t> value = get(name))
+      field = double(*value);
+  };
+  set("dsp", info.operators.dsp);
+  set("lut", info.operators.lut);
+  set("ff", info.operators.ff);
+  set("bram18k", info.operators.bram18k);
+  set("uram", info.operators.uram);
 }
 
 } // namespace
@@ -453,7 +466,8 @@ ModelParameters perf::getModelParameters(const Platform &platform) {
   // Our names for operators the platform files spell differently.
   static const std::pair<const char *, const char *> aliases[] = {
       {"iadd", "add_i32"}, {"imul", "mac_i8i8"}};
-  const Platform *target = &platform;
+  // A copy: the parameters may outlive the platform they came from.
+  auto target = std::make_shared<const Platform>(platform);
   params.lookupOperator =
       [target](StringRef name) -> std::optional<OperatorCost> {
     for (const auto &[ours, theirs] : aliases)

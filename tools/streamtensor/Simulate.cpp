@@ -86,6 +86,7 @@ llvm::json::Object describe(const perf::KernelEstimate &estimate,
     fifos.push_back(llvm::json::Object{
         {"name", kernel.model.design.fifos[f].name},
         {"depth", kernel.model.design.fifos[f].depth},
+        {"token_bits", kernel.model.design.fifos[f].tokenBits},
         {"tokens", result.fifos[f].tokensWritten},
         {"peak_occupancy", result.fifos[f].peakOccupancy}});
   return llvm::json::Object{

@@ -28,6 +28,18 @@ struct AnalyzedKernel {
   std::vector<TaskProfile> profiles;
 };
 
+/// A module's platform, the model parameters drawn from it, and its kernels.
+struct AnalyzedDesign {
+  Platform platform;
+  ModelParameters params;
+  std::vector<AnalyzedKernel> kernels;
+};
+
+/// Loads the platform `platformName` and builds and profiles every kernel
+/// of `module`: what every resource-allocation pass starts from.
+mlir::FailureOr<AnalyzedDesign> analyzeDesign(mlir::ModuleOp module,
+                                              llvm::StringRef platformName);
+
 /// Builds and profiles every kernel of `module`, in order.
 mlir::FailureOr<std::vector<AnalyzedKernel>>
 analyzeKernels(mlir::ModuleOp module, const ModelParameters &params);

@@ -75,7 +75,8 @@ struct DmaInfo {
 struct ProcessInfo {
   std::string name;
   mlir::func::FuncOp func;
-  /// DSP/LUT/FF of the operators; memories are counted separately.
+  /// DSP/LUT/FF of the operators; memories are counted separately, except
+  /// for a process measured by csynth, whose figures include its memories.
   Resources operators;
   std::vector<BufferInfo> buffers;
   std::vector<DmaInfo> dmas;

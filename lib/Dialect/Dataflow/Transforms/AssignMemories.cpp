@@ -28,16 +28,14 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
-    if (failed(target))
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
       return signalPassFailure();
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-        perf::analyzeKernels(module, perf::getModelParameters(*target));
-    if (failed(kernels))
-      return signalPassFailure();
+    const Platform *target = &design->platform;
 
     std::vector<perf::MemoryItem> items;
-    for (const perf::AnalyzedKernel &kernel : *kernels)
+    for (const perf::AnalyzedKernel &kernel : design->kernels)
       for (perf::MemoryItem &item : perf::collectMemories(kernel))
         items.push_back(item);
     std::vector<memory::MemoryRequest> requests;

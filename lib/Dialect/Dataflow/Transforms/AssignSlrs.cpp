@@ -44,13 +44,12 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
-    if (failed(target))
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
       return signalPassFailure();
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-        perf::analyzeKernels(module, perf::getModelParameters(*target));
-    if (failed(kernels))
-      return signalPassFailure();
+    const Platform *target = &design->platform;
+    std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
     memory::MemoryPolicy policy = perf::getMemoryPolicy(*target);
 
     std::vector<slr::SlrTask> tasks;

@@ -84,34 +84,14 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
-    if (failed(target))
+    if (failed(importCsynthReports(module)))
       return signalPassFailure();
-    if (!profiles.empty()) {
-      if (!llvm::sys::fs::is_directory(profiles)) {
-        module.emitError("profiles folder '") << profiles << "' does not exist";
-        return signalPassFailure();
-      }
-      for (func::FuncOp kernel : perf::getKernelFunctions(module))
-        for (auto call : kernel.getOps<func::CallOp>()) {
-          auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-              call, call.getCalleeAttr());
-          if (!process)
-            continue;
-          SmallString<256> path(profiles);
-          llvm::sys::path::append(path, process.getName() + "_csynth.xml");
-          FailureOr<DictionaryAttr> csynth = readCsynth(process, path);
-          if (failed(csynth))
-            return signalPassFailure();
-          if (*csynth)
-            process->setAttr("dataflow.csynth", *csynth);
-        }
-    }
-
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-        perf::analyzeKernels(module, perf::getModelParameters(*target));
-    if (failed(kernels))
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
       return signalPassFailure();
+    const Platform *target = &design->platform;
+    std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
     memory::MemoryPolicy policy = perf::getMemoryPolicy(*target);
     Builder builder(module.getContext());
     for (perf::AnalyzedKernel &kernel : *kernels) {
@@ -160,6 +140,32 @@ public:
         info.func->setAttr("dataflow.dma", builder.getArrayAttr(dmas));
       }
     }
+  }
+
+private:
+  /// Records `<process function>_csynth.xml` of the profiles folder, for
+  /// every process that has one, as `dataflow.csynth`.
+  LogicalResult importCsynthReports(ModuleOp module) {
+    if (profiles.empty())
+      return success();
+    if (!llvm::sys::fs::is_directory(profiles))
+      return module.emitError("profiles folder '")
+             << profiles << "' does not exist";
+    for (func::FuncOp kernel : perf::getKernelFunctions(module))
+      for (auto call : kernel.getOps<func::CallOp>()) {
+        auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+            call, call.getCalleeAttr());
+        if (!process)
+          continue;
+        SmallString<256> path(profiles);
+        llvm::sys::path::append(path, process.getName() + "_csynth.xml");
+        FailureOr<DictionaryAttr> csynth = readCsynth(process, path);
+        if (failed(csynth))
+          return failure();
+        if (*csynth)
+          process->setAttr("dataflow.csynth", *csynth);
+      }
+    return success();
   }
 };
 

@@ -119,13 +119,11 @@ public:
 private:
   LogicalResult sizeByLp(ModuleOp module,
                          llvm::DenseMap<Operation *, int64_t> &sized) {
-    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
-    if (failed(target))
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
       return failure();
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-        perf::analyzeKernels(module, perf::getModelParameters(*target));
-    if (failed(kernels))
-      return failure();
+    std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
     fifo::FifoMode fifoMode = mode == "conservative"
                                   ? fifo::FifoMode::Conservative
                                   : fifo::FifoMode::Normal;

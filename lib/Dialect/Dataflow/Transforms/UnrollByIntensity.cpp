@@ -84,17 +84,15 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
-    if (failed(target))
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
       return signalPassFailure();
-    perf::ModelParameters params = perf::getModelParameters(*target);
-    double budget =
-        dspBudget >= 0 ? double(dspBudget) : double(target->getAvailableDsps());
-
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-        perf::analyzeKernels(module, params);
-    if (failed(kernels))
-      return signalPassFailure();
+    const perf::ModelParameters &params = design->params;
+    std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
+    double budget = dspBudget >= 0
+                        ? double(dspBudget)
+                        : double(design->platform.getAvailableDsps());
     double used = 0;
     // (latency, kernel, process)
     using Entry = std::tuple<int64_t, size_t, size_t>;

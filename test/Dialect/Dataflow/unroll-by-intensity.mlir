@@ -1,0 +1,194 @@
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity | FileCheck %s --check-prefixes=CHECK,DEFAULT
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=32 | FileCheck %s --check-prefixes=CHECK,B32
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=13 | FileCheck %s --check-prefixes=CHECK,NONE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=12 | FileCheck %s --check-prefixes=CHECK,NONE
+
+// dataflow-unroll-by-intensity: the slowest process (largest latency L, over
+// every kernel) gets its compute loop (innermost, no FIFO traffic) unrolled
+// to the next divisor of its trip count, while the DSPs of the whole design
+// stay within the budget and the process gets faster; a kernel whose slowest
+// process has no such loop is done. Latencies as in profile-tasks.mlir:
+// a pipelined loop of N iterations runs (N - 1) * II + lat cycles; load 2,
+// store 1, stream ops 1, fmul 3 cycles / 3 DSP, fadd 6 cycles / 2 DSP; a
+// loop that reads HBM adds 64 cycles.
+//
+// Kernel @k: load -> bias -> poly -> store, 60 f32 tokens.
+//  load:  memref.load (2) + stream_write (1) + 64 (HBM): 59 + 67 = 126.
+//  bias:  stream_read (1), addf (6), stream_write (1): lat 8, 59 + 8 = 67.
+//         2 DSP (its loop streams, so unrolling it would not help anyway).
+//  poly:  fill   buf[i] = read:           lat 1 + 1 = 2,  59 + 2 = 61
+//         compute buf[i] = buf[i]*a + b:  lat 2 + 3 + 6 + 1 = 12, II 1
+//                 (load + store of buf per iteration: 2 accesses, 2 ports;
+//                 buf[i] follows i, so no loop-carried dependence),
+//                 60/f iterations at unroll f: 60/f - 1 + 12 = 60/f + 11
+//         drain  write buf[i]:            lat 2 + 1 = 3,  59 + 3 = 62
+//         L(f) = 61 + 60/f + 11 + 62 = 134 + 60/f: 194 at f = 1, then
+//         164, 154, 149, 146, 144 (f = 6), 140, 139, 138, 137, 136, 135
+//         (f = 60) for the divisors 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60.
+//         DSP: fmul + fadd = 5 per copy, 5f at unroll f.
+//  store: stream_read (1) + memref.store (1): 59 + 2 = 61.
+// poly is the slowest at every step (135 > 126), and every step makes it
+// faster, so only the DSP budget or the trip count stops it.
+//
+// Kernel @k2: gen -> heavy -> sink, 1000 tokens, and `small`, a process on
+// its own local buffer.
+//  gen:   1000 writes: 999 + 1 = 1000.       heavy: read, fmul, write:
+//  lat 5, 999 + 5 = 1004, 3 DSP.             sink: 999 + 1 = 1000.
+//  small: buf[i] = buf[i] * a over 64: lat 2 + 3 + 1 = 6, 63 + 6 = 69, 3 DSP.
+// heavy, the slowest process of the design (1004), only has a loop that
+// streams: a FIFO passes one token per cycle, so it is not unrolled, and k2
+// is done: small's compute loop, which could be unrolled, is left alone.
+//
+// DSPs of the design before unrolling: bias 2 + poly 5 + heavy 3 + small 3
+// = 13.
+//  - default budget: the platform's DSPs less the shell's, 9024 - (147 +
+//    195 + 192) = 8490. poly goes all the way to f = 60: 13 - 5 + 300 = 308
+//    DSP. There is no divisor of 60 above 60: done.
+//  - dsp-budget=32: f = 2, 3, 4 give 13 - 5 + 5f = 18, 23, 28 DSP; f = 5
+//    would need 33 > 32: undone, poly stays at 4.
+//  - dsp-budget=13: the design fits as it is (13), but f = 2 needs 18:
+//    nothing is unrolled.
+//  - dsp-budget=12: the design is already over (13 > 12): the pass leaves it
+//    to the resource check and changes nothing.
+
+// Only poly's compute loop is ever unrolled.
+// CHECK-NOT: dataflow.unroll
+// CHECK-LABEL: func.func @k_poly(
+// CHECK: scf.for
+// CHECK-NEXT: dataflow.stream_read
+// CHECK-NEXT: memref.store
+// CHECK-NEXT: }{{$}}
+// CHECK: scf.for
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: memref.store
+// DEFAULT-NEXT: } {dataflow.unroll = 60 : i64}
+// B32-NEXT: } {dataflow.unroll = 4 : i64}
+// NONE-NEXT: }{{$}}
+// CHECK: scf.for
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: dataflow.stream_write
+// CHECK-NEXT: }{{$}}
+// CHECK-NOT: dataflow.unroll
+// CHECK-LABEL: func.func @k(
+// CHECK-NOT: dataflow.unroll
+func.func @k_load(%in: memref<60xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c60 = arith.constant 60 : index
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = memref.load %in[%i] : memref<60xf32>
+    dataflow.stream_write %v into %x : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_bias(%x: !dataflow.stream<f32, 2>, %y: !dataflow.stream<f32, 2>) attributes {dataflow.process = "bias"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c60 = arith.constant 60 : index
+  %b = arith.constant 1.0 : f32
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+    %s = arith.addf %v, %b : f32
+    dataflow.stream_write %s into %y : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_poly(%y: !dataflow.stream<f32, 2>, %z: !dataflow.stream<f32, 2>) attributes {dataflow.process = "poly"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c60 = arith.constant 60 : index
+  %a = arith.constant 2.0 : f32
+  %b = arith.constant 0.5 : f32
+  %buf = memref.alloca() : memref<60xf32>
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = dataflow.stream_read %y : !dataflow.stream<f32, 2>
+    memref.store %v, %buf[%i] : memref<60xf32>
+  }
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = memref.load %buf[%i] : memref<60xf32>
+    %m = arith.mulf %v, %a : f32
+    %s = arith.addf %m, %b : f32
+    memref.store %s, %buf[%i] : memref<60xf32>
+  }
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = memref.load %buf[%i] : memref<60xf32>
+    dataflow.stream_write %v into %z : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_store(%z: !dataflow.stream<f32, 2>, %out: memref<60xf32>) attributes {dataflow.process = "store"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c60 = arith.constant 60 : index
+  scf.for %i = %c0 to %c60 step %c1 {
+    %v = dataflow.stream_read %z : !dataflow.stream<f32, 2>
+    memref.store %v, %out[%i] : memref<60xf32>
+  }
+  return
+}
+func.func @k(%in: memref<60xf32>, %out: memref<60xf32>) attributes {dataflow.kernel} {
+  %x = dataflow.stream {entries = 60 : i64, name = "x"} : !dataflow.stream<f32, 2>
+  %y = dataflow.stream {entries = 60 : i64, name = "y"} : !dataflow.stream<f32, 2>
+  %z = dataflow.stream {entries = 60 : i64, name = "z"} : !dataflow.stream<f32, 2>
+  call @k_load(%in, %x) : (memref<60xf32>, !dataflow.stream<f32, 2>) -> ()
+  call @k_bias(%x, %y) : (!dataflow.stream<f32, 2>, !dataflow.stream<f32, 2>) -> ()
+  call @k_poly(%y, %z) : (!dataflow.stream<f32, 2>, !dataflow.stream<f32, 2>) -> ()
+  call @k_store(%z, %out) : (!dataflow.stream<f32, 2>, memref<60xf32>) -> ()
+  return
+}
+
+func.func @k2_gen(%a: !dataflow.stream<f32, 2>) attributes {dataflow.process = "gen"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c1000 = arith.constant 1000 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %i = %c0 to %c1000 step %c1 {
+    dataflow.stream_write %one into %a : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k2_heavy(%a: !dataflow.stream<f32, 2>, %b: !dataflow.stream<f32, 2>) attributes {dataflow.process = "heavy"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c1000 = arith.constant 1000 : index
+  %k = arith.constant 3.0 : f32
+  scf.for %i = %c0 to %c1000 step %c1 {
+    %v = dataflow.stream_read %a : !dataflow.stream<f32, 2>
+    %m = arith.mulf %v, %k : f32
+    dataflow.stream_write %m into %b : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k2_sink(%b: !dataflow.stream<f32, 2>) attributes {dataflow.process = "sink"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c1000 = arith.constant 1000 : index
+  scf.for %i = %c0 to %c1000 step %c1 {
+    %v = dataflow.stream_read %b : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k2_small() attributes {dataflow.process = "small"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %k = arith.constant 3.0 : f32
+  %buf = memref.alloca() : memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = memref.load %buf[%i] : memref<64xf32>
+    %m = arith.mulf %v, %k : f32
+    memref.store %m, %buf[%i] : memref<64xf32>
+  }
+  return
+}
+func.func @k2() attributes {dataflow.kernel} {
+  %a = dataflow.stream {entries = 1000 : i64, name = "a"} : !dataflow.stream<f32, 2>
+  %b = dataflow.stream {entries = 1000 : i64, name = "b"} : !dataflow.stream<f32, 2>
+  call @k2_gen(%a) : (!dataflow.stream<f32, 2>) -> ()
+  call @k2_heavy(%a, %b) : (!dataflow.stream<f32, 2>, !dataflow.stream<f32, 2>) -> ()
+  call @k2_sink(%b) : (!dataflow.stream<f32, 2>) -> ()
+  call @k2_small() : () -> ()
+  return
+}
