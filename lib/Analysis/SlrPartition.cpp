@@ -90,6 +90,7 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
 
   solver::SolveOptions options;
   options.timeLimitSeconds = weights.timeLimitSeconds;
+  options.maxNodes = weights.maxNodes;
   solver::Solution solution = solver::solve(program, options);
   if (solution.values.empty()) {
     plan.error = std::string("die assignment ILP: ") +

@@ -65,7 +65,10 @@ memory::MemoryPolicy perf::getMemoryPolicy(const Platform &platform) {
   return policy;
 }
 
+/// Bits of one element (a FIFO token may be a vector of them).
 static int64_t elementBits(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.getNumElements() * elementBits(vector.getElementType());
   return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 64;
 }
 

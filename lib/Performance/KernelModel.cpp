@@ -11,6 +11,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
@@ -104,7 +105,7 @@ private:
     scf::ForOp nested;
     for (Operation &op : loop.getBody()->without_terminator()) {
       if (auto inner = dyn_cast<scf::ForOp>(op)) {
-        if (nested)
+        if (nested || isFullyUnrolled(inner))
           return {};
         nested = inner;
         continue;
@@ -115,10 +116,35 @@ private:
     return nested;
   }
 
+  /// A loop with no loop inside but completely unrolled ones: HLS pipelines
+  /// it, with the unrolled loops replicated in its body.
   static bool isInnermost(scf::ForOp loop) {
     bool innermost = true;
-    loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+    loop.getBody()->walk(
+        [&](scf::ForOp nested) { innermost &= isFullyUnrolled(nested); });
     return innermost;
+  }
+
+  /// The ops of a pipelined loop's body, each with its copies per iteration
+  /// (the lanes of the completely unrolled loops it sits in).
+  static void collectBody(Block &block, int64_t lanes,
+                          SmallVectorImpl<std::pair<Operation *, int64_t>> &ops) {
+    for (Operation &op : block.without_terminator()) {
+      if (auto unrolled = dyn_cast<scf::ForOp>(op)) {
+        int64_t trips = unrolled->getAttrOfType<IntegerAttr>("dataflow.unroll")
+                            .getInt();
+        std::optional<int64_t> lower =
+            getConstantIntValue(unrolled.getLowerBound());
+        std::optional<int64_t> upper =
+            getConstantIntValue(unrolled.getUpperBound());
+        std::optional<int64_t> step = getConstantIntValue(unrolled.getStep());
+        if (lower && upper && step && *step > 0)
+          trips = (*upper - *lower + *step - 1) / *step;
+        collectBody(*unrolled.getBody(), lanes * trips, ops);
+        continue;
+      }
+      ops.push_back({&op, lanes});
+    }
   }
 
   int fifoFor(Value stream) const {
@@ -266,7 +292,8 @@ private:
         unroll = std::max<int64_t>(unroll, attr.getInt());
 
     PipelinedLoop leaf;
-    Block &body = *nest.back().getBody();
+    SmallVector<std::pair<Operation *, int64_t>> bodyOps;
+    collectBody(*nest.back().getBody(), 1, bodyOps);
     DenseSet<Value> ivs;
     for (scf::ForOp loop : nest)
       ivs.insert(loop.getInductionVar());
@@ -275,7 +302,8 @@ private:
     DenseMap<Value, int64_t> memoryAccesses;
     DenseMap<Value, int64_t> portBytes;
     bool readsHbm = false;
-    for (Operation &op : body.without_terminator()) {
+    for (auto [opPointer, lanes] : bodyOps) {
+      Operation &op = *opPointer;
       if (auto read = dyn_cast<StreamReadOp>(op)) {
         int fifo = fifoFor(read.getStream());
         if (fifo < 0)
@@ -293,7 +321,7 @@ private:
         int64_t bytes =
             bitsOf(cast<MemRefType>(memref.getType()).getElementType()) / 8;
         if (portOf.count(memref)) {
-          portBytes[memref] += std::max<int64_t>(1, bytes);
+          portBytes[memref] += std::max<int64_t>(1, bytes) * lanes;
           readsHbm |= isa<memref::LoadOp>(op);
         } else {
           ++memoryAccesses[memref];
@@ -316,32 +344,47 @@ private:
       auto it = ready.find(value);
       return it == ready.end() ? int64_t(0) : it->second;
     };
-    for (Operation &op : body.without_terminator()) {
+    // A value stored to a buffer can be loaded once the store is done (the
+    // pack buffers of wide tokens pass values this way).
+    DenseMap<Value, int64_t> storedBy;
+    for (auto [opPointer, lanes] : bodyOps) {
+      Operation &op = *opPointer;
       int64_t start = 0;
       for (Value operand : op.getOperands())
         start = std::max(start, readyOf(operand));
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        start = std::max(start, storedBy.lookup(load.getMemRef()));
+      if (auto load = dyn_cast<vector::LoadOp>(op))
+        start = std::max(start, storedBy.lookup(load.getBase()));
       startOf[&op] = start;
       int64_t opLatency = 0;
       if (isa<memref::LoadOp>(op))
         opLatency = params.memoryReadLatency;
-      else if (isa<memref::StoreOp, StreamWriteOp, StreamReadOp>(op))
+      else if (isa<memref::StoreOp, StreamWriteOp, StreamReadOp,
+                   vector::LoadOp, vector::StoreOp>(op))
         opLatency = 1;
       else {
         bool known;
         OperatorCost cost = costOf(&op, known);
         opLatency = cost.latency;
-        info.operators.dsp += cost.dsp * copies;
-        info.operators.lut += cost.lut * copies;
-        info.operators.ff += cost.ff * copies;
+        info.operators.dsp += cost.dsp * copies * lanes;
+        info.operators.lut += cost.lut * copies * lanes;
+        info.operators.ff += cost.ff * copies * lanes;
         if (isa<arith::MulFOp, arith::MulIOp>(op) &&
             !op.getResult(0).getType().isIndex())
-          info.macs += elements * repetitions;
+          info.macs += elements * repetitions * lanes;
         if (op.getNumResults() == 1 && isa<FloatType>(op.getResult(0).getType()) &&
             !operatorOf(&op).first.empty())
-          info.flops += elements * repetitions;
+          info.flops += elements * repetitions * lanes;
       }
       for (Value result : op.getResults())
         ready[result] = start + opLatency;
+      if (auto store = dyn_cast<memref::StoreOp>(op))
+        storedBy[store.getMemRef()] =
+            std::max(storedBy.lookup(store.getMemRef()), start + opLatency);
+      if (auto store = dyn_cast<vector::StoreOp>(op))
+        storedBy[store.getBase()] =
+            std::max(storedBy.lookup(store.getBase()), start + opLatency);
       latency = std::max(latency, start + opLatency);
     }
 
@@ -349,12 +392,12 @@ private:
     // body read. The address comes round again after `distance` element
     // iterations (the product of the trip counts inside the innermost loop
     // the address does not follow), and the chain must finish by then.
-    for (Operation &op : body.without_terminator()) {
-      auto store = dyn_cast<memref::StoreOp>(op);
+    for (auto [opPointer, lanes] : bodyOps) {
+      auto store = dyn_cast<memref::StoreOp>(opPointer);
       if (!store)
         continue;
-      for (Operation &other : body.without_terminator()) {
-        auto load = dyn_cast<memref::LoadOp>(other);
+      for (auto [otherPointer, otherLanes] : bodyOps) {
+        auto load = dyn_cast<memref::LoadOp>(otherPointer);
         if (!load || load.getMemRef() != store.getMemRef() ||
             load.getIndices() != store.getIndices())
           continue;
@@ -460,6 +503,15 @@ void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
 }
 
 } // namespace
+
+bool perf::isFullyUnrolled(scf::ForOp loop) {
+  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+  std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  return unroll && lower && upper && step && *step > 0 &&
+         unroll.getInt() >= (*upper - *lower + *step - 1) / *step;
+}
 
 ModelParameters perf::getModelParameters(const Platform &platform) {
   ModelParameters params;

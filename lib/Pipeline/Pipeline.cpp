@@ -65,6 +65,9 @@ void buildResourceAllocation(OpPassManager &pm,
   unroll.platform = options.platform;
   unroll.dspBudget = options.dspBudget;
   pm.addPass(dataflow::createUnrollByIntensity(unroll));
+  dataflow::WidenFifosOptions widen;
+  widen.platform = options.platform;
+  pm.addPass(dataflow::createWidenFifos(widen));
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;

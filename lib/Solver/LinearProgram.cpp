@@ -129,6 +129,8 @@ Solution solveInteger(OsiClpSolverInterface &solver,
   CbcModel model(solver);
   model.setLogLevel(0);
   model.setMaximumSeconds(options.timeLimitSeconds);
+  if (options.maxNodes >= 0)
+    model.setMaximumNodes(options.maxNodes);
   model.branchAndBound();
   if (model.isProvenOptimal()) {
     solution.status = SolveStatus::Optimal;

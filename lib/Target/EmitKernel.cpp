@@ -12,11 +12,14 @@
 #include "streamtensor/Target/HLSCpp.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Performance/KernelModel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Support/IndentedOstream.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -29,8 +32,16 @@ using namespace streamtensor::dataflow;
 
 namespace {
 
-/// The C++ spelling of a scalar type, or an empty string.
+/// The C++ spelling of a scalar type (or of a vector of scalars, a wide
+/// FIFO token: `hls::vector<float, 8>`), or an empty string.
 std::string getScalarTypeName(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type)) {
+    std::string element = getScalarTypeName(vector.getElementType());
+    if (vector.getRank() != 1 || vector.isScalable() || element.empty())
+      return "";
+    return "hls::vector<" + element + ", " +
+           std::to_string(vector.getDimSize(0)) + ">";
+  }
   if (type.isF32())
     return "float";
   if (type.isF64())
@@ -69,6 +80,8 @@ private:
   LogicalResult emitOp(Operation &op);
   LogicalResult emitFor(scf::ForOp loop);
   void emitFifoStorage(Operation *op, StringRef name);
+  /// A fully unrolled loop over the lanes of a wide token.
+  void emitLaneLoop(int64_t lanes, function_ref<void(StringRef)> body);
   void emitArrayStorage(Operation *op, StringRef name);
   LogicalResult emitArith(Operation &op);
 
@@ -291,8 +304,17 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
         memref = store.getMemRef(), indices = store.getIndices();
       if (!memref || !memref.getDefiningOp<memref::AllocaOp>())
         return;
-      for (auto [dim, index] : llvm::enumerate(indices))
+      // The dimension the loop walks: indexed by its induction variable, or
+      // by a base plus it (a widened loop's lanes).
+      auto walks = [&](Value index) {
         if (index == loop.getInductionVar())
+          return true;
+        auto sum = index.getDefiningOp<arith::AddIOp>();
+        return sum && (sum.getLhs() == loop.getInductionVar() ||
+                       sum.getRhs() == loop.getInductionVar());
+      };
+      for (auto [dim, index] : llvm::enumerate(indices))
+        if (walks(index))
           partitions[memref].insert({unsigned(dim), unroll.getInt()});
     });
   });
@@ -375,6 +397,18 @@ LogicalResult KernelEmitter::emitBlock(Block &block) {
   return success();
 }
 
+void KernelEmitter::emitLaneLoop(int64_t lanes,
+                                 function_ref<void(StringRef)> body) {
+  std::string lane = freshName("lane");
+  os << "for (int " << lane << " = 0; " << lane << " < " << lanes << "; ++"
+     << lane << ") {\n";
+  os.indent();
+  os << "ST_PRAGMA(HLS unroll)\n";
+  body(lane);
+  os.unindent();
+  os << "}\n";
+}
+
 /// The memory resource-allocation chose for a FIFO (dataflow.storage):
 /// Vitis builds shallow FIFOs from registers by itself.
 void KernelEmitter::emitFifoStorage(Operation *op, StringRef name) {
@@ -407,12 +441,19 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
      << name << " < " << get(loop.getUpperBound()) << "; " << name
      << " += " << get(loop.getStep()) << ") {\n";
   os.indent();
+  // The pipeline goes on the innermost loop that really loops; loops inside
+  // it that are unrolled completely are part of its body.
   bool innermost = true;
-  loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
-  if (innermost)
+  loop.getBody()->walk([&](scf::ForOp nested) {
+    innermost &= perf::isFullyUnrolled(nested);
+  });
+  if (perf::isFullyUnrolled(loop))
+    os << "ST_PRAGMA(HLS unroll)\n";
+  else if (innermost)
     os << "ST_PRAGMA(HLS pipeline II=1)\n";
-  if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
-    os << "ST_PRAGMA(HLS unroll factor=" << unroll.getInt() << ")\n";
+  if (!perf::isFullyUnrolled(loop))
+    if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
+      os << "ST_PRAGMA(HLS unroll factor=" << unroll.getInt() << ")\n";
   ++loopDepth;
   LogicalResult result = emitBlock(*loop.getBody());
   --loopDepth;
@@ -461,6 +502,31 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
       .Case([&](memref::StoreOp store) -> LogicalResult {
         os << getAccess(store.getMemRef(), store.getIndices()) << " = "
            << get(store.getValue()) << ";\n";
+        return success();
+      })
+      .Case([&](vector::LoadOp load) -> LogicalResult {
+        // A token built from a pack buffer, element by element.
+        std::string type = getScalarTypeName(load.getType());
+        if (type.empty() || load.getIndices().size() != 1)
+          return load.emitOpError("cannot be emitted as HLS C++");
+        std::string name = freshName("token");
+        names[load.getResult()] = name;
+        os << type << " " << name << ";\n";
+        emitLaneLoop(load.getType().getDimSize(0), [&](StringRef lane) {
+          os << name << "[" << lane << "] = " << get(load.getBase()) << "["
+             << get(load.getIndices()[0]) << " + " << lane << "];\n";
+        });
+        return success();
+      })
+      .Case([&](vector::StoreOp store) -> LogicalResult {
+        auto type = dyn_cast<VectorType>(store.getValueToStore().getType());
+        if (!type || store.getIndices().size() != 1)
+          return store.emitOpError("cannot be emitted as HLS C++");
+        emitLaneLoop(type.getDimSize(0), [&](StringRef lane) {
+          os << get(store.getBase()) << "[" << get(store.getIndices()[0])
+             << " + " << lane << "] = " << get(store.getValueToStore()) << "["
+             << lane << "];\n";
+        });
         return success();
       })
       .Case([&](StreamReadOp read) -> LogicalResult {
@@ -586,7 +652,7 @@ static void emitPreamble(raw_ostream &os) {
         "// -DSTREAMTENSOR_CSIM), where every process runs on its own thread.\n"
         "// ST_PRAGMA(HLS ...) is #pragma HLS ... (see streamtensor_dataflow.h).\n"
         "#include <algorithm>\n#include <cmath>\n#include <cstdint>\n\n"
-        "#include \"hls_stream.h\"\n#include \"hls_streamofblocks.h\"\n"
+        "#include \"hls_stream.h\"\n#include \"hls_streamofblocks.h\"\n#include \"hls_vector.h\"\n"
         "#include \"streamtensor_dataflow.h\"\n\n"
         "// IEEE maximum/minimum: NaN if either operand is NaN, and +0 above "
         "-0.\n"

@@ -400,7 +400,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
         return cleanUp();
   }
   for (const char *header :
-       {"hls_stream.h", "hls_streamofblocks.h", "streamtensor_csim.h",
+       {"hls_stream.h", "hls_streamofblocks.h", "hls_vector.h",
+        "streamtensor_csim.h",
         "streamtensor_dataflow.h"}) {
     std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
     if (std::error_code error = llvm::sys::fs::copy_file(

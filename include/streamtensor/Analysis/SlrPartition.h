@@ -37,7 +37,10 @@ struct SlrEdge {
 /// bits of crossing one percent of die imbalance is worth.
 struct SlrWeights {
   double bitsPerImbalancePercent = 64;
-  double timeLimitSeconds = 20;
+  /// The search stops after this many branch-and-bound nodes (the answer
+  /// does not depend on the machine's speed), or at the time limit.
+  int maxNodes = 20000;
+  double timeLimitSeconds = 120;
 };
 
 struct SlrPlan {
@@ -49,7 +52,7 @@ struct SlrPlan {
   /// Per die, the resources used.
   std::vector<Resources> usage;
   /// True when the solver proved the plan optimal (false: best found within
-  /// the time limit).
+  /// the node or time limit).
   bool optimal = false;
 };
 

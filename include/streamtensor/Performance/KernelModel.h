@@ -19,6 +19,7 @@
 #include "streamtensor/Platform/Platform.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <functional>
@@ -95,6 +96,10 @@ struct KernelModel {
   std::vector<mlir::Operation *> fifoOps;
   std::vector<ProcessInfo> processes;
 };
+
+/// A loop its `dataflow.unroll` factor unrolls completely: replicated in
+/// the body of the loop around it, not a loop in hardware.
+bool isFullyUnrolled(mlir::scf::ForOp loop);
 
 /// The figures of `platform` the model needs.
 ModelParameters getModelParameters(const Platform &platform);

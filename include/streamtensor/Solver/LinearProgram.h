@@ -66,6 +66,9 @@ struct Solution {
 
 struct SolveOptions {
   double timeLimitSeconds = 60;
+  /// Branch-and-bound nodes CBC may explore (-1: no limit). Unlike the time
+  /// limit, a node limit gives the same answer on a loaded machine.
+  int maxNodes = -1;
 };
 
 /// Solves `program` to optimality: CLP's simplex when every variable is

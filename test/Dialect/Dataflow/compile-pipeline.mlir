@@ -12,10 +12,10 @@
 // CHECK-SAME: %[[X:[^:]*]]: memref<32x48xf32>, %[[W:[^:]*]]: memref<48x40xf32>, %[[Y:[^:]*]]: memref<32x40xf32>) attributes {dataflow.arg_names = ["in0", "in1", "out0"], dataflow.kernel} {
 // x is streamed once per column block of the output (4), w once per row
 // block (2): 32*48*4 and 48*40*2 entries.
-// CHECK-NEXT: %[[S0:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 6144 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
-// CHECK-NEXT: %[[S1:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 3840 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
-// CHECK-NEXT: %[[S2:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, {{[0-9]+}}>
-// CHECK-NEXT: %[[S3:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 1280 : i64, name = "maximum_1_to_store_0"} : !dataflow.stream<f32, {{[0-9]+}}>
+// CHECK-NEXT: %[[S0:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
+// CHECK-NEXT: %[[S1:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
+// CHECK-NEXT: %[[S2:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
+// CHECK-NEXT: %[[S3:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "maximum_1_to_store_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_0(%[[X]], %[[S0]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_1(%[[W]], %[[S1]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0(%[[S2]], %[[S0]], %[[S1]])
@@ -57,14 +57,14 @@
 // Options reach their passes: tiles of 8 stream x 5 times and w 4 times;
 // the FIFO between the tasks is forced to depth 2, in the callees too.
 // OPT-LABEL: func.func @matmul_0_to_maximum_1(
-// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 7680 : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
-// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = 7680 : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<f32, {{[0-9]+}}>
-// OPT-NEXT: dataflow.stream {dataflow.storage = "registers", entries = 1280 : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<f32, 2>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "load_0_to_matmul_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "load_1_to_matmul_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
+// OPT-NEXT: dataflow.stream {dataflow.storage = "registers", entries = {{[0-9]+}} : i64, name = "matmul_0_to_maximum_1"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_matmul_0(
-// OPT-SAME: %{{[^:]*}}: !dataflow.stream<f32, 2>,
+// OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>,
 // OPT: memref.alloca() {dataflow.storage = "{{[a-z]+}}"} : memref<8x8xf32>
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_maximum_1(
-// OPT-SAME: %{{[^:]*}}: !dataflow.stream<f32, 2>)
+// OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>)
 
 func.func @forward(%x: tensor<32x48xf32>, %w: tensor<48x40xf32>) -> tensor<32x40xf32> {
   %zero = arith.constant 0.0 : f32

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "streamtensor/Analysis/FifoSizing.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
@@ -26,27 +27,6 @@ using namespace streamtensor;
 using namespace streamtensor::dataflow;
 
 namespace {
-
-/// Gives `stream` a new type, and the parameters of the functions it is
-/// passed to as well.
-void retypeStream(StreamOp stream, StreamType type) {
-  stream.getResult().setType(type);
-  for (OpOperand &use : stream.getResult().getUses()) {
-    auto call = dyn_cast<func::CallOp>(use.getOwner());
-    if (!call)
-      continue;
-    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-        call, call.getCalleeAttr());
-    if (!callee)
-      continue;
-    unsigned index = use.getOperandNumber();
-    callee.getBody().front().getArgument(index).setType(type);
-    SmallVector<Type> inputs(callee.getArgumentTypes());
-    inputs[index] = type;
-    callee.setFunctionType(
-        FunctionType::get(callee.getContext(), inputs, callee.getResultTypes()));
-  }
-}
 
 class SizeFifosPass : public dataflow::impl::SizeFifosBase<SizeFifosPass> {
 public:

@@ -101,6 +101,29 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
   ];
 }
 
+def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
+  let summary = "Give FIFOs the width of the unroll factors around them";
+  let description = [{
+    Paper section 5.1: vector factors follow the unroll factors. A FIFO
+    carries W elements per token, W the largest unroll factor of the
+    processes that touch it or the FIFOs it shares a loop with, lowered to
+    a divisor of those loops' trip counts. The loop that reads or writes it steps by W and handles the lanes
+    of a token in a completely unrolled inner loop, through a pack buffer;
+    the DMA loops of those processes are unrolled by W as well. A token is
+    at most as wide as the platform's kernel AXI ports.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
   let summary = "Choose the depth of every FIFO";
   let description = [{

@@ -1,0 +1,28 @@
+//===- StreamUtils.cpp - Helpers for passes on lowered kernels ------------===//
+
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace streamtensor::dataflow;
+
+void streamtensor::dataflow::retypeStream(StreamOp stream, StreamType type) {
+  stream.getResult().setType(type);
+  for (OpOperand &use : stream.getResult().getUses()) {
+    auto call = dyn_cast<func::CallOp>(use.getOwner());
+    if (!call)
+      continue;
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!callee)
+      continue;
+    unsigned index = use.getOperandNumber();
+    callee.getBody().front().getArgument(index).setType(type);
+    SmallVector<Type> inputs(callee.getArgumentTypes());
+    inputs[index] = type;
+    callee.setFunctionType(
+        FunctionType::get(callee.getContext(), inputs, callee.getResultTypes()));
+  }
+}

@@ -1,0 +1,289 @@
+//===- WidenFifos.cpp - FIFO widths that follow the unroll factors --------===//
+//
+// Paper section 5.1: the vector factors (the widths of the kernel I/O and
+// the FIFOs) follow the unroll factors. A process that computes U elements
+// per cycle gains nothing while its FIFOs bring one element per cycle, so
+// the FIFOs it touches carry U elements per token: the loop that reads or
+// writes such a FIFO steps by U and handles the U elements of a token in a
+// fully unrolled inner loop, through a small pack buffer.
+//
+// Both ends of a FIFO, and every FIFO a loop touches, must agree on the
+// width, so widths are chosen per connected group of loops and FIFOs: the
+// largest unroll factor of the processes in the group, lowered to a divisor
+// of every trip count in the group and capped at the platform's AXI width.
+// A group with an access outside a simple loop keeps one element per token.
+// DMA loops that read or write the kernel's memory are unrolled by the width
+// of the FIFO they feed, so that they keep up.
+//
+//===----------------------------------------------------------------------===//
+
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/MapVector.h"
+
+#include <numeric>
+
+namespace streamtensor::dataflow {
+#define GEN_PASS_DEF_WIDENFIFOS
+#include "streamtensor/Dialect/Dataflow/Transforms/Passes.h.inc"
+} // namespace streamtensor::dataflow
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::dataflow;
+
+namespace {
+
+std::optional<int64_t> simpleTripCount(scf::ForOp loop) {
+  std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!lower || !upper || !step || *lower != 0 || *step != 1 || *upper < 1 ||
+      loop.getNumResults() != 0)
+    return std::nullopt;
+  return *upper;
+}
+
+bool hasNestedLoop(scf::ForOp loop) {
+  bool nested = false;
+  loop.getBody()->walk([&](scf::ForOp) { nested = true; });
+  return nested;
+}
+
+int64_t unrollOf(Operation *loop) {
+  auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+  return attr ? attr.getInt() : 1;
+}
+
+/// The largest unroll factor of the loops of `process`.
+int64_t processUnroll(func::FuncOp process) {
+  int64_t factor = 1;
+  process.walk([&](scf::ForOp loop) {
+    factor = std::max(factor, unrollOf(loop));
+  });
+  return factor;
+}
+
+/// A group node: a FIFO (the stream value in the kernel) or a loop.
+using Node = Operation *;
+
+class WidenFifosPass : public dataflow::impl::WidenFifosBase<WidenFifosPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
+    if (failed(target))
+      return signalPassFailure();
+    maxTokenBits = target->hbm.kernelPortBits;
+    for (func::FuncOp kernel : perf::getKernelFunctions(module))
+      widenKernel(kernel);
+  }
+
+private:
+  /// The widest token: the width of the kernel's AXI ports.
+  int64_t maxTokenBits = 512;
+
+  void widenKernel(func::FuncOp kernel) {
+    // Every access to every FIFO, with the loop it sits in.
+    struct Access {
+      Operation *op;
+      StreamOp stream;
+      func::FuncOp process;
+    };
+    std::vector<Access> accesses;
+    for (auto call : kernel.getOps<func::CallOp>()) {
+      auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      if (!process || process.isExternal())
+        continue;
+      for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
+        auto stream = operand.getDefiningOp<StreamOp>();
+        if (!stream)
+          continue;
+        for (Operation *user : process.getArgument(index).getUsers())
+          accesses.push_back({user, stream, process});
+      }
+    }
+
+    llvm::EquivalenceClasses<Node> groups;
+    llvm::DenseMap<Node, bool> widenable;
+    llvm::DenseMap<Node, int64_t> desired, trips;
+    llvm::MapVector<Operation *, func::FuncOp> loops;
+    for (Access &access : accesses) {
+      Node stream = access.stream.getOperation();
+      groups.insert(stream);
+      widenable.try_emplace(stream, true);
+      auto loop = dyn_cast_or_null<scf::ForOp>(access.op->getParentOp());
+      std::optional<int64_t> trip =
+          loop ? simpleTripCount(loop) : std::nullopt;
+      bool simple = isa<StreamReadOp, StreamWriteOp>(access.op) && trip &&
+                    !hasNestedLoop(loop) &&
+                    isa<FloatType, IntegerType>(
+                        access.stream.getType().getElementType());
+      if (!simple) {
+        widenable[stream] = false;
+        continue;
+      }
+      Node node = loop.getOperation();
+      groups.unionSets(stream, node);
+      trips[node] = *trip;
+      desired[node] = processUnroll(access.process);
+      loops.insert({loop, access.process});
+    }
+
+    // One width per group.
+    llvm::DenseMap<Node, int64_t> widthOf;
+    for (auto it = groups.begin(); it != groups.end(); ++it) {
+      if (!(*it)->isLeader())
+        continue;
+      bool ok = true;
+      int64_t common = 0, want = 1, bits = 0;
+      for (auto member = groups.member_begin(**it);
+           member != groups.member_end(); ++member) {
+        Node node = *member;
+        if (widenable.count(node)) {
+          ok &= widenable[node];
+          auto stream = cast<StreamOp>(node);
+          Type element = stream.getType().getElementType();
+          if (element.isIntOrFloat())
+            bits = std::max<int64_t>(bits, element.getIntOrFloatBitWidth());
+        } else {
+          common = std::gcd(common, trips[node]);
+          want = std::max(want, desired[node]);
+        }
+      }
+      int64_t cap = bits > 0 ? std::max<int64_t>(1, maxTokenBits / bits) : 1;
+      int64_t width = 1;
+      if (ok && common > 0)
+        for (int64_t candidate = std::min(want, cap); candidate > 1;
+             --candidate)
+          if (common % candidate == 0) {
+            width = candidate;
+            break;
+          }
+      widthOf[(*it)->getData()] = width;
+    }
+
+    // Widen every loop of a group wider than 1, then the FIFOs' types.
+    for (auto [loopOp, process] : loops) {
+      int64_t width = widthOf.lookup(groups.getLeaderValue(loopOp));
+      if (width > 1)
+        widenLoop(cast<scf::ForOp>(loopOp), width, process);
+    }
+    for (auto stream : llvm::make_early_inc_range(kernel.getOps<StreamOp>())) {
+      Node node = stream.getOperation();
+      if (!groups.contains(node))
+        continue;
+      int64_t width = widthOf.lookup(groups.getLeaderValue(node));
+      if (width <= 1)
+        continue;
+      Type element = stream.getType().getElementType();
+      retypeStream(stream,
+                   StreamType::get(VectorType::get({width}, element),
+                                   stream.getType().getDepth()));
+      if (std::optional<uint64_t> entries = stream.getEntries())
+        stream.setEntries(*entries / uint64_t(width));
+    }
+  }
+
+  /// Turns `for i in [0, N) { body }` into
+  /// `for io in [0, N) step W { read tokens; for ii in [0, W) unrolled
+  /// { body with i = io + ii, FIFO elements through pack buffers };
+  /// write tokens }`, and unrolls the DMA loops of the process by W.
+  void widenLoop(scf::ForOp loop, int64_t width, func::FuncOp process) {
+    OpBuilder b(loop);
+    Location loc = loop.getLoc();
+    // The pack buffer of every FIFO the loop touches, in order of access.
+    llvm::MapVector<Value, Value> packOf;
+    SmallVector<Value> reads, writes;
+    for (Operation &op : loop.getBody()->without_terminator()) {
+      Value stream;
+      if (auto read = dyn_cast<StreamReadOp>(op))
+        stream = read.getStream(), reads.push_back(stream);
+      else if (auto write = dyn_cast<StreamWriteOp>(op))
+        stream = write.getStream(), writes.push_back(stream);
+      if (!stream || packOf.count(stream))
+        continue;
+      Type element = cast<StreamType>(stream.getType()).getElementType();
+      packOf[stream] = memref::AllocaOp::create(
+          b, loc, MemRefType::get({width}, element));
+    }
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value step = arith::ConstantIndexOp::create(b, loc, width);
+    auto outer = scf::ForOp::create(b, loc, zero, loop.getUpperBound(), step);
+    outer->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+    outer->removeAttr("dataflow.unroll");
+
+    b.setInsertionPoint(outer.getBody()->getTerminator());
+    auto vectorOf = [&](Value stream) {
+      return VectorType::get(
+          {width}, cast<StreamType>(stream.getType()).getElementType());
+    };
+    for (Value stream : reads) {
+      Value token = StreamReadOp::create(b, loc, vectorOf(stream), stream);
+      vector::StoreOp::create(b, loc, token, packOf[stream], ValueRange{zero});
+    }
+    auto inner = scf::ForOp::create(b, loc, zero, step, one);
+    inner->setAttr("dataflow.unroll", b.getI64IntegerAttr(width));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(inner.getBody()->getTerminator());
+      Value lane = inner.getInductionVar();
+      IRMapping map;
+      if (!loop.getInductionVar().use_empty())
+        map.map(loop.getInductionVar(),
+                arith::AddIOp::create(b, loc, outer.getInductionVar(), lane));
+      for (Operation &op : loop.getBody()->without_terminator()) {
+        if (auto read = dyn_cast<StreamReadOp>(op)) {
+          map.map(read.getResult(),
+                  memref::LoadOp::create(b, loc, packOf[read.getStream()],
+                                         ValueRange{lane}));
+        } else if (auto write = dyn_cast<StreamWriteOp>(op)) {
+          memref::StoreOp::create(b, loc, map.lookupOrDefault(write.getValue()),
+                                  packOf[write.getStream()], ValueRange{lane});
+        } else {
+          b.clone(op, map);
+        }
+      }
+    }
+    for (Value stream : writes) {
+      Value token = vector::LoadOp::create(b, loc, vectorOf(stream),
+                                           packOf[stream], ValueRange{zero});
+      StreamWriteOp::create(b, loc, token, stream);
+    }
+    loop.erase();
+
+    // The DMA loops of the process move `width` elements per cycle too.
+    process.walk([&](scf::ForOp dma) {
+      if (hasNestedLoop(dma) || unrollOf(dma) >= width)
+        return;
+      bool touchesMemory = false;
+      dma.getBody()->walk([&](Operation *op) {
+        Value memref;
+        if (auto load = dyn_cast<memref::LoadOp>(op))
+          memref = load.getMemRef();
+        else if (auto store = dyn_cast<memref::StoreOp>(op))
+          memref = store.getMemRef();
+        touchesMemory |= memref && isa<BlockArgument>(memref);
+      });
+      std::optional<int64_t> trip = simpleTripCount(dma);
+      if (touchesMemory && trip && *trip % width == 0)
+        dma->setAttr("dataflow.unroll", OpBuilder(dma).getI64IntegerAttr(width));
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,139 @@
+// RUN: streamtensor-opt %s --dataflow-widen-fifos --split-input-file | FileCheck %s
+
+// A producer that computes 4 elements per cycle (its compute loop is
+// unrolled by 4) writes 16 elements per tile to a consumer: the FIFO
+// carries 4 elements per token, 4 of them per tile. Both loops step by 4
+// and move a token's lanes through a 4-element pack buffer in a loop
+// unrolled completely; the FIFO's entries count tokens.
+
+// CHECK-LABEL: func.func @k_producer(
+// CHECK-SAME: %[[OUT:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
+// CHECK: scf.for
+// CHECK: } {dataflow.unroll = 4 : i64}
+// CHECK: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
+// CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
+// CHECK-NEXT: scf.for %[[LANE:.*]] = %{{.*}} to %[[C4]] step %{{.*}} {
+// CHECK-NEXT: %[[I:.*]] = arith.addi %[[IO]], %[[LANE]] : index
+// CHECK-NEXT: %[[V:.*]] = memref.load %{{.*}}[%[[I]]] : memref<16xf32>
+// CHECK-NEXT: memref.store %[[V]], %[[PACK]][%[[LANE]]] : memref<4xf32>
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+// CHECK-NEXT: %[[TOKEN:.*]] = vector.load %[[PACK]][%{{.*}}] : memref<4xf32>, vector<4xf32>
+// CHECK-NEXT: dataflow.stream_write %[[TOKEN]] into %[[OUT]] : !dataflow.stream<vector<4xf32>, 2>
+// CHECK-NEXT: }
+func.func @k_producer(%out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "producer"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %one = arith.constant 1.0 : f32
+  %tile = memref.alloca() : memref<16xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %x = arith.index_cast %i : index to i32
+    %f = arith.sitofp %x : i32 to f32
+    %y = arith.mulf %f, %one : f32
+    memref.store %y, %tile[%i] : memref<16xf32>
+  } {dataflow.unroll = 4 : i64}
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = memref.load %tile[%i] : memref<16xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @k_consumer(
+// CHECK-SAME: %[[IN:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
+// CHECK: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
+// CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
+// CHECK-NEXT: %[[TOKEN:.*]] = dataflow.stream_read %[[IN]] : !dataflow.stream<vector<4xf32>, 2>
+// CHECK-NEXT: vector.store %[[TOKEN]], %[[PACK]][%{{.*}}] : memref<4xf32>, vector<4xf32>
+// CHECK-NEXT: scf.for %[[LANE:.*]] = %{{.*}} to %[[C4]] step %{{.*}} {
+// CHECK-NEXT: %[[I:.*]] = arith.addi %[[IO]], %[[LANE]] : index
+// CHECK-NEXT: %[[V:.*]] = memref.load %[[PACK]][%[[LANE]]] : memref<4xf32>
+// CHECK-NEXT: memref.store %[[V]], %{{.*}}[%[[I]]] : memref<16xf32>
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+func.func @k_consumer(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "consumer"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %tile = memref.alloca() : memref<16xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+    memref.store %v, %tile[%i] : memref<16xf32>
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @k()
+// CHECK-NEXT: dataflow.stream {entries = 4 : i64, name = "producer_to_consumer"} : !dataflow.stream<vector<4xf32>, 2>
+func.func @k() attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 16 : i64, name = "producer_to_consumer"} : !dataflow.stream<f32, 2>
+  call @k_producer(%s) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_consumer(%s) : (!dataflow.stream<f32, 2>) -> ()
+  return
+}
+
+// -----
+
+// The width must divide every trip count of the group: a producer unrolled
+// by 8 over 12 elements gets 6 (the largest divisor of 12 up to 8). A DMA
+// loop of the producer (it loads the kernel's memory) is unrolled by the
+// width, so that it keeps up; a FIFO accessed outside any loop keeps one
+// element per token, and so does every FIFO it shares a loop with.
+
+// CHECK-LABEL: func.func @k_dma(
+// CHECK-SAME: !dataflow.stream<vector<6xf32>, 2>
+// CHECK: memref.load %{{.*}} : memref<12xf32>
+// CHECK: } {dataflow.unroll = 6 : i64}
+// CHECK-LABEL: func.func @k_sink(
+// CHECK-SAME: !dataflow.stream<vector<6xf32>, 2>
+// CHECK-LABEL: func.func @k_lone(
+// CHECK-SAME: !dataflow.stream<f32, 2>
+// CHECK-LABEL: func.func @k(
+// CHECK-NEXT: dataflow.stream {entries = 2 : i64, name = "dma_to_sink"} : !dataflow.stream<vector<6xf32>, 2>
+// CHECK-NEXT: dataflow.stream {entries = 1 : i64, name = "lone"} : !dataflow.stream<f32, 2>
+func.func @k_dma(%mem: memref<12xf32>, %out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "dma"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c12 = arith.constant 12 : index
+  %tile = memref.alloca() : memref<12xf32>
+  scf.for %i = %c0 to %c12 step %c1 {
+    %v = memref.load %mem[%i] : memref<12xf32>
+    memref.store %v, %tile[%i] : memref<12xf32>
+  }
+  scf.for %i = %c0 to %c12 step %c1 {
+    %v = memref.load %tile[%i] : memref<12xf32>
+    %w = arith.addf %v, %v : f32
+    memref.store %w, %tile[%i] : memref<12xf32>
+  } {dataflow.unroll = 8 : i64}
+  scf.for %i = %c0 to %c12 step %c1 {
+    %v = memref.load %tile[%i] : memref<12xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_sink(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "sink"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c12 = arith.constant 12 : index
+  scf.for %i = %c0 to %c12 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_lone(%out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "lone"} {
+  %v = arith.constant 1.0 : f32
+  dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+  return
+}
+func.func @k_lone_reader(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "lone_reader"} {
+  %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+  return
+}
+func.func @k(%mem: memref<12xf32>) attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 12 : i64, name = "dma_to_sink"} : !dataflow.stream<f32, 2>
+  %l = dataflow.stream {entries = 1 : i64, name = "lone"} : !dataflow.stream<f32, 2>
+  call @k_dma(%mem, %s) : (memref<12xf32>, !dataflow.stream<f32, 2>) -> ()
+  call @k_sink(%s) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_lone(%l) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_lone_reader(%l) : (!dataflow.stream<f32, 2>) -> ()
+  return
+}
