@@ -25,7 +25,8 @@ test: build
 
 # The main job on its built-in default: the attention block of
 # examples/attention is compiled into a dataflow design, run in C simulation,
-# and checked against upstream MLIR's CPU lowering of the same model.
+# checked against upstream MLIR's CPU lowering of the same model, and its
+# performance estimated by the cycle-level simulator.
 RUN_MODEL ?= examples/attention/attention.mlir
 RUN_INPUTS ?= examples/attention/data
 RUN_OUT ?= out/attention
@@ -35,7 +36,9 @@ run: build
 	  --inputs $(RUN_INPUTS) --out $(RUN_OUT).golden
 	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_OUT) --inputs $(RUN_INPUTS) \
 	  --golden $(RUN_OUT).golden
-	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/report.json"
+	@$(BUILD_DIR)/bin/streamtensor simulate $(RUN_OUT) | \
+	  grep -E '^(All figures|kernel|  bound|total)'
+	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/link, $(RUN_OUT)/report.json"
 
 CORPUS ?= ../shared/corpus/streamhls
 bench: build

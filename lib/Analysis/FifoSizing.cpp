@@ -67,6 +67,8 @@ static std::vector<double> slowdowns(int numTasks,
       span[edge.target] =
           std::max(span[edge.target], tokens * edge.timing.targetII);
     }
+    if (span.empty())
+      return slowdown;
     double slowest = *std::max_element(span.begin(), span.end());
     for (int task = 0; task < numTasks; ++task)
       if (span[task] > 0)

@@ -7,6 +7,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::perf;
@@ -72,16 +74,19 @@ static int64_t elementBits(Type type) {
   return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 64;
 }
 
-/// The cyclic partitions of a local buffer: one per unrolled copy of the
-/// loops that access it (what the emitter's array_partition pragmas do).
+/// The cyclic partitions of a local buffer: enough banks for every
+/// unrolled loop that accesses it (the least common multiple of their
+/// factors, as the emitter's array_partition pragmas make), at most one per
+/// element.
 static int64_t partitionsOf(memref::AllocaOp alloca) {
   int64_t partitions = 1;
   for (Operation *user : alloca->getUsers())
     for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
          loop = loop->getParentOfType<scf::ForOp>())
       if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
-        partitions = std::max<int64_t>(partitions, unroll.getInt());
-  return partitions;
+        partitions = std::lcm(partitions,
+                              std::max<int64_t>(1, unroll.getInt()));
+  return std::min(partitions, alloca.getType().getNumElements());
 }
 
 std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {

@@ -56,8 +56,14 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
             arith::FPToUIOp, arith::ExtFOp, arith::TruncFOp>(
           [](auto) { return std::make_pair("fconvert", "fadd"); })
       .Case([](arith::MulIOp op) {
-        return op.getType().isIndex() ? std::make_pair("", "")
-                                      : std::make_pair("imul", "fmul");
+        // An 8-bit multiply is the platform's int8 MAC; a wider one has no
+        // figure of its own yet and is priced like a float multiply (3 DSPs
+        // for 32 bits, as DSP48E2s chain).
+        if (op.getType().isIndex())
+          return std::make_pair("", "");
+        return op.getType().getIntOrFloatBitWidth() <= 8
+                   ? std::make_pair("imul", "fmul")
+                   : std::make_pair("imul_wide", "fmul");
       })
       .Case<arith::AddIOp, arith::SubIOp>([](auto op) {
         return op.getType().isIndex() ? std::make_pair("", "")
@@ -488,6 +494,11 @@ void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
         PipelinedLoop idle;
         idle.latency = *latency - stretched;
         tree.children.push_back(LoopTree::makeLeaf(idle));
+      } else if (stretched > *latency) {
+        info.notes.push_back(
+            "csynth measured " + std::to_string(*latency) +
+            " cycles, fewer than the model can shrink to (" +
+            std::to_string(stretched) + "): its loops already run at II 1");
       }
     }
   }

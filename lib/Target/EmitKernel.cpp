@@ -24,6 +24,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
+#include <numeric>
 #include <set>
 
 using namespace mlir;
@@ -479,9 +481,18 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
           os << "[" << size << "]";
         os << ";\n";
         emitArrayStorage(alloca, name);
-        for (auto [dim, factor] : partitions.lookup(alloca.getResult()))
+        // One pragma per dimension: loops unrolled by different factors
+        // along it need banks for each, so the least common multiple (at
+        // most the dimension's size: a complete partition).
+        std::map<unsigned, int64_t> factorOf;
+        for (auto [dim, factor] : partitions.lookup(alloca.getResult())) {
+          int64_t &merged = factorOf[dim];
+          merged = merged ? std::lcm(merged, factor) : factor;
+        }
+        for (auto [dim, factor] : factorOf)
           os << "ST_PRAGMA(HLS array_partition variable=" << name
-             << " type=cyclic factor=" << factor << " dim=" << dim + 1
+             << " type=cyclic factor="
+             << std::min(factor, type.getDimSize(dim)) << " dim=" << dim + 1
              << ")\n";
         return success();
       })

@@ -6,11 +6,13 @@
 // and move a token's lanes through a 4-element pack buffer in a loop
 // unrolled completely; the FIFO's entries count tokens.
 
+// The pack buffers are declared at the top of the process, so that they do
+// not break the loop nests around the widened loops.
 // CHECK-LABEL: func.func @k_producer(
 // CHECK-SAME: %[[OUT:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
+// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
 // CHECK: scf.for
 // CHECK: } {dataflow.unroll = 4 : i64}
-// CHECK: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
 // CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
 // CHECK-NEXT: scf.for %[[LANE:.*]] = %{{.*}} to %[[C4]] step %{{.*}} {
 // CHECK-NEXT: %[[I:.*]] = arith.addi %[[IO]], %[[LANE]] : index
@@ -41,7 +43,7 @@ func.func @k_producer(%out: !dataflow.stream<f32, 2>) attributes {dataflow.proce
 
 // CHECK-LABEL: func.func @k_consumer(
 // CHECK-SAME: %[[IN:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
-// CHECK: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
+// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
 // CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
 // CHECK-NEXT: %[[TOKEN:.*]] = dataflow.stream_read %[[IN]] : !dataflow.stream<vector<4xf32>, 2>
 // CHECK-NEXT: vector.store %[[TOKEN]], %[[PACK]][%{{.*}}] : memref<4xf32>, vector<4xf32>
@@ -135,5 +137,50 @@ func.func @k(%mem: memref<12xf32>) attributes {dataflow.kernel} {
   call @k_sink(%s) : (!dataflow.stream<f32, 2>) -> ()
   call @k_lone(%l) : (!dataflow.stream<f32, 2>) -> ()
   call @k_lone_reader(%l) : (!dataflow.stream<f32, 2>) -> ()
+  return
+}
+
+// -----
+
+// Lanes must be independent to sit side by side: a loop that writes a FIFO
+// while accumulating into an array (the lanes would chain), or that touches
+// an array other than its own buffers (a ping-pong block: not partitioned),
+// keeps one element per token, and so does the loop at the other end.
+
+// CHECK-LABEL: func.func @k_acc(
+// CHECK-SAME: !dataflow.stream<f32, 2>
+// CHECK-NOT: vector
+// CHECK-LABEL: func.func @k_block(
+// CHECK-SAME: !dataflow.stream<f32, 2>
+// CHECK-NOT: vector
+// CHECK-LABEL: func.func @k(
+// CHECK-NEXT: dataflow.stream {entries = 16 : i64, name = "acc_to_block"} : !dataflow.stream<f32, 2>
+func.func @k_acc(%out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "acc"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %sum = memref.alloca() : memref<1xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %s = memref.load %sum[%c0] : memref<1xf32>
+    %t = arith.addf %s, %s : f32
+    memref.store %t, %sum[%c0] : memref<1xf32>
+    dataflow.stream_write %t into %out : !dataflow.stream<f32, 2>
+  } {dataflow.unroll = 4 : i64}
+  return
+}
+func.func @k_block(%in: !dataflow.stream<f32, 2>, %block: memref<16xf32>) attributes {dataflow.process = "block"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+    memref.store %v, %block[%i] : memref<16xf32>
+  }
+  return
+}
+func.func @k(%block: memref<16xf32>) attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 16 : i64, name = "acc_to_block"} : !dataflow.stream<f32, 2>
+  call @k_acc(%s) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_block(%s, %block) : (!dataflow.stream<f32, 2>, memref<16xf32>) -> ()
   return
 }

@@ -16,7 +16,7 @@ void streamtensor::dataflow::retypeStream(StreamOp stream, StreamType type) {
       continue;
     auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
         call, call.getCalleeAttr());
-    if (!callee)
+    if (!callee || callee.isExternal())
       continue;
     unsigned index = use.getOperandNumber();
     callee.getBody().front().getArgument(index).setType(type);

@@ -39,7 +39,7 @@ int64_t constantTrips(scf::ForOp loop) {
 
 int64_t unrollOf(scf::ForOp loop) {
   auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
-  return attr ? attr.getInt() : 1;
+  return attr ? std::max<int64_t>(1, attr.getInt()) : 1;
 }
 
 /// The innermost loop of the process's longest compute nest (no FIFO

@@ -62,7 +62,7 @@ bool hasNestedLoop(scf::ForOp loop) {
 
 int64_t unrollOf(Operation *loop) {
   auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
-  return attr ? attr.getInt() : 1;
+  return attr ? std::max<int64_t>(1, attr.getInt()) : 1;
 }
 
 /// The largest unroll factor of the loops of `process`.
@@ -95,45 +95,87 @@ private:
   /// The widest token: the width of the kernel's AXI ports.
   int64_t maxTokenBits = 512;
 
+  /// Whether the lanes of `loop` can be handled side by side: every array
+  /// it touches is a local buffer of the process (not a ping-pong block or
+  /// the kernel's memory), no array is both read and written in it (an
+  /// accumulation would chain the lanes), and each FIFO is accessed once.
+  static bool lanesAreIndependent(scf::ForOp loop) {
+    llvm::DenseSet<Value> loaded, stored, streams;
+    bool independent = true;
+    loop.getBody()->walk([&](Operation *op) {
+      Value memref;
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        memref = load.getMemRef(), loaded.insert(memref);
+      else if (auto store = dyn_cast<memref::StoreOp>(op))
+        memref = store.getMemRef(), stored.insert(memref);
+      if (memref && !memref.getDefiningOp<memref::AllocaOp>())
+        independent = false;
+      Value stream;
+      if (auto read = dyn_cast<StreamReadOp>(op))
+        stream = read.getStream();
+      else if (auto write = dyn_cast<StreamWriteOp>(op))
+        stream = write.getStream();
+      if (stream && !streams.insert(stream).second)
+        independent = false;
+    });
+    for (Value memref : loaded)
+      independent &= !stored.contains(memref);
+    return independent;
+  }
+
   void widenKernel(func::FuncOp kernel) {
-    // Every access to every FIFO, with the loop it sits in.
+    // Every access to every FIFO, with the process it sits in.
     struct Access {
       Operation *op;
       StreamOp stream;
       func::FuncOp process;
     };
     std::vector<Access> accesses;
+    llvm::DenseSet<Node> fixed; // FIFOs and loops that keep width 1
     for (auto call : kernel.getOps<func::CallOp>()) {
       auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
           call, call.getCalleeAttr());
-      if (!process || process.isExternal())
-        continue;
       for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
         auto stream = operand.getDefiningOp<StreamOp>();
         if (!stream)
           continue;
+        // A process we cannot see, or one measured by csynth (its figures
+        // are of the code as it is), keeps its FIFOs as they are.
+        if (!process || process.isExternal() ||
+            process->hasAttr("dataflow.csynth")) {
+          fixed.insert(stream);
+          continue;
+        }
         for (Operation *user : process.getArgument(index).getUsers())
           accesses.push_back({user, stream, process});
       }
     }
 
     llvm::EquivalenceClasses<Node> groups;
-    llvm::DenseMap<Node, bool> widenable;
     llvm::DenseMap<Node, int64_t> desired, trips;
     llvm::MapVector<Operation *, func::FuncOp> loops;
     for (Access &access : accesses) {
       Node stream = access.stream.getOperation();
       groups.insert(stream);
-      widenable.try_emplace(stream, true);
       auto loop = dyn_cast_or_null<scf::ForOp>(access.op->getParentOp());
       std::optional<int64_t> trip =
           loop ? simpleTripCount(loop) : std::nullopt;
       bool simple = isa<StreamReadOp, StreamWriteOp>(access.op) && trip &&
-                    !hasNestedLoop(loop) &&
+                    !hasNestedLoop(loop) && lanesAreIndependent(loop) &&
                     isa<FloatType, IntegerType>(
                         access.stream.getType().getElementType());
       if (!simple) {
-        widenable[stream] = false;
+        // The FIFO keeps one element per token, and so does every loop
+        // around this access (and the FIFOs those loops touch): a loop
+        // cannot read some FIFOs by the token and others by the element.
+        fixed.insert(stream);
+        for (Operation *parent = access.op->getParentOp();
+             parent && !isa<func::FuncOp>(parent);
+             parent = parent->getParentOp())
+          if (auto around = dyn_cast<scf::ForOp>(parent)) {
+            groups.unionSets(stream, around.getOperation());
+            fixed.insert(around.getOperation());
+          }
         continue;
       }
       Node node = loop.getOperation();
@@ -153,13 +195,12 @@ private:
       for (auto member = groups.member_begin(**it);
            member != groups.member_end(); ++member) {
         Node node = *member;
-        if (widenable.count(node)) {
-          ok &= widenable[node];
-          auto stream = cast<StreamOp>(node);
+        ok &= !fixed.contains(node);
+        if (auto stream = dyn_cast<StreamOp>(node)) {
           Type element = stream.getType().getElementType();
           if (element.isIntOrFloat())
             bits = std::max<int64_t>(bits, element.getIntOrFloatBitWidth());
-        } else {
+        } else if (trips.count(node)) {
           common = std::gcd(common, trips[node]);
           want = std::max(want, desired[node]);
         }
@@ -205,6 +246,9 @@ private:
   void widenLoop(scf::ForOp loop, int64_t width, func::FuncOp process) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
+    // Pack buffers live for the whole process, so that they do not break
+    // the perfect loop nests around the loop.
+    OpBuilder entry = OpBuilder::atBlockBegin(&process.getBody().front());
     // The pack buffer of every FIFO the loop touches, in order of access.
     llvm::MapVector<Value, Value> packOf;
     SmallVector<Value> reads, writes;
@@ -218,7 +262,7 @@ private:
         continue;
       Type element = cast<StreamType>(stream.getType()).getElementType();
       packOf[stream] = memref::AllocaOp::create(
-          b, loc, MemRefType::get({width}, element));
+          entry, loc, MemRefType::get({width}, element));
     }
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
