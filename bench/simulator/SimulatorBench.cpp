@@ -38,17 +38,6 @@ constexpr int64_t kBurstGap = 8;
 /// Cycles before a DMA's first data arrives.
 constexpr int64_t kMemoryLatency = 100;
 
-LoopTree leaf(int64_t tripCount, int64_t ii, int64_t latency,
-              std::vector<int> reads = {}, std::vector<int> writes = {}) {
-  PipelinedLoop loop;
-  loop.tripCount = tripCount;
-  loop.ii = ii;
-  loop.latency = latency;
-  loop.reads = std::move(reads);
-  loop.writes = std::move(writes);
-  return LoopTree::makeLeaf(std::move(loop));
-}
-
 LoopTree sequence(int64_t repeat, std::vector<LoopTree> children,
                   int64_t overhead = 0) {
   return LoopTree::makeSequence(repeat, std::move(children), overhead);
@@ -75,16 +64,19 @@ private:
 
   /// Streams `count` tokens from memory in bursts.
   void readDma(const std::string &name, int64_t count, int out) {
-    process(name, sequence(1,
-                           {sequence(count / kBurstTokens,
-                                     {leaf(kBurstTokens, 1, 1, {}, {out})},
-                                     kBurstGap)},
-                           kMemoryLatency));
+    process(
+        name,
+        sequence(1,
+                 {sequence(count / kBurstTokens,
+                           {LoopTree::makeLeaf(kBurstTokens, 1, 1, {}, {out})},
+                           kBurstGap)},
+                 kMemoryLatency));
   }
   void writeDma(const std::string &name, int64_t count, int in) {
-    process(name,
-            sequence(count / kBurstTokens,
-                     {leaf(kBurstTokens, 1, kMemoryLatency, {in})}, kBurstGap));
+    process(name, sequence(count / kBurstTokens,
+                           {LoopTree::makeLeaf(kBurstTokens, 1, kMemoryLatency,
+                                               {in})},
+                           kBurstGap));
   }
 
   /// out[S x N] = in[S x K] * W[K x N], weights streamed from their own DMA:
@@ -95,31 +87,34 @@ private:
     int weights = fifo(name + "_weights");
     readDma(name + "_dma", tokens(k * n), weights);
     weightTokens += tokens(k * n);
-    process(name, sequence(1, {leaf(tokens(kSequence * k), 1, 2, {in}),
-                               sequence(tokens(n),
-                                        {leaf(k, 1, 8, {weights}),
-                                         leaf(kSequence, 1, 3, {}, {out})},
-                                        2)}));
+    process(
+        name,
+        sequence(1, {LoopTree::makeLeaf(tokens(kSequence * k), 1, 2, {in}),
+                     sequence(tokens(n),
+                              {LoopTree::makeLeaf(k, 1, 8, {weights}),
+                               LoopTree::makeLeaf(kSequence, 1, 3, {}, {out})},
+                              2)}));
   }
 
   /// A reduction over each row, a scalar computation, then the row again
   /// (buffered) scaled: layernorm-like.
   void layerNorm(const std::string &name, int in, int out) {
-    process(name, sequence(kSequence,
-                           {leaf(tokens(kHidden), 1, 4, {in}),
-                            leaf(1, 1, 24), // mean, variance, rsqrt
-                            leaf(tokens(kHidden), 1, 6, {}, {out})},
-                           1));
+    process(name,
+            sequence(kSequence,
+                     {LoopTree::makeLeaf(tokens(kHidden), 1, 4, {in}),
+                      LoopTree::makeLeaf(1, 1, 24), // mean, variance, rsqrt
+                      LoopTree::makeLeaf(tokens(kHidden), 1, 6, {}, {out})},
+                     1));
   }
 
   void fork(const std::string &name, int64_t count, int in,
             std::vector<int> outs) {
-    process(name, leaf(count, 1, 1, {in}, std::move(outs)));
+    process(name, LoopTree::makeLeaf(count, 1, 1, {in}, std::move(outs)));
   }
 
   void elementwise(const std::string &name, int64_t count, int64_t latency,
                    std::vector<int> ins, int out) {
-    process(name, leaf(count, 1, latency, std::move(ins), {out}));
+    process(name, LoopTree::makeLeaf(count, 1, latency, std::move(ins), {out}));
   }
 
   int64_t width;
@@ -156,11 +151,12 @@ Design BlockBuilder::build() {
   int scores = fifo("scores");
   process(
       "qk",
-      sequence(1, {leaf(activation, 1, 1, {q, k}),
+      sequence(1, {LoopTree::makeLeaf(activation, 1, 1, {q, k}),
                    sequence(kHeads * kSequence,
-                            {leaf(kSequence,
-                                  std::max<int64_t>(1, tokens(kHeadDim)), 4),
-                             leaf(scoreRow, 1, 1, {}, {scores})},
+                            {LoopTree::makeLeaf(
+                                 kSequence,
+                                 std::max<int64_t>(1, tokens(kHeadDim)), 4),
+                             LoopTree::makeLeaf(scoreRow, 1, 1, {}, {scores})},
                             1)}));
 
   // Softmax: the row maximum is computed while the fork holds the row for
@@ -171,26 +167,30 @@ Design BlockBuilder::build() {
        {scoresToMax, scoresToExp});
   int maxToExp = fifo("max_to_exp");
   process("row_max",
-          sequence(kHeads * kSequence, {leaf(scoreRow, 1, 2, {scoresToMax}),
-                                        leaf(1, 1, 2, {}, {maxToExp})}));
+          sequence(kHeads * kSequence,
+                   {LoopTree::makeLeaf(scoreRow, 1, 2, {scoresToMax}),
+                    LoopTree::makeLeaf(1, 1, 2, {}, {maxToExp})}));
   int exps = fifo("exps");
   process("exp", sequence(kHeads * kSequence,
-                          {leaf(1, 1, 1, {maxToExp}),
-                           leaf(scoreRow, 1, 10, {scoresToExp}, {exps})}));
+                          {LoopTree::makeLeaf(1, 1, 1, {maxToExp}),
+                           LoopTree::makeLeaf(scoreRow, 1, 10, {scoresToExp},
+                                              {exps})}));
   int probs = fifo("probs");
   process("normalize",
-          sequence(kHeads * kSequence, {leaf(scoreRow, 1, 2, {exps}),
-                                        leaf(1, 1, 16), // reciprocal of the sum
-                                        leaf(scoreRow, 1, 4, {}, {probs})}));
+          sequence(kHeads * kSequence,
+                   {LoopTree::makeLeaf(scoreRow, 1, 2, {exps}),
+                    LoopTree::makeLeaf(1, 1, 16), // reciprocal of the sum
+                    LoopTree::makeLeaf(scoreRow, 1, 4, {}, {probs})}));
 
   // Probabilities times values, per head and query row.
   int attention = fifo("attention");
   process("pv",
-          sequence(1, {leaf(activation, 1, 1, {v}),
+          sequence(1, {LoopTree::makeLeaf(activation, 1, 1, {v}),
                        sequence(kHeads * kSequence,
-                                {leaf(scoreRow, 1, 2, {probs}),
-                                 leaf(kSequence, 1, 6),
-                                 leaf(tokens(kHeadDim), 1, 1, {}, {attention})},
+                                {LoopTree::makeLeaf(scoreRow, 1, 2, {probs}),
+                                 LoopTree::makeLeaf(kSequence, 1, 6),
+                                 LoopTree::makeLeaf(tokens(kHeadDim), 1, 1, {},
+                                                    {attention})},
                                 1)}));
 
   int projected = fifo("o_proj_out");

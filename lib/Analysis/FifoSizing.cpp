@@ -16,15 +16,14 @@ int64_t fifo::maxTokens(const EdgeTiming &edge, double delay) {
   double atSourceEnd =
       tokens - std::floor((edge.sourceLatency - delay) / edge.targetII);
   // (2): what the source wrote before the target started.
-  double atTargetStart =
-      std::ceil((delay - edge.sourceDelay) / edge.sourceII);
+  double atTargetStart = std::ceil((delay - edge.sourceDelay) / edge.sourceII);
   double occupancy = edge.sourceII < edge.targetII
                          ? std::max(atSourceEnd, atTargetStart)
                          : atTargetStart;
   if (edge.sourceLatency < edge.sourceDelay + tokens * edge.sourceII)
     occupancy = std::max(occupancy, atSourceEnd);
-  return std::max<int64_t>(1, static_cast<int64_t>(std::min(tokens,
-                                                             occupancy)));
+  return std::max<int64_t>(1,
+                           static_cast<int64_t>(std::min(tokens, occupancy)));
 }
 
 /// Tasks in an order where every edge goes forward; empty if there is a
@@ -113,10 +112,9 @@ fifo::effectiveTimings(int numTasks, const std::vector<SizingEdge> &edges,
       const SizingEdge &edge = edges[i];
       double interval =
           std::max(sourceInterval(i), edge.timing.targetII * slowdown[task]);
-      lastArrival[task] =
-          std::max(lastArrival[task],
-                   edge.targetFirstRead +
-                       double(edge.timing.tokens - 1) * interval);
+      lastArrival[task] = std::max(
+          lastArrival[task],
+          edge.targetFirstRead + double(edge.timing.tokens - 1) * interval);
     }
     // The token that enables the first write arrives (n - 1) intervals
     // after the first one, at the slower of the two rates.
@@ -128,9 +126,9 @@ fifo::effectiveTimings(int numTasks, const std::vector<SizingEdge> &edges,
           std::max(sourceInterval(i), edge.timing.targetII * slowdown[task]);
       double needed = edge.targetFirstRead +
                       double(edge.targetReadsBeforeFirstWrite - 1) * interval;
-      double alone = edge.targetFirstRead +
-                     double(edge.targetReadsBeforeFirstWrite - 1) *
-                         edge.timing.targetII;
+      double alone =
+          edge.targetFirstRead +
+          double(edge.targetReadsBeforeFirstWrite - 1) * edge.timing.targetII;
       shift[task] = std::max(shift[task], needed - alone);
     }
   }
@@ -145,10 +143,9 @@ fifo::effectiveTimings(int numTasks, const std::vector<SizingEdge> &edges,
     // What comes after the source's last read keeps its own pace.
     if (edge.sourceLastRead >= 0 && lastArrival[edge.source] >= 0) {
       double tail = edge.timing.sourceLatency - edge.sourceLastRead;
-      timing.sourceLatency =
-          std::max(timing.sourceDelay + span,
-                   std::min(timing.sourceLatency,
-                            lastArrival[edge.source] + tail));
+      timing.sourceLatency = std::max(
+          timing.sourceDelay + span,
+          std::min(timing.sourceLatency, lastArrival[edge.source] + tail));
     }
     timing.targetII *= slowdown[edge.target];
     timings[i] = timing;
@@ -181,27 +178,26 @@ SizingResult fifo::sizeFifos(int numTasks, const std::vector<SizingEdge> &edges,
   // weight on the starts anchors them at 0.
   solver::LinearProgram program;
   for (int task = 0; task < numTasks; ++task)
-    program.addVariable(
-        "s" + std::to_string(task), 0, solver::kInfinity,
-        objective == SizingObjective::EarliestStart ? 1.0 : 1e-6);
+    program.addVariable("s" + std::to_string(task), 0, solver::kInfinity,
+                        objective == SizingObjective::EarliestStart ? 1.0
+                                                                    : 1e-6);
   for (size_t i = 0; i < edges.size(); ++i) {
     const SizingEdge &edge = edges[i];
     if (objective == SizingObjective::SumOfDelays) {
       program.variables[edge.target].objective += 1;
       program.variables[edge.source].objective -= 1;
     }
-    double threshold = std::max(
-        0.0, result.effectiveTimings[i].sourceDelay - edge.targetFirstRead);
+    double threshold = std::max(0.0, result.effectiveTimings[i].sourceDelay -
+                                         edge.targetFirstRead);
     program.addConstraint("delay" + std::to_string(i),
                           {{edge.target, 1.0}, {edge.source, -1.0}}, threshold,
                           solver::kInfinity);
   }
   solver::Solution solution = solver::solve(program);
   if (!solution.isOptimal()) {
-    result.error = std::string("FIFO sizing LP: ") +
-                   solver::toString(solution.status) +
-                   (solution.message.empty() ? "" : " (" + solution.message +
-                                                        ")");
+    result.error =
+        std::string("FIFO sizing LP: ") + solver::toString(solution.status) +
+        (solution.message.empty() ? "" : " (" + solution.message + ")");
     return result;
   }
   result.startCycles = solution.values;

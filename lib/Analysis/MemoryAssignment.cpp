@@ -29,7 +29,7 @@ static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 /// BRAM_18K primitives for one bank: the best of the block's aspect ratios
 /// (16K x 1 ... 512 x 36; UltraScale+ RAMB18E2, UG573).
 static int64_t bram18kFor(int64_t depth, int64_t width) {
-  static const int64_t shapes[][2] = {{1, 16384}, {2, 8192}, {4, 4096},
+  static const int64_t shapes[][2] = {{1, 16384}, {2, 8192},  {4, 4096},
                                       {9, 2048},  {18, 1024}, {36, 512}};
   int64_t best = INT64_MAX;
   for (const auto &shape : shapes)
@@ -106,8 +106,7 @@ MemoryPlan memory::assignMemories(const std::vector<MemoryRequest> &requests,
     };
     if (!fits(storage, cost) &&
         (storage == Storage::Bram || storage == Storage::Uram)) {
-      Storage other =
-          storage == Storage::Bram ? Storage::Uram : Storage::Bram;
+      Storage other = storage == Storage::Bram ? Storage::Uram : Storage::Bram;
       Resources otherCost = costIn(request, other);
       if (fits(other, otherCost)) {
         storage = other;

@@ -75,9 +75,9 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
   for (const SlrEdge &edge : edges) {
     if (edge.from == edge.to)
       continue;
-    int distance =
-        program.addVariable("crossing", 0, kInfinity,
-                            double(edge.bits) / weights.bitsPerImbalancePercent);
+    int distance = program.addVariable("crossing", 0, kInfinity,
+                                       double(edge.bits) /
+                                           weights.bitsPerImbalancePercent);
     for (int sign : {1, -1}) {
       std::vector<solver::Term> terms = {{distance, 1}};
       for (int die = 0; die < numDies; ++die) {
@@ -93,9 +93,10 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
   options.maxNodes = weights.maxNodes;
   solver::Solution solution = solver::solve(program, options);
   if (solution.values.empty()) {
-    plan.error = std::string("die assignment ILP: ") +
-                 solver::toString(solution.status) +
-                 (solution.message.empty() ? "" : " (" + solution.message + ")");
+    plan.error =
+        std::string("die assignment ILP: ") +
+        solver::toString(solution.status) +
+        (solution.message.empty() ? "" : " (" + solution.message + ")");
     return plan;
   }
   plan.optimal = solution.isOptimal();

@@ -141,9 +141,8 @@ TaskProfile perf::profileProcess(const Process &process) {
     profile.initialDelay = std::min(profile.initialDelay, access.first);
     profile.ii = std::max(profile.ii, profile.writes[fifo].interval());
   }
-  profile.firstWriteStart =
-      std::max<int64_t>(0, findFirstWrite(process.body, 0,
-                                          profile.readsBeforeFirstWrite));
+  profile.firstWriteStart = std::max<int64_t>(
+      0, findFirstWrite(process.body, 0, profile.readsBeforeFirstWrite));
   if (profile.writes.empty())
     profile.readsBeforeFirstWrite.clear();
   return profile;
@@ -153,8 +152,8 @@ std::vector<fifo::SizingEdge>
 perf::sizingEdges(const Design &design,
                   const std::vector<TaskProfile> &profiles,
                   std::vector<int> &edgeFifo) {
-  std::vector<int> writer(design.fifos.size(), -1), reader(design.fifos.size(),
-                                                           -1);
+  std::vector<int> writer(design.fifos.size(), -1),
+      reader(design.fifos.size(), -1);
   for (size_t process = 0; process < profiles.size(); ++process) {
     for (const auto &entry : profiles[process].writes)
       writer[entry.first] = static_cast<int>(process);

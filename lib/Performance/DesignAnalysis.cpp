@@ -84,8 +84,8 @@ static int64_t partitionsOf(memref::AllocaOp alloca) {
     for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
          loop = loop->getParentOfType<scf::ForOp>())
       if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
-        partitions = std::lcm(partitions,
-                              std::max<int64_t>(1, unroll.getInt()));
+        partitions =
+            std::lcm(partitions, std::max<int64_t>(1, unroll.getInt()));
   return std::min(partitions, alloca.getType().getNumElements());
 }
 

@@ -39,21 +39,21 @@ int64_t bitsOf(Type type) {
 /// (index arithmetic, sign flips, selects, constants).
 std::pair<StringRef, StringRef> operatorOf(Operation *op) {
   return TypeSwitch<Operation *, std::pair<StringRef, StringRef>>(op)
-      .Case<arith::AddFOp, arith::SubFOp>([](auto) {
-        return std::make_pair("fadd", "");
-      })
+      .Case<arith::AddFOp, arith::SubFOp>(
+          [](auto) { return std::make_pair("fadd", ""); })
       .Case([](arith::MulFOp) { return std::make_pair("fmul", ""); })
       .Case([](arith::DivFOp) { return std::make_pair("fdiv", ""); })
       .Case([](math::ExpOp) { return std::make_pair("fexp", ""); })
       .Case<arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
-            arith::MinNumFOp>([](auto) { return std::make_pair("fmax", "fcmp"); })
+            arith::MinNumFOp>(
+          [](auto) { return std::make_pair("fmax", "fcmp"); })
       .Case([](arith::CmpFOp) { return std::make_pair("fcmp", ""); })
       .Case([](math::SqrtOp) { return std::make_pair("fsqrt", "fdiv"); })
       .Case([](math::RsqrtOp) { return std::make_pair("frsqrt", "fdiv"); })
       .Case<math::TanhOp, math::LogOp, math::ErfOp, math::PowFOp>(
           [](auto) { return std::make_pair("fexp", ""); })
-      .Case<arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp,
-            arith::FPToUIOp, arith::ExtFOp, arith::TruncFOp>(
+      .Case<arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp, arith::FPToUIOp,
+            arith::ExtFOp, arith::TruncFOp>(
           [](auto) { return std::make_pair("fconvert", "fadd"); })
       .Case([](arith::MulIOp op) {
         // An 8-bit multiply is the platform's int8 MAC; a wider one has no
@@ -133,12 +133,13 @@ private:
 
   /// The ops of a pipelined loop's body, each with its copies per iteration
   /// (the lanes of the completely unrolled loops it sits in).
-  static void collectBody(Block &block, int64_t lanes,
-                          SmallVectorImpl<std::pair<Operation *, int64_t>> &ops) {
+  static void
+  collectBody(Block &block, int64_t lanes,
+              SmallVectorImpl<std::pair<Operation *, int64_t>> &ops) {
     for (Operation &op : block.without_terminator()) {
       if (auto unrolled = dyn_cast<scf::ForOp>(op)) {
-        int64_t trips = unrolled->getAttrOfType<IntegerAttr>("dataflow.unroll")
-                            .getInt();
+        int64_t trips =
+            unrolled->getAttrOfType<IntegerAttr>("dataflow.unroll").getInt();
         std::optional<int64_t> lower =
             getConstantIntValue(unrolled.getLowerBound());
         std::optional<int64_t> upper =
@@ -272,8 +273,8 @@ private:
     known = false;
     if (!fallback.empty())
       if (std::optional<OperatorCost> cost = params.lookupOperator(fallback)) {
-        info.notes.push_back("no platform figure for '" + name.str() +
-                             "' (" + op->getName().getStringRef().str() +
+        info.notes.push_back("no platform figure for '" + name.str() + "' (" +
+                             op->getName().getStringRef().str() +
                              "); estimated as '" + fallback.str() + "'");
         return *cost;
       }
@@ -366,8 +367,8 @@ private:
       int64_t opLatency = 0;
       if (isa<memref::LoadOp>(op))
         opLatency = params.memoryReadLatency;
-      else if (isa<memref::StoreOp, StreamWriteOp, StreamReadOp,
-                   vector::LoadOp, vector::StoreOp>(op))
+      else if (isa<memref::StoreOp, StreamWriteOp, StreamReadOp, vector::LoadOp,
+                   vector::StoreOp>(op))
         opLatency = 1;
       else {
         bool known;
@@ -379,7 +380,8 @@ private:
         if (isa<arith::MulFOp, arith::MulIOp>(op) &&
             !op.getResult(0).getType().isIndex())
           info.macs += elements * repetitions * lanes;
-        if (op.getNumResults() == 1 && isa<FloatType>(op.getResult(0).getType()) &&
+        if (op.getNumResults() == 1 &&
+            isa<FloatType>(op.getResult(0).getType()) &&
             !operatorOf(&op).first.empty())
           info.flops += elements * repetitions * lanes;
       }
@@ -435,8 +437,8 @@ private:
       const DmaInfo &dma = portOf.lookup(memref);
       double bandwidth = std::min(dma.bytesPerCycle, params.axiBytesPerCycle);
       double perIteration = double(bytes * copies);
-      ii = std::max(ii, static_cast<int64_t>(std::ceil(perIteration /
-                                                        bandwidth)));
+      ii = std::max(ii,
+                    static_cast<int64_t>(std::ceil(perIteration / bandwidth)));
       recordDma(memref, bytes * elements * repetitions);
     }
     if (readsHbm)
@@ -495,10 +497,10 @@ void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
         idle.latency = *latency - stretched;
         tree.children.push_back(LoopTree::makeLeaf(idle));
       } else if (stretched > *latency) {
-        info.notes.push_back(
-            "csynth measured " + std::to_string(*latency) +
-            " cycles, fewer than the model can shrink to (" +
-            std::to_string(stretched) + "): its loops already run at II 1");
+        info.notes.push_back("csynth measured " + std::to_string(*latency) +
+                             " cycles, fewer than the model can shrink to (" +
+                             std::to_string(stretched) +
+                             "): its loops already run at II 1");
       }
     }
   }
@@ -575,8 +577,9 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
   for (Operation &op : body.without_terminator()) {
     if (auto stream = dyn_cast<StreamOp>(op)) {
       Fifo fifo;
-      fifo.name = stream.getName() ? stream.getName()->str()
-                                   : "fifo" + std::to_string(model.design.fifos.size());
+      fifo.name = stream.getName()
+                      ? stream.getName()->str()
+                      : "fifo" + std::to_string(model.design.fifos.size());
       fifo.depth = stream.getType().getDepth();
       fifo.tokenBits = bitsOf(stream.getType().getElementType());
       fifoOfKernelValue[stream.getResult()] = model.design.fifos.size();

@@ -53,7 +53,8 @@ std::optional<std::string> readPlatform(const std::string &reportPath) {
   llvm::Expected<llvm::json::Value> report =
       llvm::json::parse((*file)->getBuffer());
   if (!report) {
-    reportError(command, reportPath + ": " + llvm::toString(report.takeError()));
+    reportError(command,
+                reportPath + ": " + llvm::toString(report.takeError()));
     return std::nullopt;
   }
   const llvm::json::Object *root = report->getAsObject();
@@ -75,12 +76,12 @@ llvm::json::Object describe(const perf::KernelEstimate &estimate,
   const perf::SimulationResult &result = estimate.simulation;
   for (size_t p = 0; p < result.processes.size(); ++p) {
     const perf::ProcessStats &stats = result.processes[p];
-    processes.push_back(llvm::json::Object{
-        {"name", kernel.model.processes[p].name},
-        {"finish_cycle", stats.cycle},
-        {"busy_cycles", stats.busyCycles},
-        {"data_stall_cycles", stats.dataStallCycles},
-        {"room_stall_cycles", stats.roomStallCycles}});
+    processes.push_back(
+        llvm::json::Object{{"name", kernel.model.processes[p].name},
+                           {"finish_cycle", stats.cycle},
+                           {"busy_cycles", stats.busyCycles},
+                           {"data_stall_cycles", stats.dataStallCycles},
+                           {"room_stall_cycles", stats.roomStallCycles}});
   }
   for (size_t f = 0; f < result.fifos.size(); ++f)
     fifos.push_back(llvm::json::Object{
@@ -141,8 +142,8 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
       parseSourceFile<ModuleOp>(designPath, sourceMgr, &context);
   if (!module)
     return Failure;
-  FailureOr<std::vector<perf::AnalyzedKernel>> kernels = perf::analyzeKernels(
-      *module, perf::getModelParameters(*platform));
+  FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
+      perf::analyzeKernels(*module, perf::getModelParameters(*platform));
   if (failed(kernels))
     return Failure;
 
@@ -152,8 +153,7 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
                << platform->name << " (" << platform->card << ", "
                << llvm::formatv(mhz == std::floor(mhz) ? "{0:F0}" : "{0:F2}",
                                 mhz)
-               << " MHz)"
-               << (unbounded ? ", every FIFO unbounded" : "")
+               << " MHz)" << (unbounded ? ", every FIFO unbounded" : "")
                << "\nAll figures are estimates of the cycle-level simulator, "
                   "not measurements.\n";
   int64_t totalCycles = 0;
@@ -179,9 +179,8 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
         "({3} MACs x {4:F0} DSP over {5} DSPs), memory {6} cycles ({7} bytes "
         "at {8:F1} bytes/cycle)\n",
         grouped(result.totalCycles), double(result.totalCycles) / mhz,
-        grouped(int64_t(std::ceil(bounds.computeCycles))),
-        grouped(bounds.macs), bounds.dspsPerMac,
-        grouped(platform->getAvailableDsps()),
+        grouped(int64_t(std::ceil(bounds.computeCycles))), grouped(bounds.macs),
+        bounds.dspsPerMac, grouped(platform->getAvailableDsps()),
         grouped(int64_t(std::ceil(bounds.memoryCycles))),
         grouped(bounds.hbmBytes), bounds.reachableBytesPerCycle);
     if (double(result.totalCycles) < bounds.cycles()) {
@@ -193,13 +192,13 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
                                   "room-stall");
     for (size_t p = 0; p < result.processes.size(); ++p) {
       const perf::ProcessStats &stats = result.processes[p];
-      llvm::outs() << llvm::formatv(
-          "  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
-          kernel.model.processes[p].name, stats.cycle, stats.busyCycles,
-          stats.dataStallCycles, stats.roomStallCycles);
+      llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
+                                    kernel.model.processes[p].name, stats.cycle,
+                                    stats.busyCycles, stats.dataStallCycles,
+                                    stats.roomStallCycles);
     }
-    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10}\n", "fifo",
-                                  "depth", "peak");
+    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10}\n", "fifo", "depth",
+                                  "peak");
     for (size_t f = 0; f < result.fifos.size(); ++f) {
       int64_t depth = kernel.model.design.fifos[f].depth;
       llvm::outs() << llvm::formatv(
@@ -229,7 +228,8 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
     std::error_code error;
     llvm::raw_fd_ostream os(*jsonPath, error);
     if (error) {
-      reportError(command, "cannot write " + *jsonPath + ": " + error.message());
+      reportError(command,
+                  "cannot write " + *jsonPath + ": " + error.message());
       return Failure;
     }
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";

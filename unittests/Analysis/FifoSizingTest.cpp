@@ -94,8 +94,7 @@ TEST(FifoSizing, NormalModeBoundsRatesByInputs) {
   first.targetReadsBeforeFirstWrite = 10;
   first.targetFirstWriteStart = 9;
   std::vector<SizingEdge> edges = {first, {1, 2, next, 0}};
-  std::vector<EdgeTiming> normal =
-      effectiveTimings(3, edges, FifoMode::Normal);
+  std::vector<EdgeTiming> normal = effectiveTimings(3, edges, FifoMode::Normal);
   ASSERT_EQ(normal.size(), 2u);
   EXPECT_DOUBLE_EQ(normal[0].targetII, 4);
   EXPECT_DOUBLE_EQ(normal[1].sourceII, 4);

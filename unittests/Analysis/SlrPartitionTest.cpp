@@ -23,8 +23,8 @@ static std::vector<Resources> threeDies(double dspPerDie) {
 // chain order, so each FIFO crosses one boundary (2 x 64 bits); any other
 // order crosses three.
 TEST(SlrPartition, ChainIsLaidOutInOrder) {
-  std::vector<SlrTask> tasks = {{"a", dsps(600)}, {"b", dsps(600)},
-                                {"c", dsps(600)}};
+  std::vector<SlrTask> tasks = {
+      {"a", dsps(600)}, {"b", dsps(600)}, {"c", dsps(600)}};
   std::vector<SlrEdge> edges = {{0, 1, 64}, {1, 2, 64}};
   SlrPlan plan = partitionSlrs(tasks, edges, threeDies(1000));
   ASSERT_EQ(plan.error, "");
@@ -55,8 +55,8 @@ TEST(SlrPartition, PinnedTasksAndInfeasibleDesigns) {
   EXPECT_EQ(plan.dieOf[0], 0);
   EXPECT_EQ(plan.dieOf[1], 0);
 
-  std::vector<SlrTask> tooBig = {{"a", dsps(600)}, {"b", dsps(600)},
-                                 {"c", dsps(600)}, {"d", dsps(600)}};
+  std::vector<SlrTask> tooBig = {
+      {"a", dsps(600)}, {"b", dsps(600)}, {"c", dsps(600)}, {"d", dsps(600)}};
   SlrPlan none = partitionSlrs(tooBig, {}, threeDies(1000));
   EXPECT_EQ(none.error, "die assignment ILP: infeasible (CBC)");
 }

@@ -39,15 +39,10 @@ struct RandomDag {
     for (size_t index = 0; index < tasks.size(); ++index) {
       const RandomTask &task = tasks[index];
       auto loop = [&](int64_t trips, bool reads, bool writes) {
-        perf::PipelinedLoop leaf;
-        leaf.tripCount = trips;
-        leaf.ii = task.ii;
-        leaf.latency = task.latency;
-        if (reads)
-          leaf.reads = task.inputs;
-        if (writes)
-          leaf.writes = task.outputs;
-        return perf::LoopTree::makeLeaf(leaf);
+        return perf::LoopTree::makeLeaf(
+            trips, task.ii, task.latency,
+            reads ? task.inputs : std::vector<int>{},
+            writes ? task.outputs : std::vector<int>{});
       };
       std::vector<perf::LoopTree> phases;
       if (task.window > 0)
@@ -96,8 +91,8 @@ inline RandomDag makeRandomDag(unsigned seed) {
     task.latency = uniform(1, 8);
     // Half the tasks are elementwise; the others hold back a window of
     // tokens before their first output, like a row reduction.
-    bool reduces = !task.inputs.empty() && !task.outputs.empty() &&
-                   uniform(0, 1) == 1;
+    bool reduces =
+        !task.inputs.empty() && !task.outputs.empty() && uniform(0, 1) == 1;
     task.window = reduces ? uniform(1, dag.tokens / 2) : 0;
   }
   return dag;

@@ -30,8 +30,8 @@ std::vector<int64_t> lpDepths(const Design &design, fifo::FifoMode mode,
     profiles.push_back(profileProcess(process));
   std::vector<int> edgeFifo;
   std::vector<fifo::SizingEdge> edges = sizingEdges(design, profiles, edgeFifo);
-  fifo::SizingResult sizing = fifo::sizeFifos(
-      static_cast<int>(design.processes.size()), edges, mode);
+  fifo::SizingResult sizing =
+      fifo::sizeFifos(static_cast<int>(design.processes.size()), edges, mode);
   error = sizing.error;
   std::vector<int64_t> depths(design.fifos.size(), 1);
   for (size_t edge = 0; edge < sizing.depths.size(); ++edge)
@@ -55,9 +55,8 @@ TEST(RandomDagSizing, LpDepthsNeverDeadlockAndKeepUnboundedLatency) {
         << "seed " << seed << ": " << reference.error;
 
     std::string error;
-    Design sized = withDepths(unbounded, lpDepths(unbounded,
-                                                  fifo::FifoMode::Normal,
-                                                  error));
+    Design sized = withDepths(
+        unbounded, lpDepths(unbounded, fifo::FifoMode::Normal, error));
     ASSERT_EQ(error, "") << "seed " << seed;
     SimulationResult result = simulate(sized);
     ASSERT_EQ(result.status, SimulationStatus::Completed)
@@ -75,8 +74,7 @@ TEST(RandomDagSizing, LpDepthsNeverDeadlockAndKeepUnboundedLatency) {
   }
   // Without this the test above could not fail: most random graphs need
   // more than one slot somewhere.
-  EXPECT_GE(tightGraphs, kNumGraphs / 3) << tightGraphs << " of "
-                                         << kNumGraphs;
+  EXPECT_GE(tightGraphs, kNumGraphs / 3) << tightGraphs << " of " << kNumGraphs;
 }
 
 // Conservative mode trades latency for FIFO memory: over all graphs the

@@ -36,9 +36,8 @@ std::vector<int64_t> lpDepths(const perf::Design &design) {
     profiles.push_back(perf::profileProcess(process));
   std::vector<int> edgeFifo;
   auto edges = perf::sizingEdges(design, profiles, edgeFifo);
-  fifo::SizingResult sizing =
-      fifo::sizeFifos(static_cast<int>(design.processes.size()), edges,
-                      fifo::FifoMode::Normal);
+  fifo::SizingResult sizing = fifo::sizeFifos(
+      static_cast<int>(design.processes.size()), edges, fifo::FifoMode::Normal);
   std::vector<int64_t> depths(design.fifos.size(), 1);
   for (size_t edge = 0; edge < sizing.depths.size(); ++edge)
     depths[edgeFifo[edge]] = sizing.depths[edge];

@@ -19,17 +19,6 @@ using namespace streamtensor::perf;
 
 namespace {
 
-LoopTree leaf(int64_t tripCount, int64_t ii, int64_t latency,
-              std::vector<int> reads = {}, std::vector<int> writes = {}) {
-  PipelinedLoop loop;
-  loop.tripCount = tripCount;
-  loop.ii = ii;
-  loop.latency = latency;
-  loop.reads = std::move(reads);
-  loop.writes = std::move(writes);
-  return LoopTree::makeLeaf(std::move(loop));
-}
-
 Fifo fifo(const std::string &name, int64_t depth) {
   Fifo result;
   result.name = name;
@@ -42,8 +31,8 @@ Fifo fifo(const std::string &name, int64_t depth) {
 Design makeProducerConsumer(int64_t depth) {
   Design design;
   design.fifos = {fifo("link", depth)};
-  design.processes = {{"producer", leaf(5, 1, 3, {}, {0})},
-                      {"consumer", leaf(5, 2, 1, {0}, {})}};
+  design.processes = {{"producer", LoopTree::makeLeaf(5, 1, 3, {}, {0})},
+                      {"consumer", LoopTree::makeLeaf(5, 2, 1, {0}, {})}};
   return design;
 }
 
@@ -136,10 +125,12 @@ Design makeReconvergent(int64_t depthA) {
   Design design;
   design.fifos = {fifo("A", depthA), fifo("B", 2)};
   design.processes = {
-      {"fork", LoopTree::makeSequence(
-                   8, {leaf(1, 1, 1, {}, {0}), leaf(1, 1, 1, {}, {1})})},
-      {"join", LoopTree::makeSequence(
-                   1, {leaf(8, 1, 1, {1}, {}), leaf(8, 1, 1, {0}, {})})}};
+      {"fork",
+       LoopTree::makeSequence(8, {LoopTree::makeLeaf(1, 1, 1, {}, {0}),
+                                  LoopTree::makeLeaf(1, 1, 1, {}, {1})})},
+      {"join",
+       LoopTree::makeSequence(1, {LoopTree::makeLeaf(8, 1, 1, {1}, {}),
+                                  LoopTree::makeLeaf(8, 1, 1, {0}, {})})}};
   return design;
 }
 
@@ -203,8 +194,8 @@ TEST(SimulatorDeadlock, DeepEnoughFifoDoesNotDeadlock) {
 TEST(SimulatorDeadlock, ReaderOutlivesWriter) {
   Design design;
   design.fifos = {fifo("f", 2)};
-  design.processes = {{"p", leaf(3, 1, 1, {}, {0})},
-                      {"c", leaf(4, 1, 1, {0}, {})}};
+  design.processes = {{"p", LoopTree::makeLeaf(3, 1, 1, {}, {0})},
+                      {"c", LoopTree::makeLeaf(4, 1, 1, {0}, {})}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Deadlocked);
   EXPECT_EQ(result.processes[0].state, ProcessState::Finished);
@@ -220,7 +211,7 @@ TEST(SimulatorDeadlock, ReaderOutlivesWriter) {
 // (1e9 - 1) * 3 + 7 cycles, without a billion steps.
 TEST(SimulatorClosedForm, ComputeLeafWithoutTraffic) {
   Design design;
-  design.processes = {{"compute", leaf(1000000000, 3, 7)}};
+  design.processes = {{"compute", LoopTree::makeLeaf(1000000000, 3, 7)}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   EXPECT_EQ(result.totalCycles, 2999999997 + 7);
@@ -238,9 +229,10 @@ TEST(SimulatorClosedForm, RepeatedComputeNextToTraffic) {
   design.processes = {
       {"producer",
        LoopTree::makeSequence(
-           1, {leaf(1, 1, 0, {}, {0}),
-               LoopTree::makeSequence(1000, {leaf(1000000000, 3, 7)}, 5)})},
-      {"consumer", leaf(1, 1, 2, {0}, {})}};
+           1, {LoopTree::makeLeaf(1, 1, 0, {}, {0}),
+               LoopTree::makeSequence(
+                   1000, {LoopTree::makeLeaf(1000000000, 3, 7)}, 5)})},
+      {"consumer", LoopTree::makeLeaf(1, 1, 2, {0}, {})}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   EXPECT_EQ(result.processes[0].cycle, 3000000009000);
@@ -253,11 +245,11 @@ TEST(SimulatorClosedForm, RepeatedComputeNextToTraffic) {
 TEST(SimulatorClosedForm, EmptyLoops) {
   Design design;
   design.processes = {
-      {"empty",
-       LoopTree::makeSequence(
-           2,
-           {leaf(0, 1, 50), LoopTree::makeSequence(0, {}, 100), leaf(2, 4, 1)},
-           3)}};
+      {"empty", LoopTree::makeSequence(2,
+                                       {LoopTree::makeLeaf(0, 1, 50),
+                                        LoopTree::makeSequence(0, {}, 100),
+                                        LoopTree::makeLeaf(2, 4, 1)},
+                                       3)}};
   // 2 * (3 + 0 + 0 + (1*4 + 1)) = 16.
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
@@ -279,11 +271,12 @@ TEST(SimulatorTree, NestedRepeatsAndOverheads) {
   design.fifos = {fifo("f", kUnboundedDepth)};
   design.processes = {
       {"producer",
-       LoopTree::makeSequence(2,
-                              {leaf(2, 1, 2, {}, {0}),
-                               LoopTree::makeSequence(2, {leaf(1, 1, 4)}, 1)},
-                              3)},
-      {"consumer", leaf(4, 1, 0, {0}, {})}};
+       LoopTree::makeSequence(
+           2,
+           {LoopTree::makeLeaf(2, 1, 2, {}, {0}),
+            LoopTree::makeSequence(2, {LoopTree::makeLeaf(1, 1, 4)}, 1)},
+           3)},
+      {"consumer", LoopTree::makeLeaf(4, 1, 0, {0}, {})}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   EXPECT_EQ(result.processes[0].cycle, 32);
@@ -313,11 +306,12 @@ TEST(SimulatorTree, NestedRepeatsWithDepthOne) {
   design.fifos = {fifo("f", 1)};
   design.processes = {
       {"producer",
-       LoopTree::makeSequence(2,
-                              {leaf(2, 1, 2, {}, {0}),
-                               LoopTree::makeSequence(2, {leaf(1, 1, 4)}, 1)},
-                              3)},
-      {"consumer", leaf(4, 1, 0, {0}, {})}};
+       LoopTree::makeSequence(
+           2,
+           {LoopTree::makeLeaf(2, 1, 2, {}, {0}),
+            LoopTree::makeSequence(2, {LoopTree::makeLeaf(1, 1, 4)}, 1)},
+           3)},
+      {"consumer", LoopTree::makeLeaf(4, 1, 0, {0}, {})}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   EXPECT_EQ(result.processes[0].cycle, 34);
@@ -343,10 +337,11 @@ TEST(SimulatorShapes, WideFork) {
     design.fifos.push_back(fifo("to_" + std::to_string(i), 1));
     outputs.push_back(i);
   }
-  design.processes.push_back({"fork", leaf(3, 1, 1, {}, outputs)});
+  design.processes.push_back(
+      {"fork", LoopTree::makeLeaf(3, 1, 1, {}, outputs)});
   for (int i = 0; i < 9; ++i)
-    design.processes.push_back(
-        {"consumer_" + std::to_string(i), leaf(3, 1, 0, {i}, {})});
+    design.processes.push_back({"consumer_" + std::to_string(i),
+                                LoopTree::makeLeaf(3, 1, 0, {i}, {})});
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   EXPECT_EQ(result.processes[0].cycle, 5);
@@ -367,10 +362,13 @@ TEST(SimulatorStalls, BusyPlusStallsIsFinish) {
   Design design;
   design.fifos = {fifo("in", 2), fifo("out", 1)};
   design.processes = {
-      {"source", LoopTree::makeSequence(4, {leaf(8, 1, 2, {}, {0})}, 3)},
-      {"stage", leaf(32, 1, 5, {0}, {1})},
-      {"sink",
-       LoopTree::makeSequence(8, {leaf(4, 3, 1, {1}, {}), leaf(1, 1, 10)}, 2)}};
+      {"source",
+       LoopTree::makeSequence(4, {LoopTree::makeLeaf(8, 1, 2, {}, {0})}, 3)},
+      {"stage", LoopTree::makeLeaf(32, 1, 5, {0}, {1})},
+      {"sink", LoopTree::makeSequence(8,
+                                      {LoopTree::makeLeaf(4, 3, 1, {1}, {}),
+                                       LoopTree::makeLeaf(1, 1, 10)},
+                                      2)}};
   SimulationResult result = simulate(design);
   ASSERT_EQ(result.status, SimulationStatus::Completed);
   expectBusyPlusStallsIsFinish(result);
@@ -388,10 +386,13 @@ TEST(SimulatorStalls, IndependentOfProcessOrder) {
   Design forward;
   forward.fifos = {fifo("in", 2), fifo("out", 1)};
   forward.processes = {
-      {"source", LoopTree::makeSequence(4, {leaf(8, 1, 2, {}, {0})}, 3)},
-      {"stage", leaf(32, 1, 5, {0}, {1})},
-      {"sink",
-       LoopTree::makeSequence(8, {leaf(4, 3, 1, {1}, {}), leaf(1, 1, 10)}, 2)}};
+      {"source",
+       LoopTree::makeSequence(4, {LoopTree::makeLeaf(8, 1, 2, {}, {0})}, 3)},
+      {"stage", LoopTree::makeLeaf(32, 1, 5, {0}, {1})},
+      {"sink", LoopTree::makeSequence(8,
+                                      {LoopTree::makeLeaf(4, 3, 1, {1}, {}),
+                                       LoopTree::makeLeaf(1, 1, 10)},
+                                      2)}};
   Design backward = forward;
   std::reverse(backward.processes.begin(), backward.processes.end());
 
@@ -442,15 +443,16 @@ TEST(SimulatorValidation, Errors) {
 
   design = valid;
   design.processes[0].body = LoopTree::makeSequence(
-      1, {leaf(1, 1, 1), LoopTree::makeSequence(-1, {})});
-  design.processes[0].body.children.push_back(leaf(5, 1, 3, {}, {0}));
+      1, {LoopTree::makeLeaf(1, 1, 1), LoopTree::makeSequence(-1, {})});
+  design.processes[0].body.children.push_back(
+      LoopTree::makeLeaf(5, 1, 3, {}, {0}));
   EXPECT_EQ(errorOf(design),
             "process 'producer', body.children[1]: repeat is -1, must be "
             ">= 0");
 
   design = valid;
-  design.processes[0].body =
-      LoopTree::makeSequence(1, {leaf(5, 1, 3, {}, {0})}, /*overhead=*/-2);
+  design.processes[0].body = LoopTree::makeSequence(
+      1, {LoopTree::makeLeaf(5, 1, 3, {}, {0})}, /*overhead=*/-2);
   EXPECT_EQ(errorOf(design),
             "process 'producer', body: overhead is -2, must be >= 0");
 
@@ -463,12 +465,13 @@ TEST(SimulatorValidation, Errors) {
   EXPECT_EQ(errorOf(design), "FIFO 'link' has no writer");
 
   design = valid;
-  design.processes.push_back({"intruder", leaf(1, 1, 1, {}, {0})});
+  design.processes.push_back(
+      {"intruder", LoopTree::makeLeaf(1, 1, 1, {}, {0})});
   EXPECT_EQ(errorOf(design),
             "FIFO 'link' has two writers, 'producer' and 'intruder'");
 
   design = valid;
-  design.processes.push_back({"thief", leaf(1, 1, 1, {0}, {})});
+  design.processes.push_back({"thief", LoopTree::makeLeaf(1, 1, 1, {0}, {})});
   EXPECT_EQ(errorOf(design),
             "FIFO 'link' has two readers, 'consumer' and 'thief'");
 
@@ -490,8 +493,9 @@ TEST(SimulatorValidation, Errors) {
 
   design = valid;
   design.processes.push_back(
-      {"forever", LoopTree::makeSequence(int64_t(1) << 40,
-                                         {leaf(int64_t(1) << 40, 1, 0)})});
+      {"forever",
+       LoopTree::makeSequence(int64_t(1) << 40,
+                              {LoopTree::makeLeaf(int64_t(1) << 40, 1, 0)})});
   EXPECT_EQ(errorOf(design), "process 'forever': the design's ideal length "
                              "overflows 64-bit cycle counts");
 }
@@ -506,8 +510,8 @@ TEST(SimulatorValidation, Errors) {
 TEST(SimulatorLimit, MaxCycles) {
   Design design;
   design.fifos = {fifo("f", 2)};
-  design.processes = {{"producer", leaf(1000000, 1, 1, {}, {0})},
-                      {"consumer", leaf(1000000, 2, 1, {0}, {})}};
+  design.processes = {{"producer", LoopTree::makeLeaf(1000000, 1, 1, {}, {0})},
+                      {"consumer", LoopTree::makeLeaf(1000000, 2, 1, {0}, {})}};
   SimulationOptions options;
   options.maxCycles = 1000;
   SimulationResult result = simulate(design, options);
@@ -544,7 +548,7 @@ TEST(SimulatorLimit, MaxCycles) {
 // A compute leaf that would finish after the limit is stopped too.
 TEST(SimulatorLimit, ClosedFormPastTheLimit) {
   Design design;
-  design.processes = {{"compute", leaf(1000000000, 1, 0)}};
+  design.processes = {{"compute", LoopTree::makeLeaf(1000000000, 1, 0)}};
   SimulationOptions options;
   options.maxCycles = 1000;
   SimulationResult result = simulate(design, options);
@@ -560,8 +564,9 @@ TEST(SimulatorLimit, HugeUnboundedStream) {
   const int64_t trillion = 1000000000000;
   Design design;
   design.fifos = {fifo("f", kUnboundedDepth)};
-  design.processes = {{"producer", leaf(trillion, 1, 1, {}, {0})},
-                      {"consumer", leaf(trillion, 2, 1, {0}, {})}};
+  design.processes = {
+      {"producer", LoopTree::makeLeaf(trillion, 1, 1, {}, {0})},
+      {"consumer", LoopTree::makeLeaf(trillion, 2, 1, {0}, {})}};
   SimulationOptions options;
   options.maxIterations = 1000000;
   SimulationResult result = simulate(design, options);
@@ -576,9 +581,9 @@ TEST(SimulatorLimit, MaxIterations) {
   Design design;
   design.fifos = {fifo("f", kUnboundedDepth)};
   design.processes = {
-      {"flood",
-       LoopTree::makeSequence(int64_t(1) << 40, {leaf(1, 1, 0, {}, {0})})},
-      {"drain", leaf(1, 1, 0, {0}, {})}};
+      {"flood", LoopTree::makeSequence(int64_t(1) << 40,
+                                       {LoopTree::makeLeaf(1, 1, 0, {}, {0})})},
+      {"drain", LoopTree::makeLeaf(1, 1, 0, {0}, {})}};
   SimulationOptions options;
   options.maxIterations = 10000;
   SimulationResult result = simulate(design, options);
@@ -769,8 +774,8 @@ private:
 
   LoopTree randomLeaf(int64_t tripCount, std::vector<int> reads,
                       std::vector<int> writes) {
-    return leaf(tripCount, uniform(1, 3), uniform(0, 4), std::move(reads),
-                std::move(writes));
+    return LoopTree::makeLeaf(tripCount, uniform(1, 3), uniform(0, 4),
+                              std::move(reads), std::move(writes));
   }
 
   /// Moves `tokens` tokens through each FIFO in `reads` and `writes`:

@@ -1,4 +1,4 @@
-//===- FifoSizing.h - FIFO depths from the token model and the LP -*- C++ -*-===//
+//===- FifoSizing.h - FIFO depths from the token model and LP ---*- C++ -*-===//
 //
 // Paper section 5.3 (digest 6.3). Every task produces and consumes tokens at
 // a steady rate: nothing until its initial delay D, then one token per II.
@@ -107,10 +107,9 @@ enum class SizingObjective {
 /// Sizes every FIFO of a DAG of `numTasks` tasks: rates per `mode`, start
 /// times by the LP of (3)-(5) (solved with COIN-OR CLP), depths by
 /// max_tokens plus the slot of the token in flight.
-SizingResult sizeFifos(int numTasks, const std::vector<SizingEdge> &edges,
-                       FifoMode mode,
-                       SizingObjective objective =
-                           SizingObjective::EarliestStart);
+SizingResult
+sizeFifos(int numTasks, const std::vector<SizingEdge> &edges, FifoMode mode,
+          SizingObjective objective = SizingObjective::EarliestStart);
 
 /// Applies the mode to the edge timings: in Normal mode a task cannot run
 /// faster than its slowest input delivers, in Conservative mode every task

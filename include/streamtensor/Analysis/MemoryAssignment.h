@@ -1,4 +1,4 @@
-//===- MemoryAssignment.h - FIFOs and buffers onto on-chip memory -*- C++ -*-===//
+//===- MemoryAssignment.h - Arrays onto on-chip memories --------*- C++ -*-===//
 //
 // Paper section 5.3: every buffer goes to LUTRAM, BRAM or URAM, "prioritized
 // by size". Here: the largest arrays take URAM first (one URAM holds 16

@@ -1,4 +1,4 @@
-//===- ProcessModel.h - What a dataflow process does, cycle by cycle -------===//
+//===- ProcessModel.h - What a dataflow process does, cycle by cycle ------===//
 //
 // The performance model of a design: processes (tasks, DMAs, converters,
 // forks) connected by FIFOs. A process is a tree of loops whose leaves are
@@ -52,6 +52,17 @@ struct LoopTree {
     tree.isLeaf = true;
     tree.leaf = std::move(loop);
     return tree;
+  }
+  static LoopTree makeLeaf(int64_t tripCount, int64_t ii, int64_t latency,
+                           std::vector<int> reads = {},
+                           std::vector<int> writes = {}) {
+    PipelinedLoop loop;
+    loop.tripCount = tripCount;
+    loop.ii = ii;
+    loop.latency = latency;
+    loop.reads = std::move(reads);
+    loop.writes = std::move(writes);
+    return makeLeaf(std::move(loop));
   }
   static LoopTree makeSequence(int64_t repeat, std::vector<LoopTree> children,
                                int64_t overhead = 0) {

@@ -1,4 +1,4 @@
-//===- Resources.h - FPGA resource counts ------------------------*- C++ -*-===//
+//===- Resources.h - FPGA resource counts -----------------------*- C++ -*-===//
 
 #ifndef STREAMTENSOR_ANALYSIS_RESOURCES_H
 #define STREAMTENSOR_ANALYSIS_RESOURCES_H
@@ -17,8 +17,8 @@ struct Resources {
 
   static constexpr int kNumKinds = 5;
   static const char *kindName(int kind) {
-    static const char *const names[kNumKinds] = {"DSP", "LUT", "FF",
-                                                 "BRAM_18K", "URAM"};
+    static const char *const names[kNumKinds] = {"DSP", "LUT", "FF", "BRAM_18K",
+                                                 "URAM"};
     return names[kind];
   }
   double get(int kind) const {
@@ -26,8 +26,7 @@ struct Resources {
     return values[kind];
   }
   double &at(int kind) {
-    std::array<double *, kNumKinds> fields = {&dsp, &lut, &ff, &bram18k,
-                                              &uram};
+    std::array<double *, kNumKinds> fields = {&dsp, &lut, &ff, &bram18k, &uram};
     return *fields[kind];
   }
 

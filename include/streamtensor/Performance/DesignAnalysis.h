@@ -1,4 +1,4 @@
-//===- DesignAnalysis.h - Models and profiles of a lowered module -*- C++ -*-===//
+//===- DesignAnalysis.h - Models of a lowered module ------------*- C++ -*-===//
 //
 // What the resource-allocation passes and the driver share: the platform a
 // pass option names, and the model and profiles of every kernel.

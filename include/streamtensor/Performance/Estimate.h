@@ -1,4 +1,4 @@
-//===- Estimate.h - Simulated latency of a design, beside its bounds -*- C++ -*-===//
+//===- Estimate.h - Simulated latency beside the bounds ---------*- C++ -*-===//
 //
 // Every kernel of a lowered design is simulated cycle by cycle (the
 // Simulation/ library) and its latency printed beside what no design can

@@ -1,4 +1,4 @@
-//===- KernelModel.h - The performance model of a lowered kernel -*- C++ -*-===//
+//===- KernelModel.h - Performance model of a lowered kernel ----*- C++ -*-===//
 //
 // Reads a kernel of the lowered dataflow IR (a function calling one process
 // function per task, DMA, converter and fork, connected by dataflow.stream

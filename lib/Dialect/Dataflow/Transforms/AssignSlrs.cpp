@@ -129,8 +129,8 @@ private:
       });
       std::string largest;
       for (size_t i = 0; i < std::min<size_t>(3, users.size()); ++i)
-        largest += llvm::formatv("{0}{1} {2:F0}", i ? ", " : "",
-                                 users[i]->name, users[i]->need.get(kind));
+        largest += llvm::formatv("{0}{1} {2:F0}", i ? ", " : "", users[i]->name,
+                                 users[i]->need.get(kind));
       module.emitError(llvm::formatv(
           "the design does not fit {0}: it needs {1:F0} {2}, {3:F0} are "
           "available ({4:F0} over); largest users: {5}",

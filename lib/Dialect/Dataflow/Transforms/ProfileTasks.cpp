@@ -109,9 +109,8 @@ public:
         SmallVector<NamedAttribute> fields = {
             builder.getNamedAttr("latency",
                                  builder.getI64IntegerAttr(profile.latency)),
-            builder.getNamedAttr(
-                "initial_delay",
-                builder.getI64IntegerAttr(profile.initialDelay)),
+            builder.getNamedAttr("initial_delay", builder.getI64IntegerAttr(
+                                                      profile.initialDelay)),
             builder.getNamedAttr("ii", builder.getF64FloatAttr(profile.ii)),
             builder.getNamedAttr("dsp", builder.getF64FloatAttr(total.dsp)),
             builder.getNamedAttr("lut", builder.getF64FloatAttr(total.lut)),
@@ -130,7 +129,8 @@ public:
         for (const perf::DmaInfo &dma : info.dmas)
           dmas.push_back(builder.getDictionaryAttr({
               builder.getNamedAttr("port", builder.getStringAttr(dma.port)),
-              builder.getNamedAttr("bytes", builder.getI64IntegerAttr(dma.bytes)),
+              builder.getNamedAttr("bytes",
+                                   builder.getI64IntegerAttr(dma.bytes)),
               builder.getNamedAttr("read", builder.getBoolAttr(dma.isRead)),
               builder.getNamedAttr("hbm_channel",
                                    builder.getI64IntegerAttr(dma.hbmChannel)),

@@ -74,8 +74,8 @@ public:
         std::string qualified;
         if (auto kernel = stream->getParentOfType<func::FuncOp>())
           qualified = (kernel.getName() + "/" + *stream.getName()).str();
-        for (StringRef name : {StringRef(*stream.getName()),
-                               StringRef(qualified)}) {
+        for (StringRef name :
+             {StringRef(*stream.getName()), StringRef(qualified)}) {
           auto it = forced.find(name);
           if (it == forced.end())
             continue;
@@ -85,8 +85,8 @@ public:
       }
       depth = std::max<int64_t>(depth, 1);
       if (depth != stream.getType().getDepth())
-        retypeStream(stream, StreamType::get(stream.getType().getElementType(),
-                                             depth));
+        retypeStream(stream,
+                     StreamType::get(stream.getType().getElementType(), depth));
     });
     for (const auto &entry : forced) {
       if (seen.contains(entry.getKey()))

@@ -22,7 +22,7 @@ void streamtensor::dataflow::retypeStream(StreamOp stream, StreamType type) {
     callee.getBody().front().getArgument(index).setType(type);
     SmallVector<Type> inputs(callee.getArgumentTypes());
     inputs[index] = type;
-    callee.setFunctionType(
-        FunctionType::get(callee.getContext(), inputs, callee.getResultTypes()));
+    callee.setFunctionType(FunctionType::get(callee.getContext(), inputs,
+                                             callee.getResultTypes()));
   }
 }

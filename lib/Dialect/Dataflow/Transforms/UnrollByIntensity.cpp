@@ -126,22 +126,23 @@ public:
       }
       int64_t previous = unrollOf(loop);
       double before = kernel.model.processes[p].operators.dsp;
-      loop->setAttr("dataflow.unroll",
-                    IntegerAttr::get(IntegerType::get(&getContext(), 64),
-                                     factor));
+      loop->setAttr(
+          "dataflow.unroll",
+          IntegerAttr::get(IntegerType::get(&getContext(), 64), factor));
       FailureOr<perf::KernelModel> model =
           perf::buildKernelModel(kernel.kernel, params);
       if (failed(model))
         return signalPassFailure();
       double after = model->processes[p].operators.dsp;
-      perf::TaskProfile profile = perf::profileProcess(model->design.processes[p]);
+      perf::TaskProfile profile =
+          perf::profileProcess(model->design.processes[p]);
       if (used - before + after > budget || profile.latency >= latency) {
         // Over budget, or no faster (the loop is not the bottleneck any
         // more): undo, and this kernel is as fast as it gets.
         if (previous > 1)
-          loop->setAttr("dataflow.unroll",
-                        IntegerAttr::get(IntegerType::get(&getContext(), 64),
-                                         previous));
+          loop->setAttr(
+              "dataflow.unroll",
+              IntegerAttr::get(IntegerType::get(&getContext(), 64), previous));
         else
           loop->removeAttr("dataflow.unroll");
         kernelDone[k] = true;

@@ -68,9 +68,8 @@ int64_t unrollOf(Operation *loop) {
 /// The largest unroll factor of the loops of `process`.
 int64_t processUnroll(func::FuncOp process) {
   int64_t factor = 1;
-  process.walk([&](scf::ForOp loop) {
-    factor = std::max(factor, unrollOf(loop));
-  });
+  process.walk(
+      [&](scf::ForOp loop) { factor = std::max(factor, unrollOf(loop)); });
   return factor;
 }
 
@@ -158,12 +157,11 @@ private:
       Node stream = access.stream.getOperation();
       groups.insert(stream);
       auto loop = dyn_cast_or_null<scf::ForOp>(access.op->getParentOp());
-      std::optional<int64_t> trip =
-          loop ? simpleTripCount(loop) : std::nullopt;
-      bool simple = isa<StreamReadOp, StreamWriteOp>(access.op) && trip &&
-                    !hasNestedLoop(loop) && lanesAreIndependent(loop) &&
-                    isa<FloatType, IntegerType>(
-                        access.stream.getType().getElementType());
+      std::optional<int64_t> trip = loop ? simpleTripCount(loop) : std::nullopt;
+      bool simple =
+          isa<StreamReadOp, StreamWriteOp>(access.op) && trip &&
+          !hasNestedLoop(loop) && lanesAreIndependent(loop) &&
+          isa<FloatType, IntegerType>(access.stream.getType().getElementType());
       if (!simple) {
         // The FIFO keeps one element per token, and so does every loop
         // around this access (and the FIFOs those loops touch): a loop
@@ -231,9 +229,8 @@ private:
       if (width <= 1)
         continue;
       Type element = stream.getType().getElementType();
-      retypeStream(stream,
-                   StreamType::get(VectorType::get({width}, element),
-                                   stream.getType().getDepth()));
+      retypeStream(stream, StreamType::get(VectorType::get({width}, element),
+                                           stream.getType().getDepth()));
       if (std::optional<uint64_t> entries = stream.getEntries())
         stream.setEntries(*entries / uint64_t(width));
     }
@@ -325,7 +322,8 @@ private:
       });
       std::optional<int64_t> trip = simpleTripCount(dma);
       if (touchesMemory && trip && *trip % width == 0)
-        dma->setAttr("dataflow.unroll", OpBuilder(dma).getI64IntegerAttr(width));
+        dma->setAttr("dataflow.unroll",
+                     OpBuilder(dma).getI64IntegerAttr(width));
     });
   }
 };

@@ -1,4 +1,4 @@
-//===- StreamUtils.h - Helpers for passes on lowered kernels -----*- C++ -*-===//
+//===- StreamUtils.h - Helpers for passes on lowered kernels ----*- C++ -*-===//
 
 #ifndef STREAMTENSOR_DIALECT_DATAFLOW_TRANSFORMS_STREAMUTILS_H
 #define STREAMTENSOR_DIALECT_DATAFLOW_TRANSFORMS_STREAMUTILS_H
