@@ -164,11 +164,12 @@ SizingResult fifo::sizeFifos(int numTasks, const std::vector<SizingEdge> &edges,
       result.error = "invalid FIFO edge";
       return result;
     }
-  if (topologicalOrder(numTasks, edges).empty() && numTasks > 0) {
+  // The timings come back empty only for a graph with a cycle.
+  result.effectiveTimings = effectiveTimings(numTasks, edges, mode);
+  if (result.effectiveTimings.empty() && !edges.empty()) {
     result.error = "the task graph has a cycle";
     return result;
   }
-  result.effectiveTimings = effectiveTimings(numTasks, edges, mode);
 
   // Equations (4)-(5) over start cycles s: every delay s_j - s_i is at
   // least the source's initial delay (less the cycles the target spends

@@ -67,13 +67,6 @@ memory::MemoryPolicy perf::getMemoryPolicy(const Platform &platform) {
   return policy;
 }
 
-/// Bits of one element (a FIFO token may be a vector of them).
-static int64_t elementBits(Type type) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.getNumElements() * elementBits(vector.getElementType());
-  return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 64;
-}
-
 /// The cyclic partitions of a local buffer: enough banks for every
 /// unrolled loop that accesses it (the least common multiple of their
 /// factors, as the emitter's array_partition pragmas make), at most one per
@@ -83,9 +76,7 @@ static int64_t partitionsOf(memref::AllocaOp alloca) {
   for (Operation *user : alloca->getUsers())
     for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
          loop = loop->getParentOfType<scf::ForOp>())
-      if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
-        partitions =
-            std::lcm(partitions, std::max<int64_t>(1, unroll.getInt()));
+      partitions = std::lcm(partitions, getUnrollFactor(loop));
   return std::min(partitions, alloca.getType().getNumElements());
 }
 
@@ -104,11 +95,11 @@ std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
     if (auto stream = dyn_cast<dataflow::StreamOp>(op)) {
       item.request.isFifo = true;
       item.request.depth = stream.getType().getDepth();
-      item.request.width = elementBits(stream.getType().getElementType());
+      item.request.width = getBitWidth(stream.getType().getElementType());
     } else if (auto buffer = dyn_cast<dataflow::BufferOp>(op)) {
       MemRefType type = buffer.getType();
       item.request.depth = type.getNumElements() * buffer.getDepth();
-      item.request.width = elementBits(type.getElementType());
+      item.request.width = getBitWidth(type.getElementType());
     }
     items.push_back(item);
   }
@@ -125,7 +116,7 @@ std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
       item.request.name = kernel.model.processes[process].name + ".buffer" +
                           std::to_string(index++);
       item.request.depth = alloca.getType().getNumElements();
-      item.request.width = elementBits(alloca.getType().getElementType());
+      item.request.width = getBitWidth(alloca.getType().getElementType());
       item.request.partitions = partitionsOf(alloca);
       items.push_back(item);
     });

@@ -26,14 +26,6 @@ using namespace streamtensor::dataflow;
 
 namespace {
 
-int64_t bitsOf(Type type) {
-  if (type.isIntOrFloat())
-    return type.getIntOrFloatBitWidth();
-  if (auto shaped = dyn_cast<ShapedType>(type))
-    return shaped.getNumElements() * bitsOf(shaped.getElementType());
-  return 64; // index
-}
-
 /// The platform operator an arithmetic op maps to, and the one to fall back
 /// to when the platform has no figure for it. Empty for ops that are wiring
 /// (index arithmetic, sign flips, selects, constants).
@@ -97,12 +89,9 @@ private:
   int64_t repetitions = 1;
 
   FailureOr<int64_t> tripCount(scf::ForOp loop) {
-    std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
-    std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
-    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!lower || !upper || !step || *step <= 0)
-      return loop.emitError("loop bounds must be constants to be profiled");
-    return std::max<int64_t>(0, (*upper - *lower + *step - 1) / *step);
+    if (std::optional<int64_t> trips = getConstantTripCount(loop))
+      return *trips;
+    return loop.emitError("loop bounds must be constants to be profiled");
   }
 
   /// The loop nested in `loop` when that is all its body holds (besides
@@ -138,15 +127,8 @@ private:
               SmallVectorImpl<std::pair<Operation *, int64_t>> &ops) {
     for (Operation &op : block.without_terminator()) {
       if (auto unrolled = dyn_cast<scf::ForOp>(op)) {
-        int64_t trips =
-            unrolled->getAttrOfType<IntegerAttr>("dataflow.unroll").getInt();
-        std::optional<int64_t> lower =
-            getConstantIntValue(unrolled.getLowerBound());
-        std::optional<int64_t> upper =
-            getConstantIntValue(unrolled.getUpperBound());
-        std::optional<int64_t> step = getConstantIntValue(unrolled.getStep());
-        if (lower && upper && step && *step > 0)
-          trips = (*upper - *lower + *step - 1) / *step;
+        // Only completely unrolled loops are here: their bounds are known.
+        int64_t trips = getConstantTripCount(unrolled).value_or(1);
         collectBody(*unrolled.getBody(), lanes * trips, ops);
         continue;
       }
@@ -192,7 +174,7 @@ private:
         BufferInfo buffer;
         buffer.name = "buffer" + std::to_string(info.buffers.size());
         buffer.elements = type.getNumElements();
-        buffer.width = bitsOf(type.getElementType());
+        buffer.width = getBitWidth(type.getElementType());
         buffer.bits = buffer.elements * buffer.width;
         info.buffers.push_back(buffer);
         continue;
@@ -295,8 +277,7 @@ private:
     }
     int64_t unroll = 1;
     for (scf::ForOp loop : nest)
-      if (auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
-        unroll = std::max<int64_t>(unroll, attr.getInt());
+      unroll = std::max(unroll, getUnrollFactor(loop));
 
     PipelinedLoop leaf;
     SmallVector<std::pair<Operation *, int64_t>> bodyOps;
@@ -308,7 +289,7 @@ private:
     // First pass: FIFOs, memories and DMA ports the body touches.
     DenseMap<Value, int64_t> memoryAccesses;
     DenseMap<Value, int64_t> portBytes;
-    bool readsHbm = false;
+    DenseSet<Value> portsRead;
     for (auto [opPointer, lanes] : bodyOps) {
       Operation &op = *opPointer;
       if (auto read = dyn_cast<StreamReadOp>(op)) {
@@ -326,10 +307,12 @@ private:
                            ? cast<memref::LoadOp>(op).getMemRef()
                            : cast<memref::StoreOp>(op).getMemRef();
         int64_t bytes =
-            bitsOf(cast<MemRefType>(memref.getType()).getElementType()) / 8;
+            getBitWidth(cast<MemRefType>(memref.getType()).getElementType()) /
+            8;
         if (portOf.count(memref)) {
           portBytes[memref] += std::max<int64_t>(1, bytes) * lanes;
-          readsHbm |= isa<memref::LoadOp>(op);
+          if (isa<memref::LoadOp>(op))
+            portsRead.insert(memref);
         } else {
           ++memoryAccesses[memref];
         }
@@ -439,9 +422,10 @@ private:
       double perIteration = double(bytes * copies);
       ii = std::max(ii,
                     static_cast<int64_t>(std::ceil(perIteration / bandwidth)));
-      recordDma(memref, bytes * elements * repetitions);
+      recordDma(memref, bytes * elements * repetitions,
+                portsRead.contains(memref));
     }
-    if (readsHbm)
+    if (!portsRead.empty())
       latency += params.hbmReadLatency;
 
     leaf.ii = ii;
@@ -449,14 +433,18 @@ private:
     return LoopTree::makeLeaf(leaf);
   }
 
-  void recordDma(Value memref, int64_t bytes) {
+  /// Adds `bytes` moved through the port of `memref`; a DMA reads its
+  /// port when any of its loops loads from it.
+  void recordDma(Value memref, int64_t bytes, bool reads) {
     DmaInfo dma = portOf.lookup(memref);
     for (DmaInfo &existing : info.dmas)
       if (existing.port == dma.port) {
         existing.bytes += bytes;
+        existing.isRead |= reads;
         return;
       }
     dma.bytes = bytes;
+    dma.isRead = reads;
     info.dmas.push_back(dma);
   }
 };
@@ -517,13 +505,32 @@ void applyCsynth(DictionaryAttr csynth, LoopTree &tree, ProcessInfo &info) {
 
 } // namespace
 
-bool perf::isFullyUnrolled(scf::ForOp loop) {
-  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+std::optional<int64_t> perf::getConstantTripCount(scf::ForOp loop) {
   std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
   std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
   std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  return unroll && lower && upper && step && *step > 0 &&
-         unroll.getInt() >= (*upper - *lower + *step - 1) / *step;
+  if (!lower || !upper || !step || *step <= 0)
+    return std::nullopt;
+  return std::max<int64_t>(0, (*upper - *lower + *step - 1) / *step);
+}
+
+int64_t perf::getUnrollFactor(Operation *loop) {
+  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+  return unroll ? std::max<int64_t>(1, unroll.getInt()) : 1;
+}
+
+bool perf::isFullyUnrolled(scf::ForOp loop) {
+  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+  std::optional<int64_t> trips = getConstantTripCount(loop);
+  return unroll && trips && unroll.getInt() >= *trips;
+}
+
+int64_t perf::getBitWidth(Type type) {
+  if (type.isIntOrFloat())
+    return type.getIntOrFloatBitWidth();
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getNumElements() * getBitWidth(shaped.getElementType());
+  return 64; // index
 }
 
 ModelParameters perf::getModelParameters(const Platform &platform) {
@@ -581,7 +588,7 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
                       ? stream.getName()->str()
                       : "fifo" + std::to_string(model.design.fifos.size());
       fifo.depth = stream.getType().getDepth();
-      fifo.tokenBits = bitsOf(stream.getType().getElementType());
+      fifo.tokenBits = getBitWidth(stream.getType().getElementType());
       fifoOfKernelValue[stream.getResult()] = model.design.fifos.size();
       model.design.fifos.push_back(fifo);
       model.fifoOps.push_back(stream);
@@ -593,7 +600,7 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
       fifo.name = name ? name.str()
                        : "buffer" + std::to_string(model.design.fifos.size());
       fifo.depth = std::max<int64_t>(1, buffer.getDepth() - 1);
-      fifo.tokenBits = bitsOf(buffer.getType());
+      fifo.tokenBits = getBitWidth(buffer.getType());
       fifoOfKernelValue[buffer.getMemref()] = model.design.fifos.size();
       model.design.fifos.push_back(fifo);
       model.fifoOps.push_back(buffer);
@@ -632,17 +639,6 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
     FailureOr<LoopTree> tree = builder.build(callee);
     if (failed(tree))
       return failure();
-    for (DmaInfo &dma : info.dmas)
-      dma.isRead = false;
-    // A DMA reads its port when the process loads from it.
-    callee.walk([&](memref::LoadOp load) {
-      auto it = portOf.find(load.getMemRef());
-      if (it == portOf.end())
-        return;
-      for (DmaInfo &dma : info.dmas)
-        if (dma.port == it->second.port)
-          dma.isRead = true;
-    });
     if (auto csynth = callee->getAttrOfType<DictionaryAttr>("dataflow.csynth"))
       applyCsynth(csynth, *tree, info);
     model.design.processes.push_back({info.name, std::move(*tree)});

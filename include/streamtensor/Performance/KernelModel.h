@@ -97,9 +97,19 @@ struct KernelModel {
   std::vector<ProcessInfo> processes;
 };
 
+/// Iterations of a loop with constant bounds, or nothing.
+std::optional<int64_t> getConstantTripCount(mlir::scf::ForOp loop);
+
+/// The `dataflow.unroll` factor of a loop (1 without one).
+int64_t getUnrollFactor(mlir::Operation *loop);
+
 /// A loop its `dataflow.unroll` factor unrolls completely: replicated in
 /// the body of the loop around it, not a loop in hardware.
 bool isFullyUnrolled(mlir::scf::ForOp loop);
+
+/// Bits of a value of `type`: all the elements of a shaped type (a vector
+/// token, a memref), 64 for an index.
+int64_t getBitWidth(mlir::Type type);
 
 /// The figures of `platform` the model needs.
 ModelParameters getModelParameters(const Platform &platform);

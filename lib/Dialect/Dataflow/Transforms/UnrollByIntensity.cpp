@@ -14,7 +14,6 @@
 #include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <queue>
 
@@ -29,17 +28,7 @@ using namespace streamtensor;
 namespace {
 
 int64_t constantTrips(scf::ForOp loop) {
-  std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
-  std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
-  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  if (!lower || !upper || !step || *step <= 0)
-    return 0;
-  return (*upper - *lower + *step - 1) / *step;
-}
-
-int64_t unrollOf(scf::ForOp loop) {
-  auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
-  return attr ? std::max<int64_t>(1, attr.getInt()) : 1;
+  return perf::getConstantTripCount(loop).value_or(0);
 }
 
 /// The innermost loop of the process's longest compute nest (no FIFO
@@ -60,7 +49,7 @@ scf::ForOp findComputeLoop(func::FuncOp process) {
     for (scf::ForOp outer = loop; outer;
          outer = outer->getParentOfType<scf::ForOp>())
       cycles *= std::max<int64_t>(1, constantTrips(outer));
-    cycles /= unrollOf(loop);
+    cycles /= perf::getUnrollFactor(loop);
     if (cycles > bestCycles) {
       bestCycles = cycles;
       best = loop;
@@ -119,12 +108,13 @@ public:
       }
       scf::ForOp loop = findComputeLoop(process);
       int64_t factor =
-          loop ? nextFactor(constantTrips(loop), unrollOf(loop)) : 0;
+          loop ? nextFactor(constantTrips(loop), perf::getUnrollFactor(loop))
+               : 0;
       if (!factor) {
         kernelDone[k] = true;
         continue;
       }
-      int64_t previous = unrollOf(loop);
+      int64_t previous = perf::getUnrollFactor(loop);
       double before = kernel.model.processes[p].operators.dsp;
       loop->setAttr(
           "dataflow.unroll",

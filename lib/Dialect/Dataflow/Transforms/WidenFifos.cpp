@@ -60,16 +60,12 @@ bool hasNestedLoop(scf::ForOp loop) {
   return nested;
 }
 
-int64_t unrollOf(Operation *loop) {
-  auto attr = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
-  return attr ? std::max<int64_t>(1, attr.getInt()) : 1;
-}
-
 /// The largest unroll factor of the loops of `process`.
 int64_t processUnroll(func::FuncOp process) {
   int64_t factor = 1;
-  process.walk(
-      [&](scf::ForOp loop) { factor = std::max(factor, unrollOf(loop)); });
+  process.walk([&](scf::ForOp loop) {
+    factor = std::max(factor, perf::getUnrollFactor(loop));
+  });
   return factor;
 }
 
@@ -309,7 +305,7 @@ private:
 
     // The DMA loops of the process move `width` elements per cycle too.
     process.walk([&](scf::ForOp dma) {
-      if (hasNestedLoop(dma) || unrollOf(dma) >= width)
+      if (hasNestedLoop(dma) || perf::getUnrollFactor(dma) >= width)
         return;
       bool touchesMemory = false;
       dma.getBody()->walk([&](Operation *op) {
