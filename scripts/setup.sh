@@ -15,6 +15,8 @@ PACKAGES=(
   coinor-libcbc-dev coinor-libclp-dev pkg-config
   # lit runs on Debian's python3; the golden and comparison scripts use numpy.
   python3 python3-numpy
+  # The PyTorch references of the LLM families (python/reference).
+  python3-torch
 )
 
 missing=()

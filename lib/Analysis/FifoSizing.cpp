@@ -49,12 +49,15 @@ static std::vector<int> topologicalOrder(int numTasks,
   return order;
 }
 
-/// How much slower than in isolation every task runs.
+/// How much slower than in isolation every task runs; `heldBack` receives
+/// the part of it that comes from a slower reader (Normal mode).
 static std::vector<double> slowdowns(int numTasks,
                                      const std::vector<SizingEdge> &edges,
                                      FifoMode mode,
-                                     const std::vector<int> &order) {
+                                     const std::vector<int> &order,
+                                     std::vector<double> &heldBack) {
   std::vector<double> slowdown(numTasks, 1.0);
+  heldBack.assign(numTasks, 1.0);
   if (mode == FifoMode::Conservative) {
     // A task's span is the time it needs to stream all tokens of its
     // busiest FIFO; every task is stretched to the longest span.
@@ -85,6 +88,27 @@ static std::vector<double> slowdowns(int numTasks,
       slowdown[task] =
           std::max(slowdown[task], delivered / edge->timing.targetII);
     }
+  // A task that reads nothing and writes one FIFO (a DMA load) is held back
+  // by its reader: once the FIFO is full it writes at the reader's pace, so
+  // the FIFO need not hold what a faster producer would have run ahead. (The
+  // reader's pace does not change: it already ran no faster than its
+  // input.) With two FIFOs written, the paths from the task may meet again,
+  // and holding it back on one would starve the other.
+  std::vector<int> outputs(numTasks, 0);
+  std::vector<bool> reads(numTasks, false);
+  for (const SizingEdge &edge : edges) {
+    ++outputs[edge.source];
+    reads[edge.target] = true;
+  }
+  for (const SizingEdge &edge : edges) {
+    double reader =
+        edge.timing.targetII * slowdown[edge.target] / edge.timing.sourceII;
+    if (!reads[edge.source] && outputs[edge.source] == 1 &&
+        reader > slowdown[edge.source]) {
+      heldBack[edge.source] = reader / slowdown[edge.source];
+      slowdown[edge.source] = reader;
+    }
+  }
   return slowdown;
 }
 
@@ -94,7 +118,9 @@ fifo::effectiveTimings(int numTasks, const std::vector<SizingEdge> &edges,
   std::vector<int> order = topologicalOrder(numTasks, edges);
   if (order.empty() && numTasks > 0)
     return {};
-  std::vector<double> slowdown = slowdowns(numTasks, edges, mode, order);
+  std::vector<double> heldBack;
+  std::vector<double> slowdown =
+      slowdowns(numTasks, edges, mode, order, heldBack);
   std::vector<std::vector<size_t>> inputs(numTasks);
   for (size_t i = 0; i < edges.size(); ++i)
     inputs[edges[i].target].push_back(i);
@@ -142,7 +168,9 @@ fifo::effectiveTimings(int numTasks, const std::vector<SizingEdge> &edges,
     timing.sourceLatency = timing.sourceDelay + span * stretch;
     // What comes after the source's last read keeps its own pace.
     if (edge.sourceLastRead >= 0 && lastArrival[edge.source] >= 0) {
-      double tail = edge.timing.sourceLatency - edge.sourceLastRead;
+      // Only a slower reader holds the tail back.
+      double tail = (edge.timing.sourceLatency - edge.sourceLastRead) *
+                    heldBack[edge.source];
       timing.sourceLatency = std::max(
           timing.sourceDelay + span,
           std::min(timing.sourceLatency, lastArrival[edge.source] + tail));
@@ -203,6 +231,34 @@ SizingResult fifo::sizeFifos(int numTasks, const std::vector<SizingEdge> &edges,
   }
   result.startCycles = solution.values;
   result.startCycles.resize(numTasks, 0.0);
+  // A task that reads no FIFO and writes one (a DMA load) loses nothing by
+  // starting as late as its reader allows: in hardware it starts at once and stalls on a
+  // full FIFO, which is the same thing. Starting it at the LP's earliest
+  // cycle would size its FIFOs to hold everything it produces before a
+  // late reader starts: the whole weight matrix of a layer whose
+  // activations arrive late.
+  if (objective == SizingObjective::EarliestStart) {
+    // Only sources that write one FIFO, as for their rate (slowdowns).
+    std::vector<bool> reads(numTasks, false);
+    std::vector<int> writes(numTasks, 0);
+    for (const SizingEdge &edge : edges) {
+      reads[edge.target] = true;
+      ++writes[edge.source];
+    }
+    std::vector<double> latest(numTasks, solver::kInfinity);
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const SizingEdge &edge = edges[i];
+      double threshold = std::max(0.0, result.effectiveTimings[i].sourceDelay -
+                                           edge.targetFirstRead);
+      latest[edge.source] =
+          std::min(latest[edge.source],
+                   result.startCycles[edge.target] - threshold);
+    }
+    for (int task = 0; task < numTasks; ++task)
+      if (!reads[task] && writes[task] == 1 && latest[task] < solver::kInfinity &&
+          latest[task] > result.startCycles[task])
+        result.startCycles[task] = latest[task];
+  }
   for (size_t i = 0; i < edges.size(); ++i) {
     const SizingEdge &edge = edges[i];
     double delay =

@@ -14,12 +14,14 @@ using namespace streamtensor;
 
 namespace {
 
-void buildLinalgOptimization(OpPassManager &pm, const CompileOptions &) {
+void buildLinalgOptimization(OpPassManager &pm,
+                             const CompileOptions &options) {
   pm.addPass(createSymbolDCEPass()); // unused ml_program globals of exports
   OpPassManager &function = pm.nest<func::FuncOp>();
   function.addPass(createLinalgGeneralizeNamedOpsPass());
   function.addPass(createLinalgElementwiseOpFusionPass());
-  function.addPass(createLinalgFoldUnitExtentDimsPass());
+  if (options.foldUnitDims)
+    function.addPass(createLinalgFoldUnitExtentDimsPass());
   function.addPass(createLinalgInlineScalarOperandsPass());
   function.addPass(createCanonicalizerPass());
   function.addPass(createCSEPass());

@@ -29,6 +29,11 @@ struct CompileOptions {
   int64_t dspBudget = -1;
   /// Folder of Vitis HLS csynth reports to use instead of estimates.
   std::string profilesDir;
+  /// Drop unit dimensions (upstream's fold-unit-extent-dims). Graphs built
+  /// by our frontends have none but the token dimension of decode, which
+  /// must stay: without it a norm's statistic would be a rank-0 tensor,
+  /// which cannot be streamed.
+  bool foldUnitDims = true;
 };
 
 /// The stages of DESIGN.md section 2, in order. Each adds its passes to a

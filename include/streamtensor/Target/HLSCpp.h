@@ -49,6 +49,17 @@ struct TestbenchTensor {
 /// it can (it handles static float32 tensors only).
 std::optional<std::string> getTestbenchLimitation(mlir::func::FuncOp entry);
 
+/// Emits the host function `entry` (calls to the kernels, in order, on
+/// buffers in external memory) as the C++ function
+///   void <name>(const float *const *args, float *const *results);
+/// for C simulation; `constants` receives the constants it loads from
+/// STREAMTENSOR_PARAMS_DIR. Needs readTensor and the kernels' declarations.
+mlir::LogicalResult
+emitHostFunction(mlir::ModuleOp module, mlir::func::FuncOp entry,
+                 llvm::StringRef name, llvm::raw_ostream &os,
+                 std::vector<std::pair<std::string, mlir::DenseElementsAttr>>
+                     &constants);
+
 /// Emits the C-simulation testbench: it reads the inputs
 /// (`<inputs>/input_<i>.bin`) and constants (`params/<name>.bin`), runs the
 /// host function `entry` (calls to the kernels, in order), writes

@@ -1,0 +1,101 @@
+//===- TransformerGraph.h - A decoder block as linalg ----------*- C++ -*-===//
+//
+// Builds, from a model config, the functions the accelerator runs: the
+// transformer block for prefill (N tokens, causal attention among them) and
+// for decode (one token attending to the KV cache), and the final norm with
+// the LM head. Each is one func.func of linalg.generic ops, fed to the
+// ordinary pipeline. Weights are arguments, so one block kernel serves every
+// layer; the signature says what each argument is, for the packing of
+// parameters and for the host program.
+//
+// The position reaches the block as data: the rotary tables of the tokens'
+// positions and an additive mask row per query (0 where attention is
+// allowed, a large negative number elsewhere), both built by the host from
+// the position. Causality, the valid part of the cache and Gemma's sliding
+// window are all the mask, so local and global layers share one kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_FRONTEND_TRANSFORMERGRAPH_H
+#define STREAMTENSOR_FRONTEND_TRANSFORMERGRAPH_H
+
+#include "streamtensor/Model/ModelConfig.h"
+#include "streamtensor/Model/ModelTensors.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace streamtensor::frontend {
+
+enum class GraphKind { Prefill, Decode, LMHead };
+
+llvm::StringRef getGraphName(GraphKind kind);
+
+enum class ArgumentKind {
+  /// The block's input hidden states, [tokens, hidden] (or the LM head's
+  /// input, one token).
+  Hidden,
+  /// A weight of the layer, packed from a model tensor.
+  Weight,
+  /// cos and sin of the rotary angles, [tokens, head_dim / 2].
+  RopeCos,
+  RopeSin,
+  /// Additive attention mask, [tokens, keys].
+  Mask,
+  /// The layer's KV cache (decode), [max_len, kv_heads, ...]; keys come in
+  /// `parts` (two halves of head_dim with RoPE, one without).
+  KeyCache,
+  ValueCache,
+};
+
+enum class ResultKind { Hidden, NewKey, NewValue, Logits };
+
+struct GraphArgument {
+  ArgumentKind kind;
+  /// Names the argument in files and messages, e.g. "q_proj.a".
+  std::string name;
+  /// Shape of the argument (dimensions of size 1 dropped).
+  std::vector<int64_t> shape;
+  /// Weight: the tensor it comes from, and which of its rows (in the
+  /// [out, in] orientation, after undoing gpt2's [in, out] storage) in which
+  /// order; empty rows means all of them in order. 1-D tensors (biases,
+  /// norms) select elements the same way.
+  model::WeightRole role = model::WeightRole::TokenEmbedding;
+  std::vector<int64_t> rows;
+  /// KeyCache: which part of head_dim.
+  int part = 0;
+};
+
+struct GraphResult {
+  ResultKind kind;
+  std::string name;
+  std::vector<int64_t> shape;
+  int part = 0;
+};
+
+struct GraphSignature {
+  GraphKind kind;
+  std::string function;
+  int64_t tokens = 1;
+  /// Keys attended to: tokens (prefill) or the cache length (decode).
+  int64_t keys = 1;
+  /// Key parts: 2 with RoPE (the rotated halves of head_dim), 1 without.
+  int parts = 1;
+  std::vector<GraphArgument> arguments;
+  std::vector<GraphResult> results;
+};
+
+/// Appends the function of `kind` to `module`. `tokens` is the prefill
+/// length, `maxLen` the cache length of decode.
+mlir::func::FuncOp buildTransformerGraph(mlir::ModuleOp module,
+                                         const model::ModelConfig &config,
+                                         GraphKind kind, int64_t tokens,
+                                         int64_t maxLen,
+                                         GraphSignature &signature);
+
+} // namespace streamtensor::frontend
+
+#endif // STREAMTENSOR_FRONTEND_TRANSFORMERGRAPH_H

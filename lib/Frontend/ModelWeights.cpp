@@ -1,0 +1,159 @@
+//===- ModelWeights.cpp - Weights of a model, packed per graph argument ---===//
+
+#include "streamtensor/Frontend/ModelWeights.h"
+
+#include "llvm/ADT/Twine.h"
+
+#include <cmath>
+
+using namespace streamtensor;
+using namespace streamtensor::frontend;
+using model::TensorSpec;
+using model::WeightRole;
+
+WeightSource::WeightSource(const model::ModelConfig &config,
+                           std::optional<model::WeightStore> store,
+                           uint64_t seed)
+    : config(config), store(std::move(store)), seed(seed),
+      specs(model::getExpectedTensors(config)) {}
+
+namespace {
+
+/// The stored tensor of `spec`, under its name or one of its aliases.
+const model::StoredTensor *findStored(const model::WeightStore &store,
+                                      const TensorSpec &spec) {
+  if (const model::StoredTensor *found = store.find(spec.name))
+    return found;
+  for (const std::string &alias : spec.aliases)
+    if (const model::StoredTensor *found = store.find(alias))
+      return found;
+  return nullptr;
+}
+
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t index = 0; index < shape.size(); ++index)
+    text += (index ? ", " : "") + std::to_string(shape[index]);
+  return text + "]";
+}
+
+} // namespace
+
+llvm::Error WeightSource::checkTensors() const {
+  if (!store)
+    return llvm::Error::success();
+  for (const TensorSpec &spec : specs) {
+    const model::StoredTensor *stored = findStored(*store, spec);
+    if (!stored)
+      return llvm::createStringError(
+          "%s: missing tensor '%s' (expected shape %s)", config.path.c_str(),
+          spec.name.c_str(), formatShape(spec.shape).c_str());
+    if (stored->shape != spec.shape)
+      return llvm::createStringError(
+          "%s: tensor '%s' has shape %s, expected %s", stored->file.c_str(),
+          stored->name.c_str(), formatShape(stored->shape).c_str(),
+          formatShape(spec.shape).c_str());
+    if (stored->dtype != "F32" && stored->dtype != "F16" &&
+        stored->dtype != "BF16")
+      return llvm::createStringError(
+          "%s: tensor '%s' has dtype %s; only F32, F16 and BF16 weights are "
+          "read",
+          stored->file.c_str(), stored->name.c_str(), stored->dtype.c_str());
+  }
+  return llvm::Error::success();
+}
+
+const TensorSpec *WeightSource::findSpec(WeightRole role, int64_t layer) const {
+  for (const TensorSpec &spec : specs)
+    if (spec.role == role && spec.layer == layer)
+      return &spec;
+  return nullptr;
+}
+
+llvm::Expected<std::vector<float>> WeightSource::read(const TensorSpec &spec) {
+  if (!store)
+    return model::makeRandomWeights(spec, seed);
+  const model::StoredTensor *stored = findStored(*store, spec);
+  return store->readFloat32(stored ? stored->name : spec.name, spec.shape);
+}
+
+llvm::Expected<std::vector<float>>
+WeightSource::readOutIn(const TensorSpec &spec) {
+  if (cachedName == spec.name)
+    return cachedValues;
+  llvm::Expected<std::vector<float>> values = read(spec);
+  if (!values)
+    return values.takeError();
+  if (spec.transposed && spec.shape.size() == 2) {
+    int64_t in = spec.shape[0], out = spec.shape[1];
+    std::vector<float> transposed(values->size());
+    for (int64_t row = 0; row < in; ++row)
+      for (int64_t column = 0; column < out; ++column)
+        transposed[column * in + row] = (*values)[row * out + column];
+    *values = std::move(transposed);
+  }
+  cachedName = spec.name;
+  cachedValues = *values;
+  return values;
+}
+
+llvm::Expected<std::vector<float>> streamtensor::frontend::packArgument(
+    WeightSource &source, const GraphArgument &argument, int64_t layer) {
+  // Embeddings and the LM head are global tensors whatever the graph.
+  bool global = argument.role == WeightRole::TokenEmbedding ||
+                argument.role == WeightRole::LMHead ||
+                argument.role == WeightRole::FinalNormWeight ||
+                argument.role == WeightRole::FinalNormBias;
+  const TensorSpec *spec = source.findSpec(argument.role, global ? -1 : layer);
+  if (!spec)
+    return llvm::createStringError("no tensor of the model provides graph "
+                                   "argument '%s'",
+                                   argument.name.c_str());
+  llvm::Expected<std::vector<float>> values = source.readOutIn(*spec);
+  if (!values)
+    return values.takeError();
+  int64_t rows = spec->transposed ? spec->shape.back() : spec->shape.front();
+  int64_t columns = int64_t(values->size()) / rows;
+  if (argument.rows.empty())
+    return values;
+  std::vector<float> packed;
+  packed.reserve(argument.rows.size() * columns);
+  for (int64_t row : argument.rows)
+    packed.insert(packed.end(), values->begin() + row * columns,
+                  values->begin() + (row + 1) * columns);
+  return packed;
+}
+
+std::vector<float> streamtensor::frontend::getRopeInverseFrequencies(
+    const model::ModelConfig &config, double theta, bool scaled) {
+  int64_t dim = config.headDim;
+  std::vector<float> inverse;
+  for (int64_t index = 0; index < dim / 2; ++index)
+    inverse.push_back(1.0f /
+                      std::pow(float(theta), float(2 * index) / float(dim)));
+  const model::RopeScaling &scaling = config.ropeScaling;
+  if (!scaled || scaling.type.empty())
+    return inverse;
+  float factor = float(scaling.factor);
+  if (scaling.type == "linear") {
+    for (float &value : inverse)
+      value /= factor;
+    return inverse;
+  }
+  // llama3: long wavelengths slowed by `factor`, short ones kept, the band
+  // between them interpolated.
+  float original = float(scaling.originalMaxPositions);
+  float low = float(scaling.lowFreqFactor),
+        high = float(scaling.highFreqFactor);
+  float lowWavelength = original / low, highWavelength = original / high;
+  for (float &value : inverse) {
+    float wavelength = 2.0f * float(M_PI) / value;
+    if (wavelength > lowWavelength) {
+      value /= factor;
+    } else if (wavelength >= highWavelength) {
+      float smooth = (original / wavelength - low) / (high - low);
+      value = (1.0f - smooth) * value / factor + smooth * value;
+    }
+  }
+  return inverse;
+}

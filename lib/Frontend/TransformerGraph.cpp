@@ -1,0 +1,527 @@
+//===- TransformerGraph.cpp - A decoder block as linalg-on-tensors --------===//
+//
+// Dimension names used below:
+//   i  query tokens          j  keys (tokens in prefill, cache in decode)
+//   k  hidden (reduced)      n  hidden (produced)
+//   g  key/value heads       r  query heads per key/value head
+//   e  head_dim part         d  head_dim (values)
+//   f  MLP hidden            v  vocabulary
+// Query head h is (g, r) with h = g * r_count + r, which is how grouped-query
+// attention shares key head g without a division in an indexing map. With
+// RoPE, q and k are kept as two halves of head_dim (parts a and b): the
+// rotation pairs element e of one half with element e of the other, and the
+// score sums over both parts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "streamtensor/Frontend/TransformerGraph.h"
+#include "streamtensor/Frontend/TensorGraph.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::frontend;
+using model::ModelConfig;
+using model::WeightRole;
+using Dims = std::vector<std::string>;
+
+StringRef streamtensor::frontend::getGraphName(GraphKind kind) {
+  switch (kind) {
+  case GraphKind::Prefill:
+    return "block_prefill";
+  case GraphKind::Decode:
+    return "block_decode";
+  case GraphKind::LMHead:
+    return "lm_head";
+  }
+  return "";
+}
+
+namespace {
+
+// Scalar arithmetic for the bodies.
+Value add(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::AddFOp::create(b, loc, x, y);
+}
+Value sub(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::SubFOp::create(b, loc, x, y);
+}
+Value mul(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulFOp::create(b, loc, x, y);
+}
+Value div(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::DivFOp::create(b, loc, x, y);
+}
+Value constant(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+class BlockBuilder {
+public:
+  BlockBuilder(TensorGraph &graph, const ModelConfig &config,
+               GraphSignature &signature)
+      : graph(graph), config(config), signature(signature) {}
+
+  /// The same tensor seen with other dimension names (equal sizes).
+  GraphTensor as(const GraphTensor &tensor, const Dims &dims) {
+    Dims kept;
+    for (const std::string &dim : dims)
+      if (graph.getDim(dim) != 1 || dim == "i")
+        kept.push_back(dim);
+    return {tensor.value, kept};
+  }
+
+  GraphTensor argument(ArgumentKind kind, const std::string &name,
+                       const Dims &dims, int part = 0) {
+    GraphTensor tensor = graph.addArgument(dims);
+    GraphArgument entry{kind, name, getShape(tensor), WeightRole{}, {}, part};
+    signature.arguments.push_back(entry);
+    return tensor;
+  }
+
+  GraphTensor weight(WeightRole role, const std::string &name, const Dims &dims,
+                     std::vector<int64_t> rows = {}) {
+    GraphTensor tensor = graph.addArgument(dims);
+    GraphArgument entry{ArgumentKind::Weight, name, getShape(tensor), role,
+                        std::move(rows),      0};
+    signature.arguments.push_back(entry);
+    return tensor;
+  }
+
+  void result(ResultKind kind, const std::string &name,
+              const GraphTensor &tensor, int part = 0) {
+    signature.results.push_back({kind, name, getShape(tensor), part});
+    results.push_back(tensor);
+  }
+
+  std::vector<int64_t> getShape(const GraphTensor &tensor) {
+    std::vector<int64_t> shape;
+    for (const std::string &dim : tensor.dims)
+      shape.push_back(graph.getDim(dim));
+    return shape;
+  }
+
+  // Elementwise helpers over tensors with the output's dimensions.
+  GraphTensor map(const Dims &dims, ArrayRef<GraphTensor> inputs,
+                  const TensorGraph::Body &body) {
+    return graph.compute(dims, inputs, Combine::None, body);
+  }
+
+  GraphTensor addTensors(const Dims &dims, const GraphTensor &x,
+                         const GraphTensor &y) {
+    return map(dims, {x, y}, [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+      return add(b, loc, v[0], v[1]);
+    });
+  }
+
+  /// y[i, out...] = sum_k x[i, k] * w[out..., k] (+ bias[out...]).
+  GraphTensor linear(const GraphTensor &input, WeightRole role,
+                     const std::string &name, const Dims &outDims,
+                     std::vector<int64_t> rows, bool hasBias,
+                     WeightRole biasRole) {
+    Dims weightDims = outDims;
+    weightDims.push_back("k");
+    GraphTensor w = weight(role, name, weightDims, rows);
+    Dims resultDims{"i"};
+    resultDims.insert(resultDims.end(), outDims.begin(), outDims.end());
+    GraphTensor y =
+        graph.compute(resultDims, {as(input, {"i", "k"}), w}, Combine::Sum,
+                      [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                        return mul(b, loc, v[0], v[1]);
+                      });
+    if (!hasBias)
+      return y;
+    GraphTensor bias = weight(biasRole, name + ".bias", outDims, rows);
+    return addTensors(resultDims, y, bias);
+  }
+
+  /// The norm of `config` over the last dimension `over` of x.
+  GraphTensor norm(const GraphTensor &x, const Dims &dims,
+                   const std::string &over, WeightRole weightRole,
+                   WeightRole biasRole, const std::string &name,
+                   std::vector<int64_t> rows = {}) {
+    Dims rowDims(dims.begin(), dims.end() - 1);
+    double count = double(graph.getDim(over));
+    double eps = config.normEps;
+    GraphTensor w = weight(weightRole, name, {over}, rows);
+    if (config.norm == model::NormKind::LayerNorm) {
+      GraphTensor sum = graph.compute(
+          rowDims, {x}, Combine::Sum,
+          [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
+      GraphTensor centered = map(
+          dims, {x, sum}, [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+            return sub(b, loc, v[0],
+                       div(b, loc, v[1], constant(b, loc, count)));
+          });
+      GraphTensor squares =
+          graph.compute(rowDims, {centered}, Combine::Sum,
+                        [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                          return mul(b, loc, v[0], v[0]);
+                        });
+      GraphTensor bias = weight(biasRole, name + ".bias", {over}, rows);
+      return map(dims, {centered, squares, w, bias},
+                 [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                   Value variance = div(b, loc, v[1], constant(b, loc, count));
+                   Value scale = math::RsqrtOp::create(
+                       b, loc, add(b, loc, variance, constant(b, loc, eps)));
+                   return add(b, loc,
+                              mul(b, loc, mul(b, loc, v[0], scale), v[2]),
+                              v[3]);
+                 });
+    }
+    GraphTensor squares =
+        graph.compute(rowDims, {x}, Combine::Sum,
+                      [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                        return mul(b, loc, v[0], v[0]);
+                      });
+    return applyRms(x, dims, squares, count, w);
+  }
+
+  /// x * rsqrt(squares / count + eps) * w (or * (1 + w)).
+  GraphTensor applyRms(const GraphTensor &x, const Dims &dims,
+                       const GraphTensor &squares, double count,
+                       const GraphTensor &w) {
+    bool plusOne = config.norm == model::NormKind::RMSNormPlusOne;
+    double eps = config.normEps;
+    return map(dims, {x, squares, w},
+               [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                 Value mean = div(b, loc, v[1], constant(b, loc, count));
+                 Value scale = math::RsqrtOp::create(
+                     b, loc, add(b, loc, mean, constant(b, loc, eps)));
+                 Value gain =
+                     plusOne ? add(b, loc, constant(b, loc, 1.0), v[2]) : v[2];
+                 return mul(b, loc, mul(b, loc, v[0], scale), gain);
+               });
+  }
+
+  Value activation(OpBuilder &b, Location loc, Value x) {
+    if (config.activation == model::Activation::Silu) {
+      Value negated = arith::NegFOp::create(b, loc, x);
+      Value denominator = add(b, loc, constant(b, loc, 1.0),
+                              math::ExpOp::create(b, loc, negated));
+      return div(b, loc, x, denominator);
+    }
+    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    Value cube = mul(b, loc, mul(b, loc, x, x), x);
+    Value inner = add(b, loc, x, mul(b, loc, constant(b, loc, 0.044715), cube));
+    Value tanh = math::TanhOp::create(
+        b, loc, mul(b, loc, constant(b, loc, std::sqrt(2.0 / M_PI)), inner));
+    return mul(b, loc, mul(b, loc, constant(b, loc, 0.5), x),
+               add(b, loc, constant(b, loc, 1.0), tanh));
+  }
+
+  /// Rows of the [out, in] weight for q, k or v of head part `part`:
+  /// `which` is 0, 1, 2 for q, k, v in gpt2's fused c_attn.
+  std::vector<int64_t> headRows(int64_t heads, int64_t perHead, int part,
+                                int64_t partSize, int which) {
+    int64_t hidden = config.hiddenSize;
+    std::vector<int64_t> rows;
+    int64_t offset =
+        config.family == model::ModelFamily::GPT2 ? which * hidden : 0;
+    for (int64_t head = 0; head < heads; ++head)
+      for (int64_t e = 0; e < partSize; ++e)
+        rows.push_back(offset + head * perHead + part * partSize + e);
+    return rows;
+  }
+
+  void buildBlock(bool decode);
+  void buildLMHead();
+
+  std::vector<GraphTensor> results;
+
+private:
+  TensorGraph &graph;
+  const ModelConfig &config;
+  GraphSignature &signature;
+};
+
+void BlockBuilder::buildBlock(bool decode) {
+  bool gpt2 = config.family == model::ModelFamily::GPT2;
+  bool rope = !config.learnedPositions;
+  int parts = rope ? 2 : 1;
+  int64_t headDim = config.headDim;
+  int64_t partSize = headDim / parts;
+  int64_t heads = config.numHeads, kvHeads = config.numKeyValueHeads;
+  signature.parts = parts;
+  const char *partNames[] = {"a", "b"};
+  auto partName = [&](const std::string &base, int part) {
+    return parts == 1 ? base : base + "." + partNames[part];
+  };
+
+  Dims rowDims{"i", "n"};
+  GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
+  GraphTensor h = norm(x, rowDims, "n", WeightRole::AttentionNormWeight,
+                       WeightRole::AttentionNormBias, "attention_norm");
+
+  // Projections, head by head in parts.
+  WeightRole qRole =
+      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::QueryWeight;
+  WeightRole kRole = gpt2 ? WeightRole::FusedQKVWeight : WeightRole::KeyWeight;
+  WeightRole vRole =
+      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::ValueWeight;
+  WeightRole qBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::QueryBias;
+  WeightRole kBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::KeyBias;
+  WeightRole vBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::ValueBias;
+  std::vector<GraphTensor> q, k;
+  for (int part = 0; part < parts; ++part) {
+    q.push_back(linear(h, qRole, partName("q_proj", part), {"g", "r", "e"},
+                       headRows(heads, headDim, part, partSize, 0),
+                       config.qkvBias, qBias));
+    k.push_back(linear(h, kRole, partName("k_proj", part), {"g", "e"},
+                       headRows(kvHeads, headDim, part, partSize, 1),
+                       config.qkvBias, kBias));
+  }
+  GraphTensor v =
+      linear(h, vRole, "v_proj", {"g", "d"},
+             headRows(kvHeads, headDim, 0, headDim, 2), config.qkvBias, vBias);
+  Dims qDims{"i", "g", "r", "e"}, kDims{"i", "g", "e"};
+
+  if (config.qkNorm) {
+    auto headNorm = [&](std::vector<GraphTensor> &vectors, const Dims &dims,
+                        WeightRole role, const std::string &name) {
+      Dims rows(dims.begin(), dims.end() - 1);
+      GraphTensor squares =
+          graph.compute(rows, vectors, Combine::Sum,
+                        [](OpBuilder &b, Location loc, ArrayRef<Value> values) {
+                          Value sum = mul(b, loc, values[0], values[0]);
+                          for (Value value : values.drop_front())
+                            sum = add(b, loc, sum, mul(b, loc, value, value));
+                          return sum;
+                        });
+      for (int part = 0; part < parts; ++part) {
+        std::vector<int64_t> select;
+        for (int64_t e = 0; e < partSize; ++e)
+          select.push_back(part * partSize + e);
+        GraphTensor w = weight(role, partName(name, part), {"e"}, select);
+        vectors[part] =
+            applyRms(vectors[part], dims, squares, double(headDim), w);
+      }
+    };
+    headNorm(q, qDims, WeightRole::QueryNormWeight, "q_norm");
+    headNorm(k, kDims, WeightRole::KeyNormWeight, "k_norm");
+  }
+
+  if (rope) {
+    GraphTensor cos = argument(ArgumentKind::RopeCos, "rope_cos", {"i", "e"});
+    GraphTensor sin = argument(ArgumentKind::RopeSin, "rope_sin", {"i", "e"});
+    auto rotate = [&](std::vector<GraphTensor> &halves, const Dims &dims) {
+      GraphTensor first =
+          map(dims, {halves[0], halves[1], cos, sin},
+              [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                return sub(b, loc, mul(b, loc, v[0], v[2]),
+                           mul(b, loc, v[1], v[3]));
+              });
+      GraphTensor second =
+          map(dims, {halves[0], halves[1], cos, sin},
+              [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                return add(b, loc, mul(b, loc, v[1], v[2]),
+                           mul(b, loc, v[0], v[3]));
+              });
+      halves = {first, second};
+    };
+    rotate(q, qDims);
+    rotate(k, kDims);
+  }
+
+  // Scores of the queries against keys `keys` (dims [j, g, e] per part).
+  double scale = config.getAttentionScale();
+  auto scores = [&](const std::vector<GraphTensor> &keys, const Dims &out) {
+    std::vector<GraphTensor> inputs;
+    for (int part = 0; part < parts; ++part) {
+      inputs.push_back(q[part]);
+      inputs.push_back(keys[part]);
+    }
+    GraphTensor dot = graph.compute(
+        out, inputs, Combine::Sum,
+        [](OpBuilder &b, Location loc, ArrayRef<Value> values) {
+          Value sum = mul(b, loc, values[0], values[1]);
+          for (size_t index = 2; index < values.size(); index += 2)
+            sum =
+                add(b, loc, sum, mul(b, loc, values[index], values[index + 1]));
+          return sum;
+        });
+    return dot;
+  };
+
+  std::vector<GraphTensor> keys;
+  GraphTensor values;
+  if (!decode) {
+    for (int part = 0; part < parts; ++part)
+      keys.push_back(as(k[part], {"j", "g", "e"}));
+    values = as(v, {"j", "g", "d"});
+  } else {
+    for (int part = 0; part < parts; ++part)
+      keys.push_back(argument(ArgumentKind::KeyCache, partName("k_cache", part),
+                              {"j", "g", "e"}, part));
+    values = argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "d"});
+  }
+  GraphTensor mask = argument(ArgumentKind::Mask, "mask", {"i", "j"});
+  Dims scoreDims{"g", "r", "i", "j"}, rowScoreDims{"g", "r", "i"};
+  GraphTensor raw = scores(keys, scoreDims);
+  GraphTensor masked = map(
+      scoreDims, {raw, mask},
+      [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+        return add(b, loc, mul(b, loc, v[0], constant(b, loc, scale)), v[1]);
+      });
+  GraphTensor maximum = graph.compute(
+      rowScoreDims, {masked}, Combine::Max,
+      [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
+  // Decode: the new token's own key joins the cached ones.
+  GraphTensor self;
+  if (decode) {
+    GraphTensor selfRaw = scores(k, rowScoreDims);
+    self = map(rowScoreDims, {selfRaw},
+               [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                 return mul(b, loc, v[0], constant(b, loc, scale));
+               });
+    maximum =
+        map(rowScoreDims, {maximum, self},
+            [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+              return arith::MaximumFOp::create(b, loc, v[0], v[1]).getResult();
+            });
+  }
+  GraphTensor weights = map(
+      scoreDims, {masked, maximum},
+      [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+        return math::ExpOp::create(b, loc, sub(b, loc, v[0], v[1])).getResult();
+      });
+  GraphTensor total = graph.compute(
+      rowScoreDims, {weights}, Combine::Sum,
+      [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
+  Dims headOut{"i", "g", "r", "d"};
+  GraphTensor mixed =
+      graph.compute(headOut, {weights, values}, Combine::Sum,
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                      return mul(b, loc, v[0], v[1]);
+                    });
+  GraphTensor attention;
+  if (decode) {
+    GraphTensor selfWeight =
+        map(rowScoreDims, {self, maximum},
+            [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+              return math::ExpOp::create(b, loc, sub(b, loc, v[0], v[1]))
+                  .getResult();
+            });
+    attention = map(headOut, {mixed, selfWeight, v, total},
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> a) {
+                      Value numerator =
+                          add(b, loc, a[0], mul(b, loc, a[1], a[2]));
+                      return div(b, loc, numerator, add(b, loc, a[3], a[1]));
+                    });
+  } else {
+    attention = map(headOut, {mixed, total},
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                      return div(b, loc, v[0], v[1]);
+                    });
+  }
+
+  // Output projection: o[i, n] = sum over (g, r, d) of attention * w_o.
+  GraphTensor wo =
+      weight(WeightRole::OutputWeight, "o_proj", {"n", "g", "r", "d"});
+  GraphTensor projected =
+      graph.compute(rowDims, {attention, wo}, Combine::Sum,
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                      return mul(b, loc, v[0], v[1]);
+                    });
+  if (config.outputBiases)
+    projected =
+        addTensors(rowDims, projected,
+                   weight(WeightRole::OutputBias, "o_proj.bias", {"n"}));
+  if (config.postNorms)
+    projected =
+        norm(projected, rowDims, "n", WeightRole::PostAttentionNormWeight,
+             WeightRole{}, "post_attention_norm");
+  GraphTensor residual = addTensors(rowDims, x, projected);
+
+  // MLP.
+  GraphTensor m = norm(residual, rowDims, "n", WeightRole::MlpNormWeight,
+                       WeightRole::MlpNormBias, "mlp_norm");
+  GraphTensor hidden;
+  if (config.gatedMlp) {
+    GraphTensor gate = linear(m, WeightRole::GateWeight, "gate_proj", {"f"}, {},
+                              false, WeightRole{});
+    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", {"f"}, {},
+                            false, WeightRole{});
+    hidden = map({"i", "f"}, {gate, up},
+                 [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                   return mul(b, loc, activation(b, loc, v[0]), v[1]);
+                 });
+  } else {
+    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", {"f"}, {},
+                            config.outputBiases, WeightRole::UpBias);
+    hidden = map({"i", "f"}, {up},
+                 [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                   return activation(b, loc, v[0]);
+                 });
+  }
+  GraphTensor wd = weight(WeightRole::DownWeight, "down_proj", {"n", "f"});
+  GraphTensor down =
+      graph.compute(rowDims, {hidden, wd}, Combine::Sum,
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                      return mul(b, loc, v[0], v[1]);
+                    });
+  if (config.outputBiases)
+    down = addTensors(rowDims, down,
+                      weight(WeightRole::DownBias, "down_proj.bias", {"n"}));
+  if (config.postNorms)
+    down = norm(down, rowDims, "n", WeightRole::PostMlpNormWeight, WeightRole{},
+                "post_mlp_norm");
+  GraphTensor output = addTensors(rowDims, residual, down);
+
+  result(ResultKind::Hidden, "hidden", output);
+  for (int part = 0; part < parts; ++part)
+    result(ResultKind::NewKey, partName("new_key", part), k[part], part);
+  result(ResultKind::NewValue, "new_value", v);
+}
+
+void BlockBuilder::buildLMHead() {
+  Dims rowDims{"i", "n"};
+  GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
+  GraphTensor h = norm(x, rowDims, "n", WeightRole::FinalNormWeight,
+                       WeightRole::FinalNormBias, "final_norm");
+  WeightRole head =
+      config.tiedEmbeddings ? WeightRole::TokenEmbedding : WeightRole::LMHead;
+  GraphTensor w = weight(head, "lm_head", {"v", "k"});
+  GraphTensor logits =
+      graph.compute({"i", "v"}, {as(h, {"i", "k"}), w}, Combine::Sum,
+                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                      return mul(b, loc, v[0], v[1]);
+                    });
+  result(ResultKind::Logits, "logits", logits);
+}
+
+} // namespace
+
+func::FuncOp streamtensor::frontend::buildTransformerGraph(
+    ModuleOp module, const ModelConfig &config, GraphKind kind, int64_t tokens,
+    int64_t maxLen, GraphSignature &signature) {
+  signature = GraphSignature();
+  signature.kind = kind;
+  signature.function = getGraphName(kind).str();
+  signature.tokens = kind == GraphKind::Prefill ? tokens : 1;
+  signature.keys = kind == GraphKind::Decode ? maxLen : signature.tokens;
+
+  TensorGraph graph(module, signature.function);
+  bool rope = !config.learnedPositions;
+  graph.setDim("i", signature.tokens, /*keepUnit=*/true);
+  graph.setDim("j", signature.keys);
+  graph.setDim("k", config.hiddenSize);
+  graph.setDim("n", config.hiddenSize);
+  graph.setDim("g", config.numKeyValueHeads);
+  graph.setDim("r", config.numHeads / config.numKeyValueHeads);
+  graph.setDim("e", rope ? config.headDim / 2 : config.headDim);
+  graph.setDim("d", config.headDim);
+  graph.setDim("f", config.intermediateSize);
+  graph.setDim("v", config.vocabSize);
+
+  BlockBuilder builder(graph, config, signature);
+  if (kind == GraphKind::LMHead)
+    builder.buildLMHead();
+  else
+    builder.buildBlock(kind == GraphKind::Decode);
+  return graph.finish(builder.results);
+}

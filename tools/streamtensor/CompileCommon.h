@@ -1,0 +1,46 @@
+//===- CompileCommon.h - What both compile paths write ----------*- C++ -*-===//
+
+#ifndef STREAMTENSOR_TOOLS_STREAMTENSOR_COMPILECOMMON_H
+#define STREAMTENSOR_TOOLS_STREAMTENSOR_COMPILECOMMON_H
+
+#include "streamtensor/Analysis/Resources.h"
+#include "streamtensor/Pipeline/Pipeline.h"
+#include "streamtensor/Platform/Platform.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/JSON.h"
+
+namespace streamtensor::driver {
+
+/// Writes `contents` to `path`; reports and returns false on failure.
+bool writeFile(const llvm::Twine &path, llvm::StringRef contents);
+
+/// What fusion decided, per kernel: tasks, forks and converters.
+llvm::json::Object describeFusion(mlir::ModuleOp module);
+
+/// The report of the lowered design: kernels, processes, FIFOs, and the
+/// simulator's estimate beside the bounds. Adds each kernel's estimated
+/// cycles to `totalCycles` and its resources to `total`.
+llvm::json::Array describeKernels(mlir::ModuleOp module,
+                                  llvm::json::Object &fusion,
+                                  const Platform &platform,
+                                  const CompileOptions &options,
+                                  int64_t &totalCycles, Resources &total);
+
+class Arguments;
+
+/// The config.json of an LLM input (a folder holding one, the file itself,
+/// or a preset name), or an empty string when `input` is none of these.
+std::string findModelConfig(llvm::StringRef input);
+
+/// `streamtensor compile` of an LLM: the block graphs for prefill and
+/// decode and the LM head, each through the pipeline, with the packed
+/// weights and the host program for C simulation.
+int compileModel(const Arguments &arguments, llvm::StringRef input,
+                 llvm::StringRef configPath, const CompileOptions &options,
+                 const Platform &platform, llvm::StringRef output);
+
+} // namespace streamtensor::driver
+
+#endif // STREAMTENSOR_TOOLS_STREAMTENSOR_COMPILECOMMON_H

@@ -1,0 +1,626 @@
+//===- CompileModel.cpp - streamtensor compile of an LLM ------------------===//
+//
+// A HuggingFace model folder (config.json, optionally safetensors) or a
+// preset becomes three graphs: the transformer block for prefill, the block
+// for decode and the LM head. Each runs through the ordinary pipeline; the
+// kernels are named after their graph. The output folder holds the HLS
+// kernels, the weights packed per layer in the layout the DMAs read, a host
+// program for C simulation that runs prefill and decode layer by layer, and
+// report.json with the estimated time to first token and decode speed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "CompileCommon.h"
+
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Frontend/ModelWeights.h"
+#include "streamtensor/Frontend/TransformerGraph.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Registration.h"
+#include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Version.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::driver;
+using frontend::GraphKind;
+using frontend::GraphSignature;
+
+namespace {
+
+constexpr llvm::StringLiteral command = "compile";
+
+/// Packed weights above this size are written only on request: seeded
+/// random weights of a full preset are gigabytes nobody will read.
+constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
+
+std::string getRawBytes(const std::vector<float> &values) {
+  return std::string(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float));
+}
+
+/// One graph after the pipeline.
+struct CompiledGraph {
+  GraphSignature signature;
+  OwningOpRef<ModuleOp> module;
+  llvm::json::Object fusion;
+};
+
+/// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
+/// that the three graphs' kernels live side by side.
+LogicalResult compileGraph(MLIRContext &context,
+                           const model::ModelConfig &config, GraphKind kind,
+                           int64_t seqLen, int64_t maxLen,
+                           const CompileOptions &options,
+                           std::optional<std::string> dumpDir,
+                           CompiledGraph &compiled) {
+  compiled.module = ModuleOp::create(UnknownLoc::get(&context));
+  frontend::buildTransformerGraph(*compiled.module, config, kind, seqLen,
+                                  maxLen, compiled.signature);
+  if (failed(verify(*compiled.module)))
+    return failure();
+  unsigned dumpIndex = 0;
+  auto dump = [&](llvm::StringRef stage) {
+    if (!dumpDir)
+      return true;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    compiled.module->print(os);
+    return writeFile(llvm::formatv("{0}/{1}-{2}-{3}.mlir", *dumpDir,
+                                   compiled.signature.function, dumpIndex++,
+                                   stage),
+                     text);
+  };
+  if (!dump("import"))
+    return failure();
+  CompileOptions graphOptions = options;
+  graphOptions.foldUnitDims = false;
+  for (const PipelineStage &stage : getPipelineStages()) {
+    PassManager pm(&context, ModuleOp::getOperationName());
+    stage.build(pm, graphOptions);
+    if (failed(pm.run(*compiled.module)) || !dump(stage.name))
+      return failure();
+    if (llvm::StringRef(stage.name) == "kernel-fusion")
+      compiled.fusion = describeFusion(*compiled.module);
+  }
+  std::string prefix = frontend::getGraphName(kind).str() + "_";
+  llvm::json::Object renamedFusion;
+  for (func::FuncOp kernel : perf::getKernelFunctions(*compiled.module)) {
+    std::string oldName = kernel.getName().str();
+    auto newName = StringAttr::get(&context, prefix + oldName);
+    if (failed(SymbolTable::replaceAllSymbolUses(kernel, newName,
+                                                 *compiled.module)))
+      return failure();
+    SymbolTable::setSymbolName(kernel, newName);
+    if (llvm::json::Value *entry = compiled.fusion.get(oldName))
+      renamedFusion[newName.getValue()] = std::move(*entry);
+  }
+  compiled.fusion = std::move(renamedFusion);
+  return success();
+}
+
+const char *getArgKind(frontend::ArgumentKind kind) {
+  switch (kind) {
+  case frontend::ArgumentKind::Hidden:
+    return "llm::ArgKind::Hidden";
+  case frontend::ArgumentKind::Weight:
+    return "llm::ArgKind::Weight";
+  case frontend::ArgumentKind::RopeCos:
+    return "llm::ArgKind::RopeCos";
+  case frontend::ArgumentKind::RopeSin:
+    return "llm::ArgKind::RopeSin";
+  case frontend::ArgumentKind::Mask:
+    return "llm::ArgKind::Mask";
+  case frontend::ArgumentKind::KeyCache:
+    return "llm::ArgKind::KeyCache";
+  case frontend::ArgumentKind::ValueCache:
+    return "llm::ArgKind::ValueCache";
+  }
+  return "";
+}
+
+const char *getResultKind(frontend::ResultKind kind) {
+  switch (kind) {
+  case frontend::ResultKind::Hidden:
+    return "llm::ResultKind::Hidden";
+  case frontend::ResultKind::NewKey:
+    return "llm::ResultKind::NewKey";
+  case frontend::ResultKind::NewValue:
+    return "llm::ResultKind::NewValue";
+  case frontend::ResultKind::Logits:
+    return "llm::ResultKind::Logits";
+  }
+  return "";
+}
+
+int64_t getElements(const std::vector<int64_t> &shape) {
+  int64_t elements = 1;
+  for (int64_t size : shape)
+    elements *= size;
+  return elements;
+}
+
+/// csim/llm_graphs.cpp: the argument tables and the three host functions.
+LogicalResult emitGraphsSource(const model::ModelConfig &config,
+                               std::vector<CompiledGraph> &graphs,
+                               int64_t seqLen, int64_t maxLen,
+                               llvm::raw_ostream &os) {
+  os << "// Generated by StreamTensor: the graphs of "
+     << model::getModelType(config.family)
+     << " for the host program (C simulation).\n"
+        "#include \"llm_model.h\"\n#include \"kernels.h\"\n\n"
+        "#include <algorithm>\n#include <string>\n#include <vector>\n\n"
+        "using llm::readTensor;\n\nnamespace {\n\n";
+  for (CompiledGraph &graph : graphs) {
+    const GraphSignature &signature = graph.signature;
+    std::vector<std::pair<std::string, DenseElementsAttr>> constants;
+    auto entry = graph.module->lookupSymbol<func::FuncOp>(signature.function);
+    if (!entry)
+      return failure();
+    if (failed(emitHostFunction(*graph.module, entry,
+                                "run_" + signature.function, os, constants)))
+      return failure();
+    if (!constants.empty())
+      return entry.emitError("a model graph with constants is not supported "
+                             "by the host program yet");
+    os << "\nconst llm::Arg " << signature.function << "_args[] = {\n";
+    for (const frontend::GraphArgument &arg : signature.arguments)
+      os << "    {" << getArgKind(arg.kind) << ", \"" << arg.name << "\", "
+         << getElements(arg.shape) << ", " << arg.part << "},\n";
+    os << "};\nconst llm::Result " << signature.function << "_results[] = {\n";
+    for (const frontend::GraphResult &result : signature.results)
+      os << "    {" << getResultKind(result.kind) << ", \"" << result.name
+         << "\", " << getElements(result.shape) << ", " << result.part
+         << "},\n";
+    os << "};\n\n";
+  }
+  os << "const bool layer_is_global[] = {";
+  for (int64_t layer = 0; layer < config.numLayers; ++layer)
+    os << (layer ? ", " : "")
+       << (config.isGlobalLayer(layer) ? "true" : "false");
+  os << "};\n\n} // namespace\n\n";
+  auto graphEntry = [&](const CompiledGraph &graph) {
+    const std::string &name = graph.signature.function;
+    return llvm::formatv("{{\"{0}\", {0}_args, {1}, {0}_results, {2}, "
+                         "run_{0}}",
+                         name, graph.signature.arguments.size(),
+                         graph.signature.results.size())
+        .str();
+  };
+  bool rope = !config.learnedPositions;
+  os << "const llm::Model &llm::getModel() {\n"
+     << "  static const Model model = {\n"
+     << "      \"" << model::getModelType(config.family) << "\", "
+     << config.numLayers << ", " << config.hiddenSize << ", "
+     << config.vocabSize << ", " << seqLen << ", " << maxLen << ", "
+     << config.numKeyValueHeads << ", " << config.headDim << ", "
+     << (rope ? 2 : 1) << ", " << (rope ? config.headDim / 2 : 0) << ",\n"
+     << "      " << (config.learnedPositions ? "true" : "false") << ", "
+     << llvm::formatv("{0:e9}f",
+                      config.scaleEmbeddings
+                          ? double(std::sqrt(float(config.hiddenSize)))
+                          : 1.0)
+     << ", " << config.slidingWindow << ", layer_is_global,\n"
+     << "      " << graphEntry(graphs[0]) << ",\n"
+     << "      " << graphEntry(graphs[1]) << ",\n"
+     << "      " << graphEntry(graphs[2]) << "};\n"
+     << "  return model;\n}\n";
+  return success();
+}
+
+/// Writes the packed weights: params/layer<i>/<argument>.bin for the block,
+/// params/lm_head/<argument>.bin, the embeddings and the RoPE frequencies.
+/// Random weights are also written as params/model.safetensors under their
+/// HuggingFace names, so that a reference can load the very same model.
+bool writeParams(const model::ModelConfig &config, int64_t maxLen,
+                 frontend::WeightSource &source,
+                 const std::vector<CompiledGraph> &graphs,
+                 const std::string &folder) {
+  auto fail = [&](llvm::Error error) {
+    reportError(command, llvm::toString(std::move(error)));
+    return false;
+  };
+  // Rows past `maxRows` are never read (positions beyond the cache).
+  auto writeGlobal = [&](model::WeightRole role, const std::string &name,
+                         int64_t maxRows) {
+    const model::TensorSpec *spec = source.findSpec(role, -1);
+    if (!spec)
+      return true;
+    llvm::Expected<std::vector<float>> values = source.readOutIn(*spec);
+    if (!values)
+      return fail(values.takeError());
+    int64_t rowSize = int64_t(values->size()) / spec->shape.front();
+    if (spec->shape.front() > maxRows)
+      values->resize(maxRows * rowSize);
+    return writeFile(folder + "/" + name, getRawBytes(*values));
+  };
+  if (!writeGlobal(model::WeightRole::TokenEmbedding, "embed_tokens.bin",
+                   config.vocabSize) ||
+      !writeGlobal(model::WeightRole::PositionEmbedding, "embed_positions.bin",
+                   maxLen))
+    return false;
+  if (!config.learnedPositions) {
+    // Global layers get rope_scaling; gemma's local layers do not.
+    double global = config.ropeTheta;
+    double local =
+        config.slidingWindowPattern ? config.ropeLocalTheta : config.ropeTheta;
+    if (!writeFile(folder + "/rope_inv_freq_global.bin",
+                   getRawBytes(frontend::getRopeInverseFrequencies(
+                       config, global, /*scaled=*/true))) ||
+        !writeFile(folder + "/rope_inv_freq_local.bin",
+                   getRawBytes(frontend::getRopeInverseFrequencies(
+                       config, local, /*scaled=*/false))))
+      return false;
+  }
+  auto writeArguments = [&](const GraphSignature &signature, int64_t layer,
+                            const std::string &subfolder) {
+    if (std::error_code error = llvm::sys::fs::create_directories(subfolder)) {
+      reportError(command,
+                  "cannot create " + subfolder + ": " + error.message());
+      return false;
+    }
+    for (const frontend::GraphArgument &arg : signature.arguments) {
+      if (arg.kind != frontend::ArgumentKind::Weight)
+        continue;
+      llvm::Expected<std::vector<float>> values =
+          frontend::packArgument(source, arg, layer);
+      if (!values)
+        return fail(values.takeError());
+      if (int64_t(values->size()) != getElements(arg.shape)) {
+        reportError(command, "internal error: argument " + arg.name +
+                                 " packs to the wrong size");
+        return false;
+      }
+      if (!writeFile(subfolder + "/" + arg.name + ".bin", getRawBytes(*values)))
+        return false;
+    }
+    return true;
+  };
+  for (int64_t layer = 0; layer < config.numLayers; ++layer)
+    if (!writeArguments(graphs[0].signature, layer,
+                        folder + "/layer" + std::to_string(layer)))
+      return false;
+  if (!writeArguments(graphs[2].signature, -1, folder + "/lm_head"))
+    return false;
+
+  if (!source.isRandom())
+    return true;
+  std::vector<std::vector<float>> values;
+  std::vector<model::TensorToWrite> tensors;
+  for (const model::TensorSpec &spec : source.getSpecs()) {
+    llvm::Expected<std::vector<float>> data = source.read(spec);
+    if (!data)
+      return fail(data.takeError());
+    values.push_back(std::move(*data));
+  }
+  for (auto [spec, data] : llvm::zip(source.getSpecs(), values))
+    tensors.push_back({spec.name, spec.shape, data.data()});
+  if (llvm::Error error =
+          model::writeSafeTensors(folder + "/model.safetensors", tensors))
+    return fail(std::move(error));
+  // With its config, params/ is a HuggingFace model folder.
+  if (std::error_code error =
+          llvm::sys::fs::copy_file(config.path, folder + "/config.json")) {
+    reportError(command, "cannot copy " + config.path + ": " + error.message());
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::string streamtensor::driver::findModelConfig(llvm::StringRef input) {
+  if (llvm::sys::fs::is_directory(input)) {
+    std::string path = (input + "/config.json").str();
+    return llvm::sys::fs::exists(path) ? path : "";
+  }
+  if (llvm::sys::path::filename(input) == "config.json")
+    return input.str();
+  if (llvm::sys::fs::exists(input))
+    return "";
+  return model::findPreset(input);
+}
+
+int streamtensor::driver::compileModel(const Arguments &arguments,
+                                       llvm::StringRef input,
+                                       llvm::StringRef configPath,
+                                       const CompileOptions &options,
+                                       const Platform &platform,
+                                       llvm::StringRef outputRef) {
+  std::string output = outputRef.str();
+  llvm::Expected<model::ModelConfig> config =
+      model::readModelConfig(configPath);
+  if (!config) {
+    reportError(command, llvm::toString(config.takeError()));
+    return Failure;
+  }
+  std::string precision = arguments.get("precision").value_or("fp32");
+  if (precision != "fp32") {
+    reportError(command, "--precision " + precision +
+                             ": only fp32 is implemented so far (w8a8 and "
+                             "w4a8 are being written)");
+    return Failure;
+  }
+  std::optional<int64_t> seqLen =
+      arguments.getInteger(command, "seq-len", 32, 1, 1 << 20);
+  if (!seqLen)
+    return Failure;
+  std::optional<int64_t> maxLen =
+      arguments.getInteger(command, "max-len", *seqLen + 32, 2, 1 << 22);
+  std::optional<int64_t> seed =
+      arguments.getInteger(command, "seed", 0, 0, INT64_MAX);
+  if (!maxLen || !seed)
+    return Failure;
+  if (*maxLen <= *seqLen) {
+    reportError(command, llvm::formatv("--max-len {0} leaves no room to decode "
+                                       "after --seq-len {1}",
+                                       *maxLen, *seqLen));
+    return Failure;
+  }
+  if (*maxLen > config->maxPositions) {
+    reportError(command,
+                llvm::formatv("--max-len {0} is beyond the model's {1} "
+                              "positions ({2})",
+                              *maxLen, config->maxPositions, configPath));
+    return Failure;
+  }
+  std::string paramsMode = arguments.get("params").value_or("auto");
+  if (paramsMode != "auto" && paramsMode != "yes" && paramsMode != "no") {
+    reportError(command,
+                "--params: '" + paramsMode + "' is not auto, yes or no");
+    return Failure;
+  }
+
+  // Weights: the folder's safetensors, or seeded random ones.
+  std::optional<model::WeightStore> store;
+  std::string modelDir = llvm::sys::path::parent_path(configPath).str();
+  if (model::WeightStore::hasWeights(modelDir)) {
+    llvm::Expected<model::WeightStore> opened =
+        model::WeightStore::open(modelDir);
+    if (!opened) {
+      reportError(command, llvm::toString(opened.takeError()));
+      return Failure;
+    }
+    store = std::move(*opened);
+  }
+  frontend::WeightSource source(*config, std::move(store), uint64_t(*seed));
+  if (llvm::Error error = source.checkTensors()) {
+    reportError(command, llvm::toString(std::move(error)));
+    return Failure;
+  }
+  int64_t parameterCount = 0;
+  for (const model::TensorSpec &spec : source.getSpecs())
+    parameterCount += getElements(spec.shape);
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  std::optional<std::string> dumpDir = arguments.get("dump-ir");
+  if (dumpDir)
+    if (std::error_code error = llvm::sys::fs::create_directories(*dumpDir)) {
+      reportError(command,
+                  "cannot create " + *dumpDir + ": " + error.message());
+      return Failure;
+    }
+  std::vector<CompiledGraph> graphs(3);
+  GraphKind kinds[] = {GraphKind::Prefill, GraphKind::Decode,
+                       GraphKind::LMHead};
+  for (auto [kind, graph] : llvm::zip(kinds, graphs))
+    if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, options,
+                            dumpDir, graph)))
+      return Failure;
+
+  std::string partial = output + ".partial";
+  llvm::sys::fs::remove_directories(partial);
+  for (const char *folder : {"hls", "csim/include", "params", "ir", "link"})
+    if (std::error_code error =
+            llvm::sys::fs::create_directories(partial + "/" + folder)) {
+      reportError(command, "cannot create " + partial + ": " + error.message());
+      return Failure;
+    }
+  auto cleanUp = [&] {
+    llvm::sys::fs::remove_directories(partial);
+    return Failure;
+  };
+
+  // Kernels, the lowered IR of each graph, link configuration.
+  std::string declarations =
+      "// Generated by StreamTensor: the kernels' top functions.\n"
+      "#pragma once\n#include <cstdint>\n\n";
+  llvm::raw_string_ostream declarationStream(declarations);
+  unsigned numKernels = 0;
+  std::string linkConfig, floorplans;
+  for (CompiledGraph &graph : graphs) {
+    for (func::FuncOp kernel : perf::getKernelFunctions(*graph.module)) {
+      std::string code;
+      llvm::raw_string_ostream os(code);
+      if (failed(emitKernel(kernel, os)) ||
+          failed(emitKernelDeclaration(kernel, declarationStream)) ||
+          !writeFile(partial + "/hls/" + kernel.getName() + ".cpp", code))
+        return cleanUp();
+      ++numKernels;
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    graph.module->print(os);
+    if (!writeFile(partial + "/ir/" + graph.signature.function + ".mlir", text))
+      return cleanUp();
+    llvm::raw_string_ostream configStream(linkConfig),
+        floorplanStream(floorplans);
+    if (failed(emitLinkConfig(*graph.module, platform, configStream,
+                              floorplanStream)))
+      return cleanUp();
+  }
+  if (!writeFile(partial + "/hls/kernels.h", declarations) ||
+      !writeFile(partial + "/link/connectivity.cfg", linkConfig) ||
+      !writeFile(partial + "/link/floorplan.tcl", floorplans))
+    return cleanUp();
+
+  // The host program for C simulation.
+  {
+    std::string code;
+    llvm::raw_string_ostream os(code);
+    if (failed(emitGraphsSource(*config, graphs, *seqLen, *maxLen, os)) ||
+        !writeFile(partial + "/csim/llm_graphs.cpp", code))
+      return cleanUp();
+    for (const char *file : {"llm_model.h", "llm_host.cpp"}) {
+      std::string from =
+          std::string(STREAMTENSOR_HOST_RUNTIME_DIR) + "/" + file;
+      if (std::error_code error =
+              llvm::sys::fs::copy_file(from, partial + "/csim/" + file)) {
+        reportError(command, "cannot copy " + from + ": " + error.message());
+        return cleanUp();
+      }
+    }
+    for (const char *header :
+         {"hls_stream.h", "hls_streamofblocks.h", "hls_vector.h",
+          "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
+      std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
+      if (std::error_code error = llvm::sys::fs::copy_file(
+              from, partial + "/csim/include/" + header)) {
+        reportError(command, "cannot copy " + from + ": " + error.message());
+        return cleanUp();
+      }
+    }
+  }
+
+  int64_t parameterBytes = parameterCount * int64_t(sizeof(float));
+  bool writeWeights =
+      paramsMode == "yes" ||
+      (paramsMode == "auto" &&
+       (!source.isRandom() || parameterBytes <= autoParamsLimitBytes));
+  if (writeWeights &&
+      !writeParams(*config, *maxLen, source, graphs, partial + "/params"))
+    return cleanUp();
+
+  // Report: per graph kernels and estimates; prefill and decode times.
+  llvm::json::Object graphReports;
+  Resources used;
+  std::map<std::string, int64_t> cycles;
+  for (CompiledGraph &graph : graphs) {
+    int64_t graphCycles = 0;
+    Resources graphResources;
+    llvm::json::Array kernels =
+        describeKernels(*graph.module, graph.fusion, platform, options,
+                        graphCycles, graphResources);
+    cycles[graph.signature.function] = graphCycles;
+    // The three graphs are separate kernels on the device, side by side.
+    used += graphResources;
+    graphReports[graph.signature.function] =
+        llvm::json::Object{{"tokens", graph.signature.tokens},
+                           {"keys", graph.signature.keys},
+                           {"kernels", std::move(kernels)},
+                           {"estimated_cycles", graphCycles}};
+  }
+  double clockMHz = platform.kernelClockMHz;
+  double invocationUs = platform.host.invocationOverheadUs;
+  auto graphUs = [&](const char *name, int64_t calls) {
+    return double(calls) * (double(cycles[name]) / clockMHz + invocationUs);
+  };
+  double prefillUs =
+      graphUs("block_prefill", config->numLayers) + graphUs("lm_head", 1);
+  double decodeUs =
+      graphUs("block_decode", config->numLayers) + graphUs("lm_head", 1);
+  FabricResources available = platform.getTotalAvailable();
+  bool fits = used.dsp <= available.dsp && used.lut <= available.lut &&
+              used.ff <= available.ff && used.bram18k <= available.bram18k &&
+              used.uram <= available.uram;
+  llvm::json::Object report{
+      {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
+      {"input", input},
+      {"model",
+       llvm::json::Object{
+           {"family", model::getModelType(config->family)},
+           {"config", configPath},
+           {"layers", config->numLayers},
+           {"hidden", config->hiddenSize},
+           {"intermediate", config->intermediateSize},
+           {"heads", config->numHeads},
+           {"kv_heads", config->numKeyValueHeads},
+           {"head_dim", config->headDim},
+           {"vocab", config->vocabSize},
+           {"parameters", parameterCount},
+           {"weights",
+            source.isRandom()
+                ? llvm::formatv("seeded random (seed {0})", *seed).str()
+                : std::string("safetensors in ") + modelDir},
+           {"precision", precision},
+           {"parameter_bytes", parameterBytes},
+           {"params_written", writeWeights}}},
+      {"options",
+       llvm::json::Object{{"seq_len", *seqLen},
+                          {"max_len", *maxLen},
+                          {"tile_size", options.tileSize},
+                          {"unroll_factor", options.unrollFactor},
+                          {"max_on_chip_bytes", options.maxOnChipBytes},
+                          {"fifo_mode", options.fifoMode},
+                          {"dsp_budget", options.dspBudget}}},
+      {"platform", llvm::json::Object{{"name", platform.name},
+                                      {"spec", options.platform},
+                                      {"part", platform.part},
+                                      {"clock_mhz", clockMHz}}},
+      {"resources",
+       llvm::json::Object{
+           {"dsp", llvm::json::Object{{"used", used.dsp},
+                                      {"available", available.dsp}}},
+           {"lut", llvm::json::Object{{"used", used.lut},
+                                      {"available", available.lut}}},
+           {"ff",
+            llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
+           {"bram18k", llvm::json::Object{{"used", used.bram18k},
+                                          {"available", available.bram18k}}},
+           {"uram", llvm::json::Object{{"used", used.uram},
+                                       {"available", available.uram}}},
+           {"fits", fits},
+           {"note", "estimates of the task profiler, all three graphs' "
+                    "kernels together"}}},
+      {"graphs", std::move(graphReports)},
+      {"performance",
+       llvm::json::Object{{"method",
+                           "cycle-level simulation of each kernel plus the "
+                           "platform's host invocation overhead per call (an "
+                           "estimate)"},
+                          {"prompt_tokens", *seqLen},
+                          {"estimated_ttft_ms", prefillUs / 1000.0},
+                          {"estimated_decode_ms_per_token", decodeUs / 1000.0},
+                          {"estimated_decode_tokens_per_s", 1e6 / decodeUs},
+                          {"host_invocation_us_per_kernel", invocationUs}}},
+      {"csim", llvm::json::Object{{"available", writeWeights},
+                                  {"host", "csim/llm_host.cpp"}}}};
+  std::string reportText;
+  llvm::raw_string_ostream(reportText)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  if (!writeFile(partial + "/report.json", reportText))
+    return cleanUp();
+
+  llvm::sys::fs::remove_directories(output);
+  if (std::error_code error = llvm::sys::fs::rename(partial, output)) {
+    reportError(command,
+                "cannot move the design to " + output + ": " + error.message());
+    return cleanUp();
+  }
+  llvm::outs() << llvm::formatv(
+      "streamtensor compile: wrote {0} ({1}, {2} layers, {3} kernels; "
+      "estimated TTFT {4:f2} ms for {5} tokens, decode {6:f1} tokens/s)\n",
+      output, model::getModelType(config->family), config->numLayers,
+      numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs);
+  return Success;
+}
