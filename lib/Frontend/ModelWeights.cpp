@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/Twine.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace streamtensor;
@@ -97,8 +98,38 @@ WeightSource::readOutIn(const TensorSpec &spec) {
   return values;
 }
 
-llvm::Expected<std::vector<float>> streamtensor::frontend::packArgument(
-    WeightSource &source, const GraphArgument &argument, int64_t layer) {
+void streamtensor::frontend::quantizeRows(const std::vector<float> &values,
+                                          int64_t columns, int qmax,
+                                          std::vector<int8_t> &quantized,
+                                          std::vector<float> &scales) {
+  int64_t rows = columns ? int64_t(values.size()) / columns : 0;
+  quantized.resize(values.size());
+  scales.resize(rows);
+  for (int64_t row = 0; row < rows; ++row) {
+    float largest = 0;
+    for (int64_t column = 0; column < columns; ++column)
+      largest = std::max(largest, std::fabs(values[row * columns + column]));
+    float scale = largest > 0 ? largest / float(qmax) : 1.0f;
+    scales[row] = scale;
+    for (int64_t column = 0; column < columns; ++column) {
+      float value = std::nearbyint(values[row * columns + column] / scale);
+      value = std::min(std::max(value, -float(qmax)), float(qmax));
+      quantized[row * columns + column] = int8_t(value);
+    }
+  }
+}
+
+namespace {
+
+std::string getBytes(const void *data, size_t bytes) {
+  return std::string(static_cast<const char *>(data), bytes);
+}
+
+} // namespace
+
+llvm::Expected<std::string> streamtensor::frontend::packArgument(
+    WeightSource &source, const GraphArgument &argument, int64_t layer,
+    const QuantizationScheme &scheme) {
   // Embeddings and the LM head are global tensors whatever the graph.
   bool global = argument.role == WeightRole::TokenEmbedding ||
                 argument.role == WeightRole::LMHead ||
@@ -109,19 +140,48 @@ llvm::Expected<std::vector<float>> streamtensor::frontend::packArgument(
     return llvm::createStringError("no tensor of the model provides graph "
                                    "argument '%s'",
                                    argument.name.c_str());
+  int64_t elements = 1;
+  for (int64_t size : argument.shape)
+    elements *= size;
+  float inputScale = 1.0f;
+  if (argument.form != WeightForm::Values) {
+    auto found = scheme.inputScales.find(getLinearName(*spec));
+    if (found == scheme.inputScales.end())
+      return llvm::createStringError("no calibrated input scale for '%s'",
+                                     getLinearName(*spec).c_str());
+    inputScale = found->second;
+  }
+  if (argument.form == WeightForm::InputScale) {
+    std::vector<float> repeated(elements, inputScale);
+    return getBytes(repeated.data(), repeated.size() * sizeof(float));
+  }
+
   llvm::Expected<std::vector<float>> values = source.readOutIn(*spec);
   if (!values)
     return values.takeError();
   int64_t rows = spec->transposed ? spec->shape.back() : spec->shape.front();
   int64_t columns = int64_t(values->size()) / rows;
-  if (argument.rows.empty())
-    return values;
-  std::vector<float> packed;
-  packed.reserve(argument.rows.size() * columns);
-  for (int64_t row : argument.rows)
-    packed.insert(packed.end(), values->begin() + row * columns,
-                  values->begin() + (row + 1) * columns);
-  return packed;
+  std::vector<float> selected;
+  if (argument.rows.empty()) {
+    selected = std::move(*values);
+  } else {
+    selected.reserve(argument.rows.size() * columns);
+    for (int64_t row : argument.rows)
+      selected.insert(selected.end(), values->begin() + row * columns,
+                      values->begin() + (row + 1) * columns);
+  }
+  if (argument.form == WeightForm::Values)
+    return getBytes(selected.data(), selected.size() * sizeof(float));
+
+  std::vector<int8_t> quantized;
+  std::vector<float> scales;
+  quantizeRows(selected, columns, getWeightQuantMax(scheme.precision),
+               quantized, scales);
+  if (argument.form == WeightForm::Quantized)
+    return getBytes(quantized.data(), quantized.size());
+  for (float &scale : scales)
+    scale = inputScale * scale;
+  return getBytes(scales.data(), scales.size() * sizeof(float));
 }
 
 std::vector<float> streamtensor::frontend::getRopeInverseFrequencies(

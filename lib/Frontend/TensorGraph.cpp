@@ -40,26 +40,31 @@ TensorGraph::keepNonUnit(ArrayRef<std::string> dims) const {
   return kept;
 }
 
-RankedTensorType TensorGraph::getType(ArrayRef<std::string> dims) const {
+RankedTensorType TensorGraph::getType(ArrayRef<std::string> dims,
+                                      Type elementType) const {
   SmallVector<int64_t> shape;
   for (const std::string &dim : dims)
     shape.push_back(getDim(dim));
-  return RankedTensorType::get(shape, Float32Type::get(loc.getContext()));
+  if (!elementType)
+    elementType = Float32Type::get(loc.getContext());
+  return RankedTensorType::get(shape, elementType);
 }
 
 Value TensorGraph::constant(OpBuilder &at, double value) const {
   return arith::ConstantOp::create(at, loc, at.getF32FloatAttr(value));
 }
 
-GraphTensor TensorGraph::addArgument(ArrayRef<std::string> dims) {
+GraphTensor TensorGraph::addArgument(ArrayRef<std::string> dims,
+                                     Type elementType) {
   std::vector<std::string> kept = keepNonUnit(dims);
-  Value argument = function.front().addArgument(getType(kept), loc);
+  Value argument =
+      function.front().addArgument(getType(kept, elementType), loc);
   return {argument, kept};
 }
 
 GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
                                  ArrayRef<GraphTensor> inputs, Combine combine,
-                                 const Body &body) {
+                                 const Body &body, Type elementType) {
   // The iteration space: the output's dimensions, then the ones only inputs
   // have (reduced), in the order they first appear.
   std::vector<std::string> output = keepNonUnit(outputDims);
@@ -89,15 +94,21 @@ GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
   for (size_t loop = output.size(); loop < loops.size(); ++loop)
     iterators[loop] = utils::IteratorType::reduction;
 
-  RankedTensorType type = getType(output);
+  RankedTensorType type = getType(output, elementType);
+  bool isInteger = isa<IntegerType>(type.getElementType());
   Value init = tensor::EmptyOp::create(builder, loc, type.getShape(),
                                        type.getElementType());
   if (combine != Combine::None) {
-    double identity =
-        combine == Combine::Sum ? 0.0 : -std::numeric_limits<float>::infinity();
-    init =
-        linalg::FillOp::create(builder, loc, constant(builder, identity), init)
-            .getResult(0);
+    Value identity;
+    if (isInteger)
+      identity = arith::ConstantOp::create(
+          builder, loc, builder.getIntegerAttr(type.getElementType(), 0));
+    else
+      identity =
+          constant(builder, combine == Combine::Sum
+                                ? 0.0
+                                : -std::numeric_limits<float>::infinity());
+    init = linalg::FillOp::create(builder, loc, identity, init).getResult(0);
   }
   auto generic = linalg::GenericOp::create(
       builder, loc, TypeRange{type}, operands, ValueRange{init}, maps,
@@ -105,7 +116,9 @@ GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
         SmallVector<Value> elements(args.drop_back());
         Value element = body(nested, at, elements);
         Value accumulator = args.back();
-        if (combine == Combine::Sum)
+        if (combine == Combine::Sum && isInteger)
+          element = arith::AddIOp::create(nested, at, accumulator, element);
+        else if (combine == Combine::Sum)
           element = arith::AddFOp::create(nested, at, accumulator, element);
         else if (combine == Combine::Max)
           element = arith::MaximumFOp::create(nested, at, accumulator, element);

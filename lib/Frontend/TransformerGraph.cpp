@@ -29,6 +29,18 @@ using model::ModelConfig;
 using model::WeightRole;
 using Dims = std::vector<std::string>;
 
+int streamtensor::frontend::getWeightQuantMax(Precision precision) {
+  return precision == Precision::W4A8 ? 7 : 127;
+}
+
+std::string
+streamtensor::frontend::getLinearName(const model::TensorSpec &spec) {
+  if (spec.role == WeightRole::LMHead ||
+      spec.role == WeightRole::TokenEmbedding)
+    return "lm_head.weight";
+  return spec.name;
+}
+
 StringRef streamtensor::frontend::getGraphName(GraphKind kind) {
   switch (kind) {
   case GraphKind::Prefill:
@@ -63,8 +75,9 @@ Value constant(OpBuilder &b, Location loc, double value) {
 class BlockBuilder {
 public:
   BlockBuilder(TensorGraph &graph, const ModelConfig &config,
-               GraphSignature &signature)
-      : graph(graph), config(config), signature(signature) {}
+               Precision precision, GraphSignature &signature)
+      : graph(graph), config(config), precision(precision),
+        signature(signature) {}
 
   /// The same tensor seen with other dimension names (equal sizes).
   GraphTensor as(const GraphTensor &tensor, const Dims &dims) {
@@ -84,10 +97,15 @@ public:
   }
 
   GraphTensor weight(WeightRole role, const std::string &name, const Dims &dims,
-                     std::vector<int64_t> rows = {}) {
-    GraphTensor tensor = graph.addArgument(dims);
+                     std::vector<int64_t> rows = {},
+                     WeightForm form = WeightForm::Values) {
+    Type type;
+    if (form == WeightForm::Quantized)
+      type = IntegerType::get(graph.getBuilder().getContext(), 8);
+    GraphTensor tensor = graph.addArgument(dims, type);
     GraphArgument entry{ArgumentKind::Weight, name, getShape(tensor), role,
                         std::move(rows),      0};
+    entry.form = form;
     signature.arguments.push_back(entry);
     return tensor;
   }
@@ -118,25 +136,77 @@ public:
     });
   }
 
-  /// y[i, out...] = sum_k x[i, k] * w[out..., k] (+ bias[out...]).
-  GraphTensor linear(const GraphTensor &input, WeightRole role,
-                     const std::string &name, const Dims &outDims,
-                     std::vector<int64_t> rows, bool hasBias,
-                     WeightRole biasRole) {
+  /// y[i, out...] = sum over `reduced` of x[i, reduced...] *
+  /// w[out..., reduced...] (+ bias[out...]): float32, or quantised per the
+  /// precision.
+  GraphTensor project(const GraphTensor &input, const Dims &reduced,
+                      WeightRole role, const std::string &name,
+                      const Dims &outDims, std::vector<int64_t> rows,
+                      bool hasBias, WeightRole biasRole) {
+    Dims inputDims{"i"};
+    inputDims.insert(inputDims.end(), reduced.begin(), reduced.end());
+    GraphTensor x = as(input, inputDims);
     Dims weightDims = outDims;
-    weightDims.push_back("k");
-    GraphTensor w = weight(role, name, weightDims, rows);
+    weightDims.insert(weightDims.end(), reduced.begin(), reduced.end());
     Dims resultDims{"i"};
     resultDims.insert(resultDims.end(), outDims.begin(), outDims.end());
-    GraphTensor y =
-        graph.compute(resultDims, {as(input, {"i", "k"}), w}, Combine::Sum,
-                      [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                        return mul(b, loc, v[0], v[1]);
-                      });
+    GraphTensor y;
+    if (precision == Precision::FP32) {
+      GraphTensor w = weight(role, name, weightDims, rows);
+      y = graph.compute(resultDims, {x, w}, Combine::Sum,
+                        [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                          return mul(b, loc, v[0], v[1]);
+                        });
+    } else {
+      MLIRContext *context = graph.getBuilder().getContext();
+      Type i8 = IntegerType::get(context, 8);
+      Type i32 = IntegerType::get(context, 32);
+      GraphTensor scale = weight(role, name + ".input_scale", reduced, {},
+                                 WeightForm::InputScale);
+      // clamp(round_half_even(x / scale), -127, 127) as int8.
+      GraphTensor quantized = graph.compute(
+          inputDims, {x, scale}, Combine::None,
+          [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
+            Value rounded =
+                math::RoundEvenOp::create(b, loc, div(b, loc, v[0], v[1]));
+            Value low = arith::MaximumFOp::create(b, loc, rounded,
+                                                  constant(b, loc, -127.0));
+            Value clamped =
+                arith::MinimumFOp::create(b, loc, low, constant(b, loc, 127.0));
+            return arith::FPToSIOp::create(b, loc, i8, clamped);
+          },
+          i8);
+      GraphTensor w =
+          weight(role, name, weightDims, rows, WeightForm::Quantized);
+      GraphTensor sum = graph.compute(
+          resultDims, {quantized, w}, Combine::Sum,
+          [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
+            Value left = arith::ExtSIOp::create(b, loc, i32, v[0]);
+            Value right = arith::ExtSIOp::create(b, loc, i32, v[1]);
+            return arith::MulIOp::create(b, loc, left, right);
+          },
+          i32);
+      GraphTensor outputScale = weight(role, name + ".output_scale", outDims,
+                                       rows, WeightForm::OutputScale);
+      y = map(resultDims, {sum, outputScale},
+              [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                Value value =
+                    arith::SIToFPOp::create(b, loc, b.getF32Type(), v[0]);
+                return mul(b, loc, value, v[1]);
+              });
+    }
     if (!hasBias)
       return y;
     GraphTensor bias = weight(biasRole, name + ".bias", outDims, rows);
     return addTensors(resultDims, y, bias);
+  }
+
+  GraphTensor linear(const GraphTensor &input, WeightRole role,
+                     const std::string &name, const Dims &outDims,
+                     std::vector<int64_t> rows, bool hasBias,
+                     WeightRole biasRole) {
+    return project(input, {"k"}, role, name, outDims, std::move(rows), hasBias,
+                   biasRole);
   }
 
   /// The norm of `config` over the last dimension `over` of x.
@@ -236,6 +306,7 @@ public:
 private:
   TensorGraph &graph;
   const ModelConfig &config;
+  Precision precision;
   GraphSignature &signature;
 };
 
@@ -420,17 +491,9 @@ void BlockBuilder::buildBlock(bool decode) {
   }
 
   // Output projection: o[i, n] = sum over (g, r, d) of attention * w_o.
-  GraphTensor wo =
-      weight(WeightRole::OutputWeight, "o_proj", {"n", "g", "r", "d"});
   GraphTensor projected =
-      graph.compute(rowDims, {attention, wo}, Combine::Sum,
-                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                      return mul(b, loc, v[0], v[1]);
-                    });
-  if (config.outputBiases)
-    projected =
-        addTensors(rowDims, projected,
-                   weight(WeightRole::OutputBias, "o_proj.bias", {"n"}));
+      project(attention, {"g", "r", "d"}, WeightRole::OutputWeight, "o_proj",
+              {"n"}, {}, config.outputBiases, WeightRole::OutputBias);
   if (config.postNorms)
     projected =
         norm(projected, rowDims, "n", WeightRole::PostAttentionNormWeight,
@@ -458,15 +521,9 @@ void BlockBuilder::buildBlock(bool decode) {
                    return activation(b, loc, v[0]);
                  });
   }
-  GraphTensor wd = weight(WeightRole::DownWeight, "down_proj", {"n", "f"});
   GraphTensor down =
-      graph.compute(rowDims, {hidden, wd}, Combine::Sum,
-                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                      return mul(b, loc, v[0], v[1]);
-                    });
-  if (config.outputBiases)
-    down = addTensors(rowDims, down,
-                      weight(WeightRole::DownBias, "down_proj.bias", {"n"}));
+      project(hidden, {"f"}, WeightRole::DownWeight, "down_proj", {"n"}, {},
+              config.outputBiases, WeightRole::DownBias);
   if (config.postNorms)
     down = norm(down, rowDims, "n", WeightRole::PostMlpNormWeight, WeightRole{},
                 "post_mlp_norm");
@@ -485,12 +542,8 @@ void BlockBuilder::buildLMHead() {
                        WeightRole::FinalNormBias, "final_norm");
   WeightRole head =
       config.tiedEmbeddings ? WeightRole::TokenEmbedding : WeightRole::LMHead;
-  GraphTensor w = weight(head, "lm_head", {"v", "k"});
   GraphTensor logits =
-      graph.compute({"i", "v"}, {as(h, {"i", "k"}), w}, Combine::Sum,
-                    [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                      return mul(b, loc, v[0], v[1]);
-                    });
+      project(h, {"k"}, head, "lm_head", {"v"}, {}, false, WeightRole{});
   result(ResultKind::Logits, "logits", logits);
 }
 
@@ -498,7 +551,7 @@ void BlockBuilder::buildLMHead() {
 
 func::FuncOp streamtensor::frontend::buildTransformerGraph(
     ModuleOp module, const ModelConfig &config, GraphKind kind, int64_t tokens,
-    int64_t maxLen, GraphSignature &signature) {
+    int64_t maxLen, Precision precision, GraphSignature &signature) {
   signature = GraphSignature();
   signature.kind = kind;
   signature.function = getGraphName(kind).str();
@@ -518,7 +571,7 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   graph.setDim("f", config.intermediateSize);
   graph.setDim("v", config.vocabSize);
 
-  BlockBuilder builder(graph, config, signature);
+  BlockBuilder builder(graph, config, precision, signature);
   if (kind == GraphKind::LMHead)
     builder.buildLMHead();
   else

@@ -645,6 +645,9 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
         return success();
       })
       .Case<math::TanhOp>([&](auto) { return call("tanh", "std::tanh"); })
+      // Round half to even: the default rounding mode of nearbyint.
+      .Case<math::RoundEvenOp>(
+          [&](auto) { return call("rounded", "std::nearbyint"); })
       .Case<math::ErfOp>([&](auto) { return call("erf", "std::erf"); })
       .Case<math::PowFOp>([&](auto) { return call("power", "std::pow"); })
       .Case<math::AbsFOp>([&](auto) { return call("magnitude", "std::fabs"); })

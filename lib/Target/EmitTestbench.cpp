@@ -105,12 +105,26 @@ streamtensor::getTestbenchLimitation(func::FuncOp entry) {
 
 namespace {
 
-/// Static float32 shapes only, located at `loc`.
-LogicalResult checkFloat(Location loc, Type type) {
+/// The C++ type of a buffer's elements, or "" when the host function
+/// cannot hold it.
+std::string getElementTypeName(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
-  if (!memref || !memref.getElementType().isF32() || !memref.hasStaticShape())
-    return emitError(loc, "the C simulation supports static float32 "
-                          "tensors only, got ")
+  if (!memref || !memref.hasStaticShape())
+    return "";
+  Type element = memref.getElementType();
+  if (element.isF32())
+    return "float";
+  for (unsigned width : {8u, 16u, 32u})
+    if (element.isSignlessInteger(width))
+      return "int" + std::to_string(width) + "_t";
+  return "";
+}
+
+/// Static float32 and int8/16/32 buffers only, located at `loc`.
+LogicalResult checkFloat(Location loc, Type type) {
+  if (getElementTypeName(type).empty())
+    return emitError(loc, "the C simulation supports static float32 and "
+                          "integer tensors only, got ")
            << type;
   return success();
 }
@@ -133,10 +147,11 @@ LogicalResult streamtensor::emitHostFunction(
   os << "// The host function '" << entry.getName()
      << "': its kernels, called in order on buffers in external memory.\n";
   os << "void " << name
-     << "(const float *const *args, float *const *results) {\n";
+     << "(const void *const *args, void *const *results) {\n";
   os.indent();
   for (auto [index, arg] : llvm::enumerate(entry.getArguments()))
-    names[arg] = "const_cast<float *>(args[" + std::to_string(index) + "])";
+    names[arg] = "static_cast<" + getElementTypeName(arg.getType()) +
+                 " *>(const_cast<void *>(args[" + std::to_string(index) + "]))";
   for (Operation &op : entry.getBody().front()) {
     LogicalResult result =
         TypeSwitch<Operation *, LogicalResult>(&op)
@@ -165,8 +180,9 @@ LogicalResult streamtensor::emitHostFunction(
               if (failed(checkFloat(alloc.getLoc(), alloc.getType())))
                 return failure();
               std::string buffer = "buffer_" + std::to_string(numBuffers++);
-              os << "static std::vector<float> " << buffer << "("
-                 << getNumElements(alloc.getResult()) << ");\n";
+              os << "static std::vector<" << getElementTypeName(alloc.getType())
+                 << "> " << buffer << "(" << getNumElements(alloc.getResult())
+                 << ");\n";
               names[alloc.getResult()] = buffer + ".data()";
               return success();
             })
@@ -198,8 +214,9 @@ LogicalResult streamtensor::emitHostFunction(
                   return ret.emitOpError("returns a value the testbench "
                                          "cannot follow");
                 os << "std::copy(" << names[value] << ", " << names[value]
-                   << " + " << getNumElements(value) << ", results[" << index
-                   << "]);\n";
+                   << " + " << getNumElements(value) << ", static_cast<"
+                   << getElementTypeName(value.getType()) << " *>(results["
+                   << index << "]));\n";
               }
               return success();
             })
@@ -247,11 +264,11 @@ LogicalResult streamtensor::emitTestbench(
   for (auto [index, type] : llvm::enumerate(entry.getResultTypes()))
     os << "std::vector<float> output_" << index << "("
        << cast<MemRefType>(type).getNumElements() << ");\n";
-  os << "const float *args[] = {";
+  os << "const void *args[] = {";
   for (unsigned index = 0; index < numArgs; ++index)
     os << (index ? ", " : "") << "input_" << index << ".data()";
   os << (numArgs ? "" : "nullptr") << "};\n";
-  os << "float *results[] = {";
+  os << "void *results[] = {";
   for (unsigned index = 0; index < numResults; ++index)
     os << (index ? ", " : "") << "output_" << index << ".data()";
   os << (numResults ? "" : "nullptr") << "};\n";

@@ -84,16 +84,17 @@ Options parseOptions(int argc, char **argv) {
   return options;
 }
 
-/// The weights of one graph for one layer (or the LM head), by argument.
-using Weights = std::map<std::string, std::vector<float>>;
+/// The weights of one graph for one layer (or the LM head), by argument,
+/// as the bytes the DMAs read.
+using Weights = std::map<std::string, std::vector<char>>;
 
 Weights loadWeights(const Graph &graph, const std::string &folder) {
   Weights weights;
   for (int index = 0; index < graph.numArgs; ++index) {
     const llm::Arg &arg = graph.args[index];
     if (arg.kind == ArgKind::Weight)
-      weights[arg.name] =
-          llm::readTensor(folder + "/" + arg.name + ".bin", arg.elements);
+      weights[arg.name] = llm::readBytes(folder + "/" + arg.name + ".bin",
+                                         arg.elements * arg.elementBytes);
   }
   return weights;
 }
@@ -208,7 +209,7 @@ private:
         }
     }
 
-    std::vector<const float *> args;
+    std::vector<const void *> args;
     for (int index = 0; index < graph.numArgs; ++index) {
       const llm::Arg &arg = graph.args[index];
       switch (arg.kind) {
@@ -236,7 +237,7 @@ private:
       }
     }
     std::vector<std::vector<float>> results;
-    std::vector<float *> pointers;
+    std::vector<void *> pointers;
     for (int index = 0; index < graph.numResults; ++index)
       results.emplace_back(graph.results[index].elements);
     for (std::vector<float> &result : results)
@@ -264,15 +265,16 @@ private:
 
   std::vector<float> head(const float *hidden) {
     const Graph &graph = model.lmHead;
-    std::vector<const float *> args;
+    std::vector<const void *> args;
     for (int index = 0; index < graph.numArgs; ++index) {
       const llm::Arg &arg = graph.args[index];
-      args.push_back(arg.kind == ArgKind::Hidden
-                         ? hidden
-                         : headWeights.at(arg.name).data());
+      if (arg.kind == ArgKind::Hidden)
+        args.push_back(hidden);
+      else
+        args.push_back(headWeights.at(arg.name).data());
     }
     std::vector<float> logits(graph.results[0].elements);
-    float *results[] = {logits.data()};
+    void *results[] = {logits.data()};
     graph.run(args.data(), results);
     return logits;
   }
@@ -336,6 +338,20 @@ std::vector<float> llm::readTensor(const std::string &path, size_t count) {
   if (read != count || extra)
     throw std::runtime_error(path + " does not hold " + std::to_string(count) +
                              " float32 values");
+  return data;
+}
+
+std::vector<char> llm::readBytes(const std::string &path, size_t bytes) {
+  std::FILE *file = std::fopen(path.c_str(), "rb");
+  if (!file)
+    throw std::runtime_error("cannot open " + path);
+  std::vector<char> data(bytes);
+  size_t read = std::fread(data.data(), 1, bytes, file);
+  bool extra = std::fgetc(file) != EOF;
+  std::fclose(file);
+  if (read != bytes || extra)
+    throw std::runtime_error(path + " does not hold " + std::to_string(bytes) +
+                             " bytes");
   return data;
 }
 

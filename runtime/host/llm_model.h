@@ -26,6 +26,8 @@ struct Arg {
   const char *name;
   size_t elements;
   int part;
+  /// Bytes per element: 4 (float32) or 1 (quantised weights, int8).
+  int elementBytes;
 };
 
 struct Result {
@@ -43,7 +45,7 @@ struct Graph {
   int numArgs;
   const Result *results;
   int numResults;
-  void (*run)(const float *const *args, float *const *results);
+  void (*run)(const void *const *args, void *const *results);
 };
 
 struct Model {
@@ -77,5 +79,9 @@ const Model &getModel();
 /// Reads `count` float32 values from a raw little-endian file; throws
 /// std::runtime_error naming the file otherwise.
 std::vector<float> readTensor(const std::string &path, size_t count);
+
+/// Reads exactly `bytes` bytes of a file; throws std::runtime_error naming
+/// the file otherwise.
+std::vector<char> readBytes(const std::string &path, size_t bytes);
 
 } // namespace llm

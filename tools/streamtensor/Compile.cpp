@@ -52,7 +52,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                        {"o", "output", "tile-size", "unroll-factor",
                         "max-on-chip-bytes", "fifo-depth", "dump-ir", "entry",
                         "platform", "fifo-mode", "dsp-budget", "profiles",
-                        "seq-len", "max-len", "precision", "seed", "params"},
+                        "seq-len", "max-len", "precision", "seed", "params",
+                        "calibration-prompt"},
                        {}))
     return Failure;
   if (arguments.positionals.size() != 1) {
@@ -126,7 +127,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     return compileModel(arguments, input, modelConfig, options, *platform,
                         *output);
   for (const char *modelOption :
-       {"seq-len", "max-len", "precision", "seed", "params"})
+       {"seq-len", "max-len", "precision", "seed", "params",
+        "calibration-prompt"})
     if (arguments.has(modelOption)) {
       reportError(command, "--" + llvm::Twine(modelOption) +
                                " applies to LLM inputs (a config.json "

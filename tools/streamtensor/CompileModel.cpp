@@ -14,6 +14,7 @@
 #include "CompileCommon.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Frontend/Calibration.h"
 #include "streamtensor/Frontend/ModelWeights.h"
 #include "streamtensor/Frontend/TransformerGraph.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
@@ -61,15 +62,14 @@ struct CompiledGraph {
 
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
 /// that the three graphs' kernels live side by side.
-LogicalResult compileGraph(MLIRContext &context,
-                           const model::ModelConfig &config, GraphKind kind,
-                           int64_t seqLen, int64_t maxLen,
-                           const CompileOptions &options,
-                           std::optional<std::string> dumpDir,
-                           CompiledGraph &compiled) {
+LogicalResult
+compileGraph(MLIRContext &context, const model::ModelConfig &config,
+             GraphKind kind, int64_t seqLen, int64_t maxLen,
+             frontend::Precision precision, const CompileOptions &options,
+             std::optional<std::string> dumpDir, CompiledGraph &compiled) {
   compiled.module = ModuleOp::create(UnknownLoc::get(&context));
   frontend::buildTransformerGraph(*compiled.module, config, kind, seqLen,
-                                  maxLen, compiled.signature);
+                                  maxLen, precision, compiled.signature);
   if (failed(verify(*compiled.module)))
     return failure();
   unsigned dumpIndex = 0;
@@ -179,7 +179,8 @@ LogicalResult emitGraphsSource(const model::ModelConfig &config,
     os << "\nconst llm::Arg " << signature.function << "_args[] = {\n";
     for (const frontend::GraphArgument &arg : signature.arguments)
       os << "    {" << getArgKind(arg.kind) << ", \"" << arg.name << "\", "
-         << getElements(arg.shape) << ", " << arg.part << "},\n";
+         << getElements(arg.shape) << ", " << arg.part << ", "
+         << arg.getElementBytes() << "},\n";
     os << "};\nconst llm::Result " << signature.function << "_results[] = {\n";
     for (const frontend::GraphResult &result : signature.results)
       os << "    {" << getResultKind(result.kind) << ", \"" << result.name
@@ -227,6 +228,7 @@ LogicalResult emitGraphsSource(const model::ModelConfig &config,
 /// HuggingFace names, so that a reference can load the very same model.
 bool writeParams(const model::ModelConfig &config, int64_t maxLen,
                  frontend::WeightSource &source,
+                 const frontend::QuantizationScheme &scheme,
                  const std::vector<CompiledGraph> &graphs,
                  const std::string &folder) {
   auto fail = [&](llvm::Error error) {
@@ -275,16 +277,17 @@ bool writeParams(const model::ModelConfig &config, int64_t maxLen,
     for (const frontend::GraphArgument &arg : signature.arguments) {
       if (arg.kind != frontend::ArgumentKind::Weight)
         continue;
-      llvm::Expected<std::vector<float>> values =
-          frontend::packArgument(source, arg, layer);
-      if (!values)
-        return fail(values.takeError());
-      if (int64_t(values->size()) != getElements(arg.shape)) {
+      llvm::Expected<std::string> bytes =
+          frontend::packArgument(source, arg, layer, scheme);
+      if (!bytes)
+        return fail(bytes.takeError());
+      if (int64_t(bytes->size()) !=
+          getElements(arg.shape) * arg.getElementBytes()) {
         reportError(command, "internal error: argument " + arg.name +
                                  " packs to the wrong size");
         return false;
       }
-      if (!writeFile(subfolder + "/" + arg.name + ".bin", getRawBytes(*values)))
+      if (!writeFile(subfolder + "/" + arg.name + ".bin", *bytes))
         return false;
     }
     return true;
@@ -295,6 +298,17 @@ bool writeParams(const model::ModelConfig &config, int64_t maxLen,
       return false;
   if (!writeArguments(graphs[2].signature, -1, folder + "/lm_head"))
     return false;
+  if (scheme.precision != frontend::Precision::FP32) {
+    // The calibrated input scales, under the HF names of their layers.
+    llvm::json::Object scales;
+    for (const auto &[name, scale] : scheme.inputScales)
+      scales[name] = double(scale);
+    std::string text;
+    llvm::raw_string_ostream(text)
+        << llvm::formatv("{0:2}", llvm::json::Value(std::move(scales))) << "\n";
+    if (!writeFile(folder + "/scales.json", text))
+      return false;
+  }
 
   if (!source.isRandom())
     return true;
@@ -347,11 +361,17 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     reportError(command, llvm::toString(config.takeError()));
     return Failure;
   }
-  std::string precision = arguments.get("precision").value_or("fp32");
-  if (precision != "fp32") {
-    reportError(command, "--precision " + precision +
-                             ": only fp32 is implemented so far (w8a8 and "
-                             "w4a8 are being written)");
+  std::string precisionName = arguments.get("precision").value_or("fp32");
+  frontend::Precision precision;
+  if (precisionName == "fp32") {
+    precision = frontend::Precision::FP32;
+  } else if (precisionName == "w8a8") {
+    precision = frontend::Precision::W8A8;
+  } else if (precisionName == "w4a8") {
+    precision = frontend::Precision::W4A8;
+  } else {
+    reportError(command, "--precision: '" + precisionName +
+                             "' is not fp32, w8a8 or w4a8");
     return Failure;
   }
   std::optional<int64_t> seqLen =
@@ -382,6 +402,27 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     reportError(command,
                 "--params: '" + paramsMode + "' is not auto, yes or no");
     return Failure;
+  }
+
+  // The prompt whose activations set the static int8 scales: by default a
+  // fixed spread of token ids, as long as the prefill.
+  std::vector<int64_t> calibrationPrompt;
+  if (std::optional<std::string> ids = arguments.get("calibration-prompt")) {
+    llvm::SmallVector<llvm::StringRef> items;
+    llvm::StringRef(*ids).split(items, ',');
+    for (llvm::StringRef item : items) {
+      int64_t id;
+      if (item.trim().getAsInteger(10, id) || id < 0 ||
+          id >= config->vocabSize) {
+        reportError(command, "--calibration-prompt: '" + item +
+                                 "' is not a token id of the vocabulary");
+        return Failure;
+      }
+      calibrationPrompt.push_back(id);
+    }
+  } else {
+    for (int64_t index = 0; index < std::min<int64_t>(*seqLen, 16); ++index)
+      calibrationPrompt.push_back((index * 7919 + 13) % config->vocabSize);
   }
 
   // Weights: the folder's safetensors, or seeded random ones.
@@ -424,8 +465,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   GraphKind kinds[] = {GraphKind::Prefill, GraphKind::Decode,
                        GraphKind::LMHead};
   for (auto [kind, graph] : llvm::zip(kinds, graphs))
-    if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, options,
-                            dumpDir, graph)))
+    if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
+                            options, dumpDir, graph)))
       return Failure;
 
   std::string partial = output + ".partial";
@@ -507,8 +548,19 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       paramsMode == "yes" ||
       (paramsMode == "auto" &&
        (!source.isRandom() || parameterBytes <= autoParamsLimitBytes));
-  if (writeWeights &&
-      !writeParams(*config, *maxLen, source, graphs, partial + "/params"))
+  frontend::QuantizationScheme scheme;
+  scheme.precision = precision;
+  if (writeWeights && precision != frontend::Precision::FP32) {
+    llvm::Expected<std::map<std::string, float>> scales =
+        frontend::calibrateInputScales(*config, source, calibrationPrompt);
+    if (!scales) {
+      reportError(command, llvm::toString(scales.takeError()));
+      return cleanUp();
+    }
+    scheme.inputScales = std::move(*scales);
+  }
+  if (writeWeights && !writeParams(*config, *maxLen, source, scheme, graphs,
+                                   partial + "/params"))
     return cleanUp();
 
   // Report: per graph kernels and estimates; prefill and decode times.
@@ -562,7 +614,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
             source.isRandom()
                 ? llvm::formatv("seeded random (seed {0})", *seed).str()
                 : std::string("safetensors in ") + modelDir},
-           {"precision", precision},
+           {"precision", precisionName},
            {"parameter_bytes", parameterBytes},
            {"params_written", writeWeights}}},
       {"options",

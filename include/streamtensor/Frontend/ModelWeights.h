@@ -16,6 +16,7 @@
 #include "streamtensor/Model/ModelTensors.h"
 #include "streamtensor/Model/SafeTensors.h"
 
+#include <map>
 #include <optional>
 
 namespace streamtensor::frontend {
@@ -54,11 +55,27 @@ private:
   std::vector<float> cachedValues;
 };
 
-/// The values of a weight argument of a graph for `layer` (-1 outside the
-/// layers), in the argument's row-major layout.
-llvm::Expected<std::vector<float>> packArgument(WeightSource &source,
-                                                const GraphArgument &argument,
-                                                int64_t layer);
+/// How the linear layers are quantised: the precision and the calibrated
+/// input scale of every layer (by getLinearName).
+struct QuantizationScheme {
+  Precision precision = Precision::FP32;
+  std::map<std::string, float> inputScales;
+};
+
+/// The bytes of a weight argument of a graph for `layer` (-1 outside the
+/// layers), in the argument's row-major layout and element type: float32
+/// values, or for quantised layers int8 values, the input scale repeated,
+/// or the per-channel output scales.
+llvm::Expected<std::string> packArgument(WeightSource &source,
+                                         const GraphArgument &argument,
+                                         int64_t layer,
+                                         const QuantizationScheme &scheme);
+
+/// Symmetric per-row quantisation of a [rows, columns] matrix: per row,
+/// scale = max |w| / qmax (1 when the row is zero) and
+/// q = clamp(round_half_even(w / scale), -qmax, qmax).
+void quantizeRows(const std::vector<float> &values, int64_t columns, int qmax,
+                  std::vector<int8_t> &quantized, std::vector<float> &scales);
 
 /// RoPE inverse frequencies of head_dim / 2 pairs for base `theta`, with the
 /// config's rope_scaling when `scaled` (as HuggingFace computes them, in

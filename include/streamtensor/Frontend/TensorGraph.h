@@ -47,15 +47,18 @@ public:
   void setDim(llvm::StringRef name, int64_t size, bool keepUnit = false);
   int64_t getDim(llvm::StringRef name) const;
 
-  /// A new function argument with these dimensions.
-  GraphTensor addArgument(llvm::ArrayRef<std::string> dims);
+  /// A new function argument with these dimensions (float32 unless
+  /// `elementType` says otherwise).
+  GraphTensor addArgument(llvm::ArrayRef<std::string> dims,
+                          mlir::Type elementType = {});
 
   /// One linalg.generic: for every point of the output dimensions, the body
   /// applied to the inputs' elements, combined over the inputs' other
-  /// dimensions (`combine` must not be None then).
+  /// dimensions (`combine` must not be None then). The result is float32
+  /// unless `elementType` says otherwise (integer sums add integers).
   GraphTensor compute(llvm::ArrayRef<std::string> outputDims,
                       llvm::ArrayRef<GraphTensor> inputs, Combine combine,
-                      const Body &body);
+                      const Body &body, mlir::Type elementType = {});
 
   /// Ends the function with these results. Returns it.
   mlir::func::FuncOp finish(llvm::ArrayRef<GraphTensor> results);
@@ -68,7 +71,8 @@ public:
 
 private:
   std::vector<std::string> keepNonUnit(llvm::ArrayRef<std::string> dims) const;
-  mlir::RankedTensorType getType(llvm::ArrayRef<std::string> dims) const;
+  mlir::RankedTensorType getType(llvm::ArrayRef<std::string> dims,
+                                 mlir::Type elementType) const;
 
   mlir::OpBuilder builder;
   mlir::Location loc;

@@ -32,6 +32,16 @@ namespace streamtensor::frontend {
 
 enum class GraphKind { Prefill, Decode, LMHead };
 
+/// Number formats of the linear layers. Quantised layers multiply int8
+/// activations (symmetric, one static scale per tensor) by int8 or int4
+/// weights (symmetric, one scale per output channel) and accumulate in
+/// int32; everything else (norms, softmax, activations, RoPE, attention's
+/// products) stays float32.
+enum class Precision { FP32, W8A8, W4A8 };
+
+/// The largest magnitude of a quantised weight: 127 or 7.
+int getWeightQuantMax(Precision precision);
+
 llvm::StringRef getGraphName(GraphKind kind);
 
 enum class ArgumentKind {
@@ -53,6 +63,20 @@ enum class ArgumentKind {
 
 enum class ResultKind { Hidden, NewKey, NewValue, Logits };
 
+/// What a weight argument holds of its linear layer.
+enum class WeightForm {
+  /// The float32 values (selected rows).
+  Values,
+  /// The quantised integer values, one int8 each.
+  Quantized,
+  /// The activation scale of the layer's input, repeated over the input's
+  /// dimensions (float32; the quantised input is x / scale).
+  InputScale,
+  /// Per output channel, input scale times weight scale (float32; the
+  /// output is the int32 sum times it).
+  OutputScale,
+};
+
 struct GraphArgument {
   ArgumentKind kind;
   /// Names the argument in files and messages, e.g. "q_proj.a".
@@ -67,6 +91,11 @@ struct GraphArgument {
   std::vector<int64_t> rows;
   /// KeyCache: which part of head_dim.
   int part = 0;
+  /// Weight: which form of it.
+  WeightForm form = WeightForm::Values;
+
+  /// Bytes of one element in memory.
+  int getElementBytes() const { return form == WeightForm::Quantized ? 1 : 4; }
 };
 
 struct GraphResult {
@@ -93,8 +122,13 @@ struct GraphSignature {
 mlir::func::FuncOp buildTransformerGraph(mlir::ModuleOp module,
                                          const model::ModelConfig &config,
                                          GraphKind kind, int64_t tokens,
-                                         int64_t maxLen,
+                                         int64_t maxLen, Precision precision,
                                          GraphSignature &signature);
+
+/// The name quantisation scales are kept under for the linear layer that
+/// reads `argument`: the HuggingFace name of its weight ("lm_head.weight"
+/// for the LM head, tied or not).
+std::string getLinearName(const model::TensorSpec &spec);
 
 } // namespace streamtensor::frontend
 
