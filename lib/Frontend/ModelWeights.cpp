@@ -151,6 +151,10 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
                                      getLinearName(*spec).c_str());
     inputScale = found->second;
   }
+  if (argument.form == WeightForm::NibbleShift) {
+    const int8_t shifts[] = {4, 0};
+    return getBytes(shifts, sizeof(shifts));
+  }
   if (argument.form == WeightForm::InputScale) {
     std::vector<float> repeated(elements, inputScale);
     return getBytes(repeated.data(), repeated.size() * sizeof(float));
@@ -177,6 +181,15 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
   std::vector<float> scales;
   quantizeRows(selected, columns, getWeightQuantMax(scheme.precision),
                quantized, scales);
+  if (argument.form == WeightForm::Quantized &&
+      scheme.precision == Precision::W4A8) {
+    // Two per byte along the row: element 2k low, 2k + 1 high.
+    std::vector<uint8_t> packed(quantized.size() / 2);
+    for (size_t index = 0; index < packed.size(); ++index)
+      packed[index] = uint8_t(quantized[2 * index] & 0xF) |
+                      uint8_t(quantized[2 * index + 1] << 4);
+    return getBytes(packed.data(), packed.size());
+  }
   if (argument.form == WeightForm::Quantized)
     return getBytes(quantized.data(), quantized.size());
   for (float &scale : scales)

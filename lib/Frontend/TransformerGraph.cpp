@@ -100,7 +100,7 @@ public:
                      std::vector<int64_t> rows = {},
                      WeightForm form = WeightForm::Values) {
     Type type;
-    if (form == WeightForm::Quantized)
+    if (form == WeightForm::Quantized || form == WeightForm::NibbleShift)
       type = IntegerType::get(graph.getBuilder().getContext(), 8);
     GraphTensor tensor = graph.addArgument(dims, type);
     GraphArgument entry{ArgumentKind::Weight, name, getShape(tensor), role,
@@ -176,13 +176,34 @@ public:
             return arith::FPToSIOp::create(b, loc, i8, clamped);
           },
           i8);
-      GraphTensor w =
-          weight(role, name, weightDims, rows, WeightForm::Quantized);
+      // int4: the last reduced dimension is the pair within a byte, and a
+      // two-element tensor of shifts picks the nibble: (w << shift) >> 4 as
+      // int8 sign-extends the low nibble (shift 4) or the high one (0).
+      bool pairs = precision == Precision::W4A8;
+      std::vector<GraphTensor> operands{quantized};
+      if (pairs) {
+        Dims bytes(weightDims.begin(), weightDims.end() - 1);
+        operands.push_back(
+            weight(role, name, bytes, rows, WeightForm::Quantized));
+        operands.push_back(weight(role, name + ".nibble_shift",
+                                  {reduced.back()}, {},
+                                  WeightForm::NibbleShift));
+      } else {
+        operands.push_back(
+            weight(role, name, weightDims, rows, WeightForm::Quantized));
+      }
       GraphTensor sum = graph.compute(
-          resultDims, {quantized, w}, Combine::Sum,
+          resultDims, operands, Combine::Sum,
           [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
+            Value weightValue = v[1];
+            if (pairs) {
+              Value shifted = arith::ShLIOp::create(b, loc, v[1], v[2]);
+              Value four = arith::ConstantOp::create(
+                  b, loc, b.getIntegerAttr(i8, 4));
+              weightValue = arith::ShRSIOp::create(b, loc, shifted, four);
+            }
             Value left = arith::ExtSIOp::create(b, loc, i32, v[0]);
-            Value right = arith::ExtSIOp::create(b, loc, i32, v[1]);
+            Value right = arith::ExtSIOp::create(b, loc, i32, weightValue);
             return arith::MulIOp::create(b, loc, left, right);
           },
           i32);
@@ -205,19 +226,20 @@ public:
                      const std::string &name, const Dims &outDims,
                      std::vector<int64_t> rows, bool hasBias,
                      WeightRole biasRole) {
-    return project(input, {"k"}, role, name, outDims, std::move(rows), hasBias,
+    return project(input, reducedHidden, role, name, outDims, std::move(rows), hasBias,
                    biasRole);
   }
 
-  /// The norm of `config` over the last dimension `over` of x.
-  GraphTensor norm(const GraphTensor &x, const Dims &dims,
-                   const std::string &over, WeightRole weightRole,
-                   WeightRole biasRole, const std::string &name,
-                   std::vector<int64_t> rows = {}) {
-    Dims rowDims(dims.begin(), dims.end() - 1);
-    double count = double(graph.getDim(over));
+  /// The norm of `config` over the last dimensions `over` of x.
+  GraphTensor norm(const GraphTensor &x, const Dims &dims, const Dims &over,
+                   WeightRole weightRole, WeightRole biasRole,
+                   const std::string &name, std::vector<int64_t> rows = {}) {
+    Dims rowDims(dims.begin(), dims.end() - over.size());
+    double count = 1;
+    for (const std::string &dim : over)
+      count *= double(graph.getDim(dim));
     double eps = config.normEps;
-    GraphTensor w = weight(weightRole, name, {over}, rows);
+    GraphTensor w = weight(weightRole, name, over, rows);
     if (config.norm == model::NormKind::LayerNorm) {
       GraphTensor sum = graph.compute(
           rowDims, {x}, Combine::Sum,
@@ -232,7 +254,7 @@ public:
                         [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                           return mul(b, loc, v[0], v[0]);
                         });
-      GraphTensor bias = weight(biasRole, name + ".bias", {over}, rows);
+      GraphTensor bias = weight(biasRole, name + ".bias", over, rows);
       return map(dims, {centered, squares, w, bias},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                    Value variance = div(b, loc, v[1], constant(b, loc, count));
@@ -304,6 +326,12 @@ public:
   std::vector<GraphTensor> results;
 
 private:
+  // The hidden size as reduced and as produced, and the MLP's inner size,
+  // each with its int4 pairing dimension.
+  const Dims reducedHidden{"k", "kp"};
+  const Dims producedHidden{"n", "np"};
+  const Dims mlpInner{"f", "fp"};
+
   TensorGraph &graph;
   const ModelConfig &config;
   Precision precision;
@@ -323,9 +351,9 @@ void BlockBuilder::buildBlock(bool decode) {
     return parts == 1 ? base : base + "." + partNames[part];
   };
 
-  Dims rowDims{"i", "n"};
+  Dims rowDims{"i", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
-  GraphTensor h = norm(x, rowDims, "n", WeightRole::AttentionNormWeight,
+  GraphTensor h = norm(x, rowDims, producedHidden, WeightRole::AttentionNormWeight,
                        WeightRole::AttentionNormBias, "attention_norm");
 
   // Projections, head by head in parts.
@@ -347,7 +375,7 @@ void BlockBuilder::buildBlock(bool decode) {
                        config.qkvBias, kBias));
   }
   GraphTensor v =
-      linear(h, vRole, "v_proj", {"g", "d"},
+      linear(h, vRole, "v_proj", {"g", "d", "dp"},
              headRows(kvHeads, headDim, 0, headDim, 2), config.qkvBias, vBias);
   Dims qDims{"i", "g", "r", "e"}, kDims{"i", "g", "e"};
 
@@ -423,12 +451,13 @@ void BlockBuilder::buildBlock(bool decode) {
   if (!decode) {
     for (int part = 0; part < parts; ++part)
       keys.push_back(as(k[part], {"j", "g", "e"}));
-    values = as(v, {"j", "g", "d"});
+    values = as(v, {"j", "g", "d", "dp"});
   } else {
     for (int part = 0; part < parts; ++part)
       keys.push_back(argument(ArgumentKind::KeyCache, partName("k_cache", part),
                               {"j", "g", "e"}, part));
-    values = argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "d"});
+    values =
+        argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "d", "dp"});
   }
   GraphTensor mask = argument(ArgumentKind::Mask, "mask", {"i", "j"});
   Dims scoreDims{"g", "r", "i", "j"}, rowScoreDims{"g", "r", "i"};
@@ -463,7 +492,7 @@ void BlockBuilder::buildBlock(bool decode) {
   GraphTensor total = graph.compute(
       rowScoreDims, {weights}, Combine::Sum,
       [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
-  Dims headOut{"i", "g", "r", "d"};
+  Dims headOut{"i", "g", "r", "d", "dp"};
   GraphTensor mixed =
       graph.compute(headOut, {weights, values}, Combine::Sum,
                     [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
@@ -492,40 +521,40 @@ void BlockBuilder::buildBlock(bool decode) {
 
   // Output projection: o[i, n] = sum over (g, r, d) of attention * w_o.
   GraphTensor projected =
-      project(attention, {"g", "r", "d"}, WeightRole::OutputWeight, "o_proj",
-              {"n"}, {}, config.outputBiases, WeightRole::OutputBias);
+      project(attention, {"g", "r", "d", "dp"}, WeightRole::OutputWeight,
+              "o_proj", producedHidden, {}, config.outputBiases, WeightRole::OutputBias);
   if (config.postNorms)
     projected =
-        norm(projected, rowDims, "n", WeightRole::PostAttentionNormWeight,
+        norm(projected, rowDims, producedHidden, WeightRole::PostAttentionNormWeight,
              WeightRole{}, "post_attention_norm");
   GraphTensor residual = addTensors(rowDims, x, projected);
 
   // MLP.
-  GraphTensor m = norm(residual, rowDims, "n", WeightRole::MlpNormWeight,
+  GraphTensor m = norm(residual, rowDims, producedHidden, WeightRole::MlpNormWeight,
                        WeightRole::MlpNormBias, "mlp_norm");
   GraphTensor hidden;
   if (config.gatedMlp) {
-    GraphTensor gate = linear(m, WeightRole::GateWeight, "gate_proj", {"f"}, {},
+    GraphTensor gate = linear(m, WeightRole::GateWeight, "gate_proj", mlpInner, {},
                               false, WeightRole{});
-    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", {"f"}, {},
+    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", mlpInner, {},
                             false, WeightRole{});
-    hidden = map({"i", "f"}, {gate, up},
+    hidden = map({"i", "f", "fp"}, {gate, up},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                    return mul(b, loc, activation(b, loc, v[0]), v[1]);
                  });
   } else {
-    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", {"f"}, {},
+    GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", mlpInner, {},
                             config.outputBiases, WeightRole::UpBias);
-    hidden = map({"i", "f"}, {up},
+    hidden = map({"i", "f", "fp"}, {up},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                    return activation(b, loc, v[0]);
                  });
   }
   GraphTensor down =
-      project(hidden, {"f"}, WeightRole::DownWeight, "down_proj", {"n"}, {},
+      project(hidden, mlpInner, WeightRole::DownWeight, "down_proj", producedHidden, {},
               config.outputBiases, WeightRole::DownBias);
   if (config.postNorms)
-    down = norm(down, rowDims, "n", WeightRole::PostMlpNormWeight, WeightRole{},
+    down = norm(down, rowDims, producedHidden, WeightRole::PostMlpNormWeight, WeightRole{},
                 "post_mlp_norm");
   GraphTensor output = addTensors(rowDims, residual, down);
 
@@ -536,14 +565,14 @@ void BlockBuilder::buildBlock(bool decode) {
 }
 
 void BlockBuilder::buildLMHead() {
-  Dims rowDims{"i", "n"};
+  Dims rowDims{"i", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
-  GraphTensor h = norm(x, rowDims, "n", WeightRole::FinalNormWeight,
+  GraphTensor h = norm(x, rowDims, producedHidden, WeightRole::FinalNormWeight,
                        WeightRole::FinalNormBias, "final_norm");
   WeightRole head =
       config.tiedEmbeddings ? WeightRole::TokenEmbedding : WeightRole::LMHead;
   GraphTensor logits =
-      project(h, {"k"}, head, "lm_head", {"v"}, {}, false, WeightRole{});
+      project(h, reducedHidden, head, "lm_head", {"v"}, {}, false, WeightRole{});
   result(ResultKind::Logits, "logits", logits);
 }
 
@@ -562,13 +591,22 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   bool rope = !config.learnedPositions;
   graph.setDim("i", signature.tokens, /*keepUnit=*/true);
   graph.setDim("j", signature.keys);
-  graph.setDim("k", config.hiddenSize);
-  graph.setDim("n", config.hiddenSize);
+  // int4 weights come two per byte, paired along the dimension a layer
+  // reduces: each such dimension is split into (half, 2) for w4a8. Row-major
+  // [half, 2] is the same memory as the whole, so float tensors do not
+  // change.
+  int64_t pair = precision == Precision::W4A8 ? 2 : 1;
+  graph.setDim("kp", pair);
+  graph.setDim("np", pair);
+  graph.setDim("dp", pair);
+  graph.setDim("fp", pair);
+  graph.setDim("k", config.hiddenSize / pair);
+  graph.setDim("n", config.hiddenSize / pair);
   graph.setDim("g", config.numKeyValueHeads);
   graph.setDim("r", config.numHeads / config.numKeyValueHeads);
   graph.setDim("e", rope ? config.headDim / 2 : config.headDim);
-  graph.setDim("d", config.headDim);
-  graph.setDim("f", config.intermediateSize);
+  graph.setDim("d", config.headDim / pair);
+  graph.setDim("f", config.intermediateSize / pair);
   graph.setDim("v", config.vocabSize);
 
   BlockBuilder builder(graph, config, precision, signature);

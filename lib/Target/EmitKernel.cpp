@@ -581,6 +581,9 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
       .Case<arith::AndIOp>([&](auto) { return binary("both", "&"); })
       .Case<arith::OrIOp>([&](auto) { return binary("either", "|"); })
       .Case<arith::XOrIOp>([&](auto) { return binary("different", "^"); })
+      // Declared with the result's type: an int8 shift wraps to 8 bits.
+      .Case<arith::ShLIOp>([&](auto) { return binary("shifted", "<<"); })
+      .Case<arith::ShRSIOp>([&](auto) { return binary("shifted", ">>"); })
       .Case<arith::MaximumFOp>([&](auto) { return call("maximum", "st_maximumf"); })
       .Case<arith::MinimumFOp>([&](auto) { return call("minimum", "st_minimumf"); })
       .Case<arith::MaxNumFOp>([&](auto) { return call("maximum", "std::fmax"); })

@@ -67,8 +67,13 @@ enum class ResultKind { Hidden, NewKey, NewValue, Logits };
 enum class WeightForm {
   /// The float32 values (selected rows).
   Values,
-  /// The quantised integer values, one int8 each.
+  /// The quantised integer values: one int8 each, or for int4 two per byte
+  /// (element 2k in the low nibble, 2k + 1 in the high one) along the
+  /// last dimension the layer reduces.
   Quantized,
+  /// int4 layers: the left shifts {4, 0} that bring the low and the high
+  /// nibble of a byte to the top (int8).
+  NibbleShift,
   /// The activation scale of the layer's input, repeated over the input's
   /// dimensions (float32; the quantised input is x / scale).
   InputScale,
@@ -95,7 +100,11 @@ struct GraphArgument {
   WeightForm form = WeightForm::Values;
 
   /// Bytes of one element in memory.
-  int getElementBytes() const { return form == WeightForm::Quantized ? 1 : 4; }
+  int getElementBytes() const {
+    return form == WeightForm::Quantized || form == WeightForm::NibbleShift
+               ? 1
+               : 4;
+  }
 };
 
 struct GraphResult {

@@ -1,0 +1,44 @@
+//===- ModelOutputs.h - What compile writes for an LLM ----------*- C++ -*-===//
+
+#ifndef STREAMTENSOR_TOOLS_STREAMTENSOR_MODELOUTPUTS_H
+#define STREAMTENSOR_TOOLS_STREAMTENSOR_MODELOUTPUTS_H
+
+#include "streamtensor/Frontend/ModelWeights.h"
+#include "streamtensor/Frontend/TransformerGraph.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/JSON.h"
+
+namespace streamtensor::driver {
+
+/// One graph after the pipeline.
+struct CompiledGraph {
+  frontend::GraphSignature signature;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  llvm::json::Object fusion;
+};
+
+int64_t getElements(const std::vector<int64_t> &shape);
+
+/// csim/llm_graphs.cpp: the tables of the graphs' arguments and results and
+/// the host functions that call their kernels, for the host program.
+mlir::LogicalResult emitGraphsSource(const model::ModelConfig &config,
+                                     std::vector<CompiledGraph> &graphs,
+                                     int64_t seqLen, int64_t maxLen,
+                                     llvm::raw_ostream &os);
+
+/// Writes the packed weights: params/layer<i>/<argument>.bin for the block,
+/// params/lm_head/<argument>.bin, the embeddings, the RoPE frequencies and,
+/// for quantised models, scales.json. Random weights are also written as
+/// params/model.safetensors with the config, so that a reference can load
+/// the very same model. Reports and returns false on failure.
+bool writeParams(const model::ModelConfig &config, int64_t maxLen,
+                 frontend::WeightSource &source,
+                 const frontend::QuantizationScheme &scheme,
+                 const std::vector<CompiledGraph> &graphs,
+                 const std::string &folder);
+
+} // namespace streamtensor::driver
+
+#endif // STREAMTENSOR_TOOLS_STREAMTENSOR_MODELOUTPUTS_H
