@@ -115,9 +115,15 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   }
   std::string folder = arguments.positionals.front();
   std::string reportPath = folder + "/report.json";
-  std::string designPath = folder + "/ir/design.mlir";
-  if (!llvm::sys::fs::exists(reportPath) ||
-      !llvm::sys::fs::exists(designPath)) {
+  // An MLIR model's design, or an LLM's three graphs (one call of each).
+  std::vector<std::string> designPaths;
+  for (const char *name :
+       {"design", "block_prefill", "block_decode", "lm_head"}) {
+    std::string path = folder + "/ir/" + name + ".mlir";
+    if (llvm::sys::fs::exists(path))
+      designPaths.push_back(path);
+  }
+  if (!llvm::sys::fs::exists(reportPath) || designPaths.empty()) {
     reportError(command, folder + " is not a design written by streamtensor "
                                   "compile (no report.json or ir/design.mlir)");
     return Failure;
@@ -138,14 +144,20 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(designPath, sourceMgr, &context);
-  if (!module)
-    return Failure;
-  FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-      perf::analyzeKernels(*module, perf::getModelParameters(*platform));
-  if (failed(kernels))
-    return Failure;
+  std::vector<OwningOpRef<ModuleOp>> modules;
+  std::vector<perf::AnalyzedKernel> analyzed;
+  for (const std::string &designPath : designPaths) {
+    modules.push_back(parseSourceFile<ModuleOp>(designPath, &context));
+    if (!modules.back())
+      return Failure;
+    FailureOr<std::vector<perf::AnalyzedKernel>> kernels = perf::analyzeKernels(
+        *modules.back(), perf::getModelParameters(*platform));
+    if (failed(kernels))
+      return Failure;
+    for (perf::AnalyzedKernel &kernel : *kernels)
+      analyzed.push_back(std::move(kernel));
+  }
+  std::vector<perf::AnalyzedKernel> *kernels = &analyzed;
 
   bool unbounded = arguments.has("unbounded");
   double mhz = platform->kernelClockMHz;
