@@ -31,11 +31,15 @@ int64_t TensorGraph::getDim(StringRef name) const {
   return found == sizes.end() ? 0 : found->second;
 }
 
+bool TensorGraph::isDropped(StringRef name) const {
+  return getDim(name) == 1 && !keptUnitDims.count(name.str());
+}
+
 std::vector<std::string>
 TensorGraph::keepNonUnit(ArrayRef<std::string> dims) const {
   std::vector<std::string> kept;
   for (const std::string &dim : dims)
-    if (getDim(dim) != 1 || keptUnitDims.count(dim))
+    if (!isDropped(dim))
       kept.push_back(dim);
   return kept;
 }

@@ -83,7 +83,7 @@ public:
   GraphTensor as(const GraphTensor &tensor, const Dims &dims) {
     Dims kept;
     for (const std::string &dim : dims)
-      if (graph.getDim(dim) != 1 || dim == "i")
+      if (!graph.isDropped(dim))
         kept.push_back(dim);
     return {tensor.value, kept};
   }
@@ -590,7 +590,8 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   TensorGraph graph(module, signature.function);
   bool rope = !config.learnedPositions;
   graph.setDim("i", signature.tokens, /*keepUnit=*/true);
-  graph.setDim("j", signature.keys);
+  // Prefill's keys are its tokens, kept like them when there is one.
+  graph.setDim("j", signature.keys, /*keepUnit=*/kind == GraphKind::Prefill);
   // int4 weights come two per byte, paired along the dimension a layer
   // reduces: each such dimension is split into (half, 2) for w4a8. Row-major
   // [half, 2] is the same memory as the whole, so float tensors do not

@@ -46,6 +46,8 @@ public:
   /// unless `keepUnit` (so that no tensor is left with rank 0).
   void setDim(llvm::StringRef name, int64_t size, bool keepUnit = false);
   int64_t getDim(llvm::StringRef name) const;
+  /// Whether tensors leave the dimension out (size 1, not kept).
+  bool isDropped(llvm::StringRef name) const;
 
   /// A new function argument with these dimensions (float32 unless
   /// `elementType` says otherwise).
