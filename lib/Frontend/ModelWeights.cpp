@@ -177,9 +177,17 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
   if (argument.form == WeightForm::Values)
     return getBytes(selected.data(), selected.size() * sizeof(float));
 
+  // Group-wise scales quantise each group of a row as a row of its own;
+  // the scales come out row by row, group by group, as the argument wants.
+  int64_t group = scheme.groupSize > 0 ? scheme.groupSize : columns;
+  if (columns % group)
+    return llvm::createStringError("group size %lld does not divide the %lld "
+                                   "inputs of '%s'",
+                                   (long long)group, (long long)columns,
+                                   argument.name.c_str());
   std::vector<int8_t> quantized;
   std::vector<float> scales;
-  quantizeRows(selected, columns, getWeightQuantMax(scheme.precision),
+  quantizeRows(selected, group, getWeightQuantMax(scheme.precision),
                quantized, scales);
   if (argument.form == WeightForm::Quantized &&
       scheme.precision == Precision::W4A8) {

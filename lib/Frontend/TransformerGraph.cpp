@@ -75,9 +75,10 @@ Value constant(OpBuilder &b, Location loc, double value) {
 class BlockBuilder {
 public:
   BlockBuilder(TensorGraph &graph, const ModelConfig &config,
-               Precision precision, GraphSignature &signature)
+               Precision precision, int64_t groupSize,
+               GraphSignature &signature)
       : graph(graph), config(config), precision(precision),
-        signature(signature) {}
+        groupSize(groupSize), signature(signature) {}
 
   /// The same tensor seen with other dimension names (equal sizes).
   GraphTensor as(const GraphTensor &tensor, const Dims &dims) {
@@ -192,8 +193,15 @@ public:
         operands.push_back(
             weight(role, name, weightDims, rows, WeightForm::Quantized));
       }
+      // With groups, the sum runs within a group: the dimensions before the
+      // last two reduced ones (within group, pair) index the groups.
+      Dims groupDims, sumDims = resultDims, scaleDims = outDims;
+      if (groupSize > 0)
+        groupDims.assign(reduced.begin(), reduced.end() - 2);
+      sumDims.insert(sumDims.end(), groupDims.begin(), groupDims.end());
+      scaleDims.insert(scaleDims.end(), groupDims.begin(), groupDims.end());
       GraphTensor sum = graph.compute(
-          resultDims, operands, Combine::Sum,
+          sumDims, operands, Combine::Sum,
           [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
             Value weightValue = v[1];
             if (pairs) {
@@ -207,14 +215,17 @@ public:
             return arith::MulIOp::create(b, loc, left, right);
           },
           i32);
-      GraphTensor outputScale = weight(role, name + ".output_scale", outDims,
+      GraphTensor outputScale = weight(role, name + ".output_scale", scaleDims,
                                        rows, WeightForm::OutputScale);
-      y = map(resultDims, {sum, outputScale},
-              [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                Value value =
-                    arith::SIToFPOp::create(b, loc, b.getF32Type(), v[0]);
-                return mul(b, loc, value, v[1]);
-              });
+      // Group-wise: the int32 sums of the groups, each times its scale,
+      // added in float32.
+      y = graph.compute(resultDims, {sum, outputScale},
+                        groupDims.empty() ? Combine::None : Combine::Sum,
+                        [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                          Value value = arith::SIToFPOp::create(
+                              b, loc, b.getF32Type(), v[0]);
+                          return mul(b, loc, value, v[1]);
+                        });
     }
     if (!hasBias)
       return y;
@@ -328,13 +339,15 @@ public:
 private:
   // The hidden size as reduced and as produced, and the MLP's inner size,
   // each with its int4 pairing dimension.
-  const Dims reducedHidden{"k", "kp"};
-  const Dims producedHidden{"n", "np"};
-  const Dims mlpInner{"f", "fp"};
+  const Dims reducedHidden{"kg", "k", "kp"};
+  const Dims producedHidden{"ng", "n", "np"};
+  const Dims mlpInner{"fg", "f", "fp"};
 
   TensorGraph &graph;
   const ModelConfig &config;
   Precision precision;
+  /// Inputs per int4 weight scale; 0 for one scale per output channel.
+  int64_t groupSize;
   GraphSignature &signature;
 };
 
@@ -351,7 +364,7 @@ void BlockBuilder::buildBlock(bool decode) {
     return parts == 1 ? base : base + "." + partNames[part];
   };
 
-  Dims rowDims{"i", "n", "np"};
+  Dims rowDims{"i", "ng", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
   GraphTensor h = norm(x, rowDims, producedHidden, WeightRole::AttentionNormWeight,
                        WeightRole::AttentionNormBias, "attention_norm");
@@ -375,7 +388,7 @@ void BlockBuilder::buildBlock(bool decode) {
                        config.qkvBias, kBias));
   }
   GraphTensor v =
-      linear(h, vRole, "v_proj", {"g", "d", "dp"},
+      linear(h, vRole, "v_proj", {"g", "dg", "d", "dp"},
              headRows(kvHeads, headDim, 0, headDim, 2), config.qkvBias, vBias);
   Dims qDims{"i", "g", "r", "e"}, kDims{"i", "g", "e"};
 
@@ -451,13 +464,13 @@ void BlockBuilder::buildBlock(bool decode) {
   if (!decode) {
     for (int part = 0; part < parts; ++part)
       keys.push_back(as(k[part], {"j", "g", "e"}));
-    values = as(v, {"j", "g", "d", "dp"});
+    values = as(v, {"j", "g", "dg", "d", "dp"});
   } else {
     for (int part = 0; part < parts; ++part)
       keys.push_back(argument(ArgumentKind::KeyCache, partName("k_cache", part),
                               {"j", "g", "e"}, part));
     values =
-        argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "d", "dp"});
+        argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "dg", "d", "dp"});
   }
   GraphTensor mask = argument(ArgumentKind::Mask, "mask", {"i", "j"});
   Dims scoreDims{"g", "r", "i", "j"}, rowScoreDims{"g", "r", "i"};
@@ -492,7 +505,7 @@ void BlockBuilder::buildBlock(bool decode) {
   GraphTensor total = graph.compute(
       rowScoreDims, {weights}, Combine::Sum,
       [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
-  Dims headOut{"i", "g", "r", "d", "dp"};
+  Dims headOut{"i", "g", "r", "dg", "d", "dp"};
   GraphTensor mixed =
       graph.compute(headOut, {weights, values}, Combine::Sum,
                     [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
@@ -521,7 +534,7 @@ void BlockBuilder::buildBlock(bool decode) {
 
   // Output projection: o[i, n] = sum over (g, r, d) of attention * w_o.
   GraphTensor projected =
-      project(attention, {"g", "r", "d", "dp"}, WeightRole::OutputWeight,
+      project(attention, {"g", "r", "dg", "d", "dp"}, WeightRole::OutputWeight,
               "o_proj", producedHidden, {}, config.outputBiases, WeightRole::OutputBias);
   if (config.postNorms)
     projected =
@@ -538,14 +551,14 @@ void BlockBuilder::buildBlock(bool decode) {
                               false, WeightRole{});
     GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", mlpInner, {},
                             false, WeightRole{});
-    hidden = map({"i", "f", "fp"}, {gate, up},
+    hidden = map({"i", "fg", "f", "fp"}, {gate, up},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                    return mul(b, loc, activation(b, loc, v[0]), v[1]);
                  });
   } else {
     GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", mlpInner, {},
                             config.outputBiases, WeightRole::UpBias);
-    hidden = map({"i", "f", "fp"}, {up},
+    hidden = map({"i", "fg", "f", "fp"}, {up},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
                    return activation(b, loc, v[0]);
                  });
@@ -565,7 +578,7 @@ void BlockBuilder::buildBlock(bool decode) {
 }
 
 void BlockBuilder::buildLMHead() {
-  Dims rowDims{"i", "n", "np"};
+  Dims rowDims{"i", "ng", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
   GraphTensor h = norm(x, rowDims, producedHidden, WeightRole::FinalNormWeight,
                        WeightRole::FinalNormBias, "final_norm");
@@ -580,7 +593,8 @@ void BlockBuilder::buildLMHead() {
 
 func::FuncOp streamtensor::frontend::buildTransformerGraph(
     ModuleOp module, const ModelConfig &config, GraphKind kind, int64_t tokens,
-    int64_t maxLen, Precision precision, GraphSignature &signature) {
+    int64_t maxLen, Precision precision, int64_t groupSize,
+    GraphSignature &signature) {
   signature = GraphSignature();
   signature.kind = kind;
   signature.function = getGraphName(kind).str();
@@ -601,16 +615,23 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   graph.setDim("np", pair);
   graph.setDim("dp", pair);
   graph.setDim("fp", pair);
-  graph.setDim("k", config.hiddenSize / pair);
-  graph.setDim("n", config.hiddenSize / pair);
+  // Group-wise int4 scales: each reduced dimension is also split into
+  // (group, within group), again the same memory.
+  int64_t group = groupSize > 0 ? groupSize : 0;
+  auto split = [&](const char *groupDim, const char *dim, int64_t size) {
+    graph.setDim(groupDim, group ? size / group : 1);
+    graph.setDim(dim, (group ? group : size) / pair);
+  };
+  split("kg", "k", config.hiddenSize);
+  split("ng", "n", config.hiddenSize);
+  split("dg", "d", config.headDim);
+  split("fg", "f", config.intermediateSize);
   graph.setDim("g", config.numKeyValueHeads);
   graph.setDim("r", config.numHeads / config.numKeyValueHeads);
   graph.setDim("e", rope ? config.headDim / 2 : config.headDim);
-  graph.setDim("d", config.headDim / pair);
-  graph.setDim("f", config.intermediateSize / pair);
   graph.setDim("v", config.vocabSize);
 
-  BlockBuilder builder(graph, config, precision, signature);
+  BlockBuilder builder(graph, config, precision, groupSize, signature);
   if (kind == GraphKind::LMHead)
     builder.buildLMHead();
   else

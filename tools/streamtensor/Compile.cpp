@@ -53,7 +53,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                         "max-on-chip-bytes", "fifo-depth", "dump-ir", "entry",
                         "platform", "fifo-mode", "dsp-budget", "profiles",
                         "seq-len", "max-len", "precision", "seed", "params",
-                        "calibration-prompt", "out-tokens"},
+                        "calibration-prompt", "out-tokens", "group-size"},
                        {}))
     return Failure;
   if (arguments.positionals.size() != 1) {
@@ -128,7 +128,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                         *output);
   for (const char *modelOption :
        {"seq-len", "max-len", "precision", "seed", "params",
-        "calibration-prompt", "out-tokens"})
+        "calibration-prompt", "out-tokens", "group-size"})
     if (arguments.has(modelOption)) {
       reportError(command, "--" + llvm::Twine(modelOption) +
                                " applies to LLM inputs (a config.json "

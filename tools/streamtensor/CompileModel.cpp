@@ -54,11 +54,13 @@ constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
 LogicalResult
 compileGraph(MLIRContext &context, const model::ModelConfig &config,
              GraphKind kind, int64_t seqLen, int64_t maxLen,
-             frontend::Precision precision, const CompileOptions &options,
+             frontend::Precision precision, int64_t groupSize,
+             const CompileOptions &options,
              std::optional<std::string> dumpDir, CompiledGraph &compiled) {
   compiled.module = ModuleOp::create(UnknownLoc::get(&context));
   frontend::buildTransformerGraph(*compiled.module, config, kind, seqLen,
-                                  maxLen, precision, compiled.signature);
+                                  maxLen, precision, groupSize,
+                                  compiled.signature);
   if (failed(verify(*compiled.module)))
     return failure();
   unsigned dumpIndex = 0;
@@ -155,6 +157,26 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     reportError(command, configPath + ": int4 weights are packed two per "
                                       "byte along hidden_size, head_dim and "
                                       "intermediate_size, which must be even");
+    return Failure;
+  }
+  std::optional<int64_t> groupOption =
+      arguments.getInteger(command, "group-size", 0, 0, 1 << 20);
+  if (!groupOption)
+    return Failure;
+  int64_t groupSize = *groupOption;
+  if (groupSize && precision != frontend::Precision::W4A8) {
+    reportError(command, "--group-size applies to w4a8 (int4 weights)");
+    return Failure;
+  }
+  if (groupSize && (groupSize % 2 || config->hiddenSize % groupSize ||
+                    config->headDim % groupSize ||
+                    config->intermediateSize % groupSize)) {
+    reportError(command,
+                llvm::formatv("--group-size {0} must be even and divide "
+                              "hidden_size {1}, head_dim {2} and "
+                              "intermediate_size {3}",
+                              groupSize, config->hiddenSize, config->headDim,
+                              config->intermediateSize));
     return Failure;
   }
   std::optional<int64_t> seqLen =
@@ -255,7 +277,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                        GraphKind::LMHead};
   for (auto [kind, graph] : llvm::zip(kinds, graphs))
     if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            options, dumpDir, graph)))
+                            groupSize, options, dumpDir, graph)))
       return Failure;
 
   std::string partial = output + ".partial";
@@ -339,6 +361,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
        (!source.isRandom() || parameterBytes <= autoParamsLimitBytes));
   frontend::QuantizationScheme scheme;
   scheme.precision = precision;
+  scheme.groupSize = groupSize;
   if (writeWeights && precision != frontend::Precision::FP32) {
     llvm::Expected<std::map<std::string, float>> scales =
         frontend::calibrateInputScales(*config, source, calibrationPrompt);
@@ -436,6 +459,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                 ? llvm::formatv("seeded random (seed {0})", *seed).str()
                 : std::string("safetensors in ") + modelDir},
            {"precision", precisionName},
+           {"group_size", groupSize},
            {"parameter_bytes", parameterBytes},
            {"device_parameter_bytes", deviceParameterBytes},
            {"params_written", writeWeights}}},

@@ -518,7 +518,7 @@ TEST(PackArgumentSignatures, EveryWeightArgumentFillsItsShape) {
             mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
         GraphSignature signature;
         buildTransformerGraph(*module, *config, kind, 4, 16, precision,
-                              signature);
+                              /*groupSize=*/0, signature);
         WeightSource source(*config, std::nullopt, kSeed);
         for (const GraphArgument &argument : signature.arguments) {
           if (argument.kind != ArgumentKind::Weight)

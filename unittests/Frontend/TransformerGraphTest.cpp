@@ -75,8 +75,9 @@ protected:
   func::FuncOp build(const ModelConfig &config, GraphKind kind, int64_t tokens,
                      int64_t maxLen, Precision precision) {
     module = ModuleOp::create(UnknownLoc::get(&context));
-    func::FuncOp function = buildTransformerGraph(*module, config, kind, tokens,
-                                                  maxLen, precision, signature);
+    func::FuncOp function = buildTransformerGraph(
+        *module, config, kind, tokens, maxLen, precision, /*groupSize=*/0,
+        signature);
     EXPECT_TRUE(succeeded(verify(*module)));
     EXPECT_EQ(function.getName(), getGraphName(kind));
     EXPECT_EQ(signature.function, getGraphName(kind).str());

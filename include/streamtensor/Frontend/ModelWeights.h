@@ -59,6 +59,8 @@ private:
 /// input scale of every layer (by getLinearName).
 struct QuantizationScheme {
   Precision precision = Precision::FP32;
+  /// Inputs per int4 weight scale (0: one scale per output channel).
+  int64_t groupSize = 0;
   std::map<std::string, float> inputScales;
 };
 

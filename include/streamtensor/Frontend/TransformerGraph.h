@@ -77,8 +77,9 @@ enum class WeightForm {
   /// The activation scale of the layer's input, repeated over the input's
   /// dimensions (float32; the quantised input is x / scale).
   InputScale,
-  /// Per output channel, input scale times weight scale (float32; the
-  /// output is the int32 sum times it).
+  /// Per output channel (and group, for group-wise int4), input scale times
+  /// weight scale (float32; the output is the int32 sum times it, summed
+  /// over the groups).
   OutputScale,
 };
 
@@ -127,11 +128,14 @@ struct GraphSignature {
 };
 
 /// Appends the function of `kind` to `module`. `tokens` is the prefill
-/// length, `maxLen` the cache length of decode.
+/// length, `maxLen` the cache length of decode. `groupSize` (w4a8 only, 0
+/// for none) gives int4 weights one scale per group of that many inputs;
+/// it must be even and divide hidden_size, head_dim and intermediate_size.
 mlir::func::FuncOp buildTransformerGraph(mlir::ModuleOp module,
                                          const model::ModelConfig &config,
                                          GraphKind kind, int64_t tokens,
                                          int64_t maxLen, Precision precision,
+                                         int64_t groupSize,
                                          GraphSignature &signature);
 
 /// The name quantisation scales are kept under for the linear layer that
