@@ -144,6 +144,25 @@ LogicalResult streamtensor::emitHostFunction(
     if (failed(checkFloat(entry.getLoc(), type)))
       return failure();
 
+  // The result a buffer is returned as, when it is returned once and only
+  // that way (not also viewed, copied or freed).
+  auto ret = dyn_cast<func::ReturnOp>(entry.getBody().front().back());
+  auto returnedAs = [&](memref::AllocOp alloc) -> std::optional<unsigned> {
+    std::optional<unsigned> found;
+    if (!ret)
+      return found;
+    for (OpOperand &use : alloc.getResult().getUses()) {
+      if (use.getOwner() == ret.getOperation()) {
+        if (found)
+          return std::nullopt;
+        found = use.getOperandNumber();
+      } else if (!isa<func::CallOp>(use.getOwner())) {
+        return std::nullopt;
+      }
+    }
+    return found;
+  };
+
   os << "// The host function '" << entry.getName()
      << "': its kernels, called in order on buffers in external memory.\n";
   os << "void " << name
@@ -179,6 +198,15 @@ LogicalResult streamtensor::emitHostFunction(
             .Case([&](memref::AllocOp alloc) -> LogicalResult {
               if (failed(checkFloat(alloc.getLoc(), alloc.getType())))
                 return failure();
+              // A buffer the function returns is the caller's memory: the
+              // kernel's store DMA writes the result where the caller wants
+              // it (a KV cache row, say), with no copy.
+              if (std::optional<unsigned> index = returnedAs(alloc)) {
+                names[alloc.getResult()] =
+                    "static_cast<" + getElementTypeName(alloc.getType()) +
+                    " *>(results[" + std::to_string(*index) + "])";
+                return success();
+              }
               std::string buffer = "buffer_" + std::to_string(numBuffers++);
               os << "static std::vector<" << getElementTypeName(alloc.getType())
                  << "> " << buffer << "(" << getNumElements(alloc.getResult())
@@ -213,6 +241,9 @@ LogicalResult streamtensor::emitHostFunction(
                 if (!names.count(value))
                   return ret.emitOpError("returns a value the testbench "
                                          "cannot follow");
+                auto alloc = value.getDefiningOp<memref::AllocOp>();
+                if (alloc && returnedAs(alloc) == index)
+                  continue;
                 os << "std::copy(" << names[value] << ", " << names[value]
                    << " + " << getNumElements(value) << ", static_cast<"
                    << getElementTypeName(value.getType()) << " *>(results["

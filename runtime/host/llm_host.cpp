@@ -236,29 +236,42 @@ private:
         break;
       }
     }
-    std::vector<std::vector<float>> results;
-    std::vector<void *> pointers;
-    for (int index = 0; index < graph.numResults; ++index)
-      results.emplace_back(graph.results[index].elements);
-    for (std::vector<float> &result : results)
-      pointers.push_back(result.data());
-    graph.run(args.data(), pointers.data());
-
+    // Prefill's kernel writes the new keys and values straight into rows
+    // [first, first + tokens) of the layer's cache. Decode's kernel reads the
+    // whole cache (the rows not yet written are masked), so it writes its
+    // row to a staging buffer, copied into the cache once it is done: a
+    // masked row is multiplied by 0, and a half-written one could be NaN.
     std::vector<float> output;
+    std::vector<std::vector<float>> staged(graph.numResults);
+    std::vector<void *> results;
     for (int index = 0; index < graph.numResults; ++index) {
       const llm::Result &result = graph.results[index];
-      std::vector<float> &values = results[index];
-      // The new keys and values go to rows [first, first + tokens).
-      std::vector<float> *cache = nullptr;
-      if (result.kind == ResultKind::Hidden)
-        output = values;
-      else if (result.kind == ResultKind::NewKey)
-        cache = &keyCache[layer][result.part];
+      float *cache = nullptr;
+      if (result.kind == ResultKind::NewKey)
+        cache = keyCache[layer][result.part].data();
       else if (result.kind == ResultKind::NewValue)
-        cache = &valueCache[layer];
-      if (cache)
-        std::copy(values.begin(), values.end(),
-                  cache->begin() + size_t(first) * (values.size() / tokens));
+        cache = valueCache[layer].data();
+      size_t row = result.elements / tokens;
+      if (cache && !decoding) {
+        results.push_back(cache + first * row);
+      } else if (cache) {
+        staged[index].resize(result.elements);
+        results.push_back(staged[index].data());
+      } else {
+        output.resize(result.elements);
+        results.push_back(output.data());
+      }
+    }
+    graph.run(args.data(), results.data());
+    for (int index = 0; index < graph.numResults; ++index) {
+      const llm::Result &result = graph.results[index];
+      if (staged[index].empty())
+        continue;
+      float *cache = result.kind == ResultKind::NewKey
+                         ? keyCache[layer][result.part].data()
+                         : valueCache[layer].data();
+      std::copy(staged[index].begin(), staged[index].end(),
+                cache + first * staged[index].size());
     }
     return output;
   }
