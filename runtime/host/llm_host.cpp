@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <map>
@@ -341,16 +342,9 @@ bool compare(const Options &options, const std::vector<float> &logits,
 } // namespace
 
 std::vector<float> llm::readTensor(const std::string &path, size_t count) {
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file)
-    throw std::runtime_error("cannot open " + path);
+  std::vector<char> bytes = readBytes(path, count * sizeof(float));
   std::vector<float> data(count);
-  size_t read = std::fread(data.data(), sizeof(float), count, file);
-  bool extra = std::fgetc(file) != EOF;
-  std::fclose(file);
-  if (read != count || extra)
-    throw std::runtime_error(path + " does not hold " + std::to_string(count) +
-                             " float32 values");
+  std::memcpy(data.data(), bytes.data(), bytes.size());
   return data;
 }
 

@@ -32,7 +32,8 @@ bool Arguments::parse(llvm::StringRef command,
       continue;
     }
     if (!llvm::is_contained(withValue, name)) {
-      reportError(command, "unknown option '" + arg + "' (see streamtensor --help)");
+      reportError(command,
+                  "unknown option '" + arg + "' (see streamtensor --help)");
       return false;
     }
     if (!hasInlineValue) {

@@ -13,10 +13,10 @@
 #include "streamtensor/Analysis/ConverterSizing.h"
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Frontend/ImportMLIR.h"
+#include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Pipeline/Pipeline.h"
 #include "streamtensor/Registration.h"
 #include "streamtensor/Target/HLSCpp.h"
-#include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -49,11 +49,26 @@ std::string getRawData(DenseElementsAttr value) {
 int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
   if (!arguments.parse(command, args,
-                       {"o", "output", "tile-size", "unroll-factor",
-                        "max-on-chip-bytes", "fifo-depth", "dump-ir", "entry",
-                        "platform", "fifo-mode", "dsp-budget", "profiles",
-                        "seq-len", "max-len", "precision", "seed", "params",
-                        "calibration-prompt", "out-tokens", "group-size"},
+                       {"o",
+                        "output",
+                        "tile-size",
+                        "unroll-factor",
+                        "max-on-chip-bytes",
+                        "fifo-depth",
+                        "dump-ir",
+                        "entry",
+                        "platform",
+                        "fifo-mode",
+                        "dsp-budget",
+                        "profiles",
+                        "seq-len",
+                        "max-len",
+                        "precision",
+                        "seed",
+                        "params",
+                        "calibration-prompt",
+                        "out-tokens",
+                        "group-size"},
                        {}))
     return Failure;
   if (arguments.positionals.size() != 1) {
@@ -73,9 +88,9 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   CompileOptions options;
   std::optional<int64_t> tileSize =
       arguments.getInteger(command, "tile-size", options.tileSize, 1, 4096);
-  std::optional<int64_t> maxOnChip = arguments.getInteger(
-      command, "max-on-chip-bytes", options.maxOnChipBytes, 0,
-      int64_t(1) << 40);
+  std::optional<int64_t> maxOnChip =
+      arguments.getInteger(command, "max-on-chip-bytes", options.maxOnChipBytes,
+                           0, int64_t(1) << 40);
   std::optional<int64_t> unrollFactor = arguments.getInteger(
       command, "unroll-factor", options.unrollFactor, 1, 1024);
   if (!tileSize || !maxOnChip || !unrollFactor)
@@ -132,7 +147,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     if (arguments.has(modelOption)) {
       reportError(command, "--" + llvm::Twine(modelOption) +
                                " applies to LLM inputs (a config.json "
-                               "folder or a preset), not to " + input);
+                               "folder or a preset), not to " +
+                               input);
       return Failure;
     }
 
@@ -164,7 +180,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   };
   if (dumpDir) {
     if (std::error_code error = llvm::sys::fs::create_directories(*dumpDir)) {
-      reportError(command, "cannot create " + *dumpDir + ": " + error.message());
+      reportError(command,
+                  "cannot create " + *dumpDir + ": " + error.message());
       return Failure;
     }
   }
@@ -185,13 +202,9 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
 
   // Emit everything into a fresh folder beside the output.
   std::string partial = *output + ".partial";
-  llvm::sys::fs::remove_directories(partial);
-  for (const char *folder : {"hls", "csim/include", "csim/params", "ir", "link"})
-    if (std::error_code error =
-            llvm::sys::fs::create_directories(partial + "/" + folder)) {
-      reportError(command, "cannot create " + partial + ": " + error.message());
-      return Failure;
-    }
+  if (!createPartialOutput(
+          partial, {"hls", "csim/include", "csim/params", "ir", "link"}))
+    return Failure;
   auto cleanUp = [&] {
     llvm::sys::fs::remove_directories(partial);
     return Failure;
@@ -230,8 +243,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   } else {
     std::string testbench = "#include \"kernels.h\"\n";
     llvm::raw_string_ostream testbenchStream(testbench);
-    if (failed(emitTestbench(*module, entryFunction, testbenchStream,
-                             constants)))
+    if (failed(
+            emitTestbench(*module, entryFunction, testbenchStream, constants)))
       return cleanUp();
     if (!writeFile(partial + "/csim/testbench.cpp", testbench))
       return cleanUp();
@@ -240,17 +253,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                      getRawData(value)))
         return cleanUp();
   }
-  for (const char *header :
-       {"hls_stream.h", "hls_streamofblocks.h", "hls_vector.h",
-        "streamtensor_csim.h",
-        "streamtensor_dataflow.h"}) {
-    std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
-    if (std::error_code error = llvm::sys::fs::copy_file(
-            from, partial + "/csim/include/" + header)) {
-      reportError(command, "cannot copy " + from + ": " + error.message());
-      return cleanUp();
-    }
-  }
+  if (!copySimulationHeaders(partial))
+    return cleanUp();
 
   {
     std::string config, floorplan;
@@ -277,15 +281,16 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       describeKernels(*module, fusion, *platform, options, totalCycles, used);
   FabricResources available = platform->getTotalAvailable();
   llvm::json::Object resources{
-      {"dsp", llvm::json::Object{{"used", used.dsp},
-                                 {"available", available.dsp}}},
-      {"lut", llvm::json::Object{{"used", used.lut},
-                                 {"available", available.lut}}},
-      {"ff", llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
+      {"dsp",
+       llvm::json::Object{{"used", used.dsp}, {"available", available.dsp}}},
+      {"lut",
+       llvm::json::Object{{"used", used.lut}, {"available", available.lut}}},
+      {"ff",
+       llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
       {"bram18k", llvm::json::Object{{"used", used.bram18k},
                                      {"available", available.bram18k}}},
-      {"uram", llvm::json::Object{{"used", used.uram},
-                                  {"available", available.uram}}},
+      {"uram",
+       llvm::json::Object{{"used", used.uram}, {"available", available.uram}}},
       {"note", "estimates of the task profiler; FIFOs are counted with "
                "their writer; the platform shell's share is not available"}};
   if (auto crossing =
@@ -303,27 +308,26 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"fifo_mode", options.fifoMode},
                           {"dsp_budget", options.dspBudget},
                           {"profiles", options.profilesDir}}},
-      {"platform",
-       llvm::json::Object{{"name", platform->name},
-                          {"spec", options.platform},
-                          {"card", platform->card},
-                          {"part", platform->part},
-                          {"clock_mhz", platform->kernelClockMHz}}},
+      {"platform", llvm::json::Object{{"name", platform->name},
+                                      {"spec", options.platform},
+                                      {"card", platform->card},
+                                      {"part", platform->part},
+                                      {"clock_mhz", platform->kernelClockMHz}}},
       {"resources", std::move(resources)},
       {"performance",
-       llvm::json::Object{
-           {"method", "cycle-level simulation (an estimate)"},
-           {"estimated_kernel_cycles", totalCycles},
-           {"estimated_kernel_us",
-            double(totalCycles) / platform->kernelClockMHz},
-           {"host_invocation_us_per_kernel",
-            platform->host.invocationOverheadUs}}},
+       llvm::json::Object{{"method", "cycle-level simulation (an estimate)"},
+                          {"estimated_kernel_cycles", totalCycles},
+                          {"estimated_kernel_us",
+                           double(totalCycles) / platform->kernelClockMHz},
+                          {"host_invocation_us_per_kernel",
+                           platform->host.invocationOverheadUs}}},
       {"kernels", std::move(kernelReports)},
       {"constants", int64_t(constants.size())},
-      {"csim", noTestbench ? llvm::json::Value(llvm::json::Object{
-                                 {"available", false}, {"reason", *noTestbench}})
-                           : llvm::json::Value(llvm::json::Object{
-                                 {"available", true}})}};
+      {"csim",
+       noTestbench
+           ? llvm::json::Value(llvm::json::Object{{"available", false},
+                                                  {"reason", *noTestbench}})
+           : llvm::json::Value(llvm::json::Object{{"available", true}})}};
   std::string reportText;
   llvm::raw_string_ostream(reportText)
       << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
@@ -342,7 +346,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     fifos += llvm::range_size(kernel.getOps<dataflow::StreamOp>());
   }
   llvm::outs() << "streamtensor compile: wrote " << *output << " ("
-               << kernels.size() << " kernel" << (kernels.size() == 1 ? "" : "s")
-               << ", " << processes << " processes, " << fifos << " FIFOs)\n";
+               << kernels.size() << " kernel"
+               << (kernels.size() == 1 ? "" : "s") << ", " << processes
+               << " processes, " << fifos << " FIFOs)\n";
   return Success;
 }

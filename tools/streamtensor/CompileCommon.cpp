@@ -11,6 +11,7 @@
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Performance/Estimate.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -194,4 +195,31 @@ llvm::json::Array streamtensor::driver::describeKernels(
     kernels.push_back(std::move(entry));
   }
   return kernels;
+}
+
+bool streamtensor::driver::createPartialOutput(
+    const std::string &partial, llvm::ArrayRef<const char *> folders) {
+  llvm::sys::fs::remove_directories(partial);
+  for (const char *folder : folders)
+    if (std::error_code error =
+            llvm::sys::fs::create_directories(partial + "/" + folder)) {
+      reportError("compile",
+                  "cannot create " + partial + ": " + error.message());
+      return false;
+    }
+  return true;
+}
+
+bool streamtensor::driver::copySimulationHeaders(const std::string &partial) {
+  for (const char *header :
+       {"hls_stream.h", "hls_streamofblocks.h", "hls_vector.h",
+        "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
+    std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
+    if (std::error_code error = llvm::sys::fs::copy_file(
+            from, partial + "/csim/include/" + header)) {
+      reportError("compile", "cannot copy " + from + ": " + error.message());
+      return false;
+    }
+  }
+  return true;
 }

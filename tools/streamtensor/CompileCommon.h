@@ -16,6 +16,15 @@ namespace streamtensor::driver {
 /// Writes `contents` to `path`; reports and returns false on failure.
 bool writeFile(const llvm::Twine &path, llvm::StringRef contents);
 
+/// Creates the folder a compile writes into (`<output>.partial`, replaced
+/// if it exists) with these subfolders. Reports and returns false on
+/// failure.
+bool createPartialOutput(const std::string &partial,
+                         llvm::ArrayRef<const char *> folders);
+
+/// Copies the C-simulation headers (runtime/hls) to `<partial>/csim/include`.
+bool copySimulationHeaders(const std::string &partial);
+
 /// What fusion decided, per kernel: tasks, forks and converters.
 llvm::json::Object describeFusion(mlir::ModuleOp module);
 

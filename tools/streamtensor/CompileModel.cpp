@@ -51,12 +51,13 @@ constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
 
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
 /// that the three graphs' kernels live side by side.
-LogicalResult
-compileGraph(MLIRContext &context, const model::ModelConfig &config,
-             GraphKind kind, int64_t seqLen, int64_t maxLen,
-             frontend::Precision precision, int64_t groupSize,
-             const CompileOptions &options,
-             std::optional<std::string> dumpDir, CompiledGraph &compiled) {
+LogicalResult compileGraph(MLIRContext &context,
+                           const model::ModelConfig &config, GraphKind kind,
+                           int64_t seqLen, int64_t maxLen,
+                           frontend::Precision precision, int64_t groupSize,
+                           const CompileOptions &options,
+                           std::optional<std::string> dumpDir,
+                           CompiledGraph &compiled) {
   compiled.module = ModuleOp::create(UnknownLoc::get(&context));
   frontend::buildTransformerGraph(*compiled.module, config, kind, seqLen,
                                   maxLen, precision, groupSize,
@@ -168,9 +169,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     reportError(command, "--group-size applies to w4a8 (int4 weights)");
     return Failure;
   }
-  if (groupSize && (groupSize % 2 || config->hiddenSize % groupSize ||
-                    config->headDim % groupSize ||
-                    config->intermediateSize % groupSize)) {
+  if (groupSize &&
+      (groupSize % 2 || config->hiddenSize % groupSize ||
+       config->headDim % groupSize || config->intermediateSize % groupSize)) {
     reportError(command,
                 llvm::formatv("--group-size {0} must be even and divide "
                               "hidden_size {1}, head_dim {2} and "
@@ -281,13 +282,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       return Failure;
 
   std::string partial = output + ".partial";
-  llvm::sys::fs::remove_directories(partial);
-  for (const char *folder : {"hls", "csim/include", "params", "ir", "link"})
-    if (std::error_code error =
-            llvm::sys::fs::create_directories(partial + "/" + folder)) {
-      reportError(command, "cannot create " + partial + ": " + error.message());
-      return Failure;
-    }
+  if (!createPartialOutput(partial,
+                           {"hls", "csim/include", "params", "ir", "link"}))
+    return Failure;
   auto cleanUp = [&] {
     llvm::sys::fs::remove_directories(partial);
     return Failure;
@@ -342,16 +339,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return cleanUp();
       }
     }
-    for (const char *header :
-         {"hls_stream.h", "hls_streamofblocks.h", "hls_vector.h",
-          "streamtensor_csim.h", "streamtensor_dataflow.h"}) {
-      std::string from = std::string(STREAMTENSOR_RUNTIME_DIR) + "/" + header;
-      if (std::error_code error = llvm::sys::fs::copy_file(
-              from, partial + "/csim/include/" + header)) {
-        reportError(command, "cannot copy " + from + ": " + error.message());
-        return cleanUp();
-      }
-    }
+    if (!copySimulationHeaders(partial))
+      return cleanUp();
   }
 
   int64_t parameterBytes = parameterCount * int64_t(sizeof(float));

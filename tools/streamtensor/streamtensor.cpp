@@ -36,9 +36,9 @@ const Command commands[] = {
      "          [--dump-ir DIR] [--entry NAME]",
      "build the dataflow accelerator design of a model", runCompile},
     {"csim", "csim <out-dir> [--inputs DIR] [--golden DIR] [--tolerance T]",
-     "run the generated design in C simulation and check its outputs",
-     runCSim},
-    {"simulate", "simulate <out-dir> [--unbounded] [--json FILE] [--platform P]",
+     "run the generated design in C simulation and check its outputs", runCSim},
+    {"simulate",
+     "simulate <out-dir> [--unbounded] [--json FILE] [--platform P]",
      "estimate the design's cycles with the cycle-level simulator",
      runSimulate},
 };
