@@ -1,10 +1,13 @@
 //===- SizeFifos.cpp - Choose the depth of every FIFO ---------------------===//
 //
-// Paper section 5.3: profiles of every process, start cycles from the LP of
-// equations (3)-(5), depths from max_tokens (FifoSizing.h). The math is in
-// Analysis/; this pass reads the kernels' models and writes the depths into
-// the stream types (and so into the `#pragma HLS stream depth=` the emitter
-// prints).
+// Paper section 5.3, with back-pressure. Normal mode: every FIFO gets its
+// peak occupancy in the held-back schedule (HoldBackSizing.h), the latest
+// schedule that finishes as early as the design with unbounded FIFOs.
+// Conservative mode: the paper's token model with every task stretched to
+// the slowest one's throughput, start cycles from the LP of equations
+// (3)-(5), depths from max_tokens (FifoSizing.h). The math is in Analysis/;
+// this pass reads the kernels' models and writes the depths into the stream
+// types (and so into the `#pragma HLS stream depth=` the emitter prints).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +15,7 @@
 #include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "streamtensor/Analysis/FifoSizing.h"
+#include "streamtensor/Analysis/HoldBackSizing.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -59,7 +63,8 @@ public:
         sized[stream] =
             stream.getEntries().value_or(stream.getType().getDepth());
       });
-    } else if (failed(sizeByLp(module, sized))) {
+    } else if (mode == "normal" ? failed(sizeByHoldBack(module, sized))
+                                : failed(sizeByLp(module, sized))) {
       return signalPassFailure();
     }
 
@@ -97,6 +102,30 @@ public:
   }
 
 private:
+  /// Normal mode: the held-back schedule of every kernel. Ping-pong
+  /// buffers keep their blocks; every stream is sized.
+  LogicalResult sizeByHoldBack(ModuleOp module,
+                               llvm::DenseMap<Operation *, int64_t> &sized) {
+    FailureOr<perf::AnalyzedDesign> design =
+        perf::analyzeDesign(module, platform);
+    if (failed(design))
+      return failure();
+    for (perf::AnalyzedKernel &kernel : design->kernels) {
+      const std::vector<Operation *> &fifoOps = kernel.model.fifoOps;
+      std::vector<bool> sizable(fifoOps.size());
+      for (size_t fifo = 0; fifo < fifoOps.size(); ++fifo)
+        sizable[fifo] = isa<StreamOp>(fifoOps[fifo]);
+      fifo::HoldBackResult result =
+          fifo::sizeByHoldBack(kernel.model.design, sizable);
+      if (!result.error.empty())
+        return kernel.kernel.emitError("FIFO sizing: ") << result.error;
+      for (size_t fifo = 0; fifo < fifoOps.size(); ++fifo)
+        if (sizable[fifo])
+          sized[fifoOps[fifo]] = result.depths[fifo];
+    }
+    return success();
+  }
+
   LogicalResult sizeByLp(ModuleOp module,
                          llvm::DenseMap<Operation *, int64_t> &sized) {
     FailureOr<perf::AnalyzedDesign> design =

@@ -127,13 +127,17 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
 def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
   let summary = "Choose the depth of every FIFO";
   let description = [{
-    Paper section 5.3. Every process is profiled (its latency L, the cycle
-    of its first token D and its II, per FIFO), start cycles come from the
-    LP of equations (3)-(5) solved with COIN-OR CLP, and each FIFO gets
-    max_tokens by equation (1) or (2), plus one slot for the token in
-    flight. `mode=conservative` first stretches every task to the slowest
-    one's throughput (smaller FIFOs, maybe more latency); `mode=upper-bound`
-    makes every FIFO as deep as the entries that cross it. `override`
+    Paper section 5.3, with back-pressure. `mode=normal` (default) gives
+    every FIFO its peak occupancy in the held-back schedule: the design is
+    simulated with unbounded FIFOs, then backwards in time so that every
+    writer is held back as long as that delays no sink, and the depths are
+    checked by one more simulation (docs/resource-allocation.md).
+    `mode=conservative` is the paper's method: every process profiled (L,
+    D, II), every task stretched to the slowest one's throughput, start
+    cycles from the LP of equations (3)-(5) solved with COIN-OR CLP, and
+    max_tokens by equation (1) or (2) plus one slot for the token in flight.
+    `mode=upper-bound` makes every FIFO as deep as the entries that cross
+    it. `override`
     forces the depth of named FIFOs: `fifo=depth` in every kernel that has
     a FIFO of that name, `kernel/fifo=depth` in one kernel.
   }];
