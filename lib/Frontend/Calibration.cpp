@@ -139,33 +139,23 @@ private:
 };
 
 llvm::Expected<Matrix> Calibrator::attention(const Matrix &h, int64_t layer) {
-  bool gpt2 = config.family == model::ModelFamily::GPT2;
   int64_t heads = config.numHeads, kvHeads = config.numKeyValueHeads;
   int64_t headDim = config.headDim, hidden = config.hiddenSize;
   int64_t tokens = h.rows;
-  WeightRole qRole =
-      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::QueryWeight;
-  WeightRole kRole = gpt2 ? WeightRole::FusedQKVWeight : WeightRole::KeyWeight;
-  WeightRole vRole =
-      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::ValueWeight;
-  auto biasOf = [&](WeightRole role) {
-    return gpt2                              ? WeightRole::FusedQKVBias
-           : role == WeightRole::QueryWeight ? WeightRole::QueryBias
-           : role == WeightRole::KeyWeight   ? WeightRole::KeyBias
-                                             : WeightRole::ValueBias;
+  auto project = [&](model::Projection which, int64_t rows) {
+    model::ProjectionTensors tensors =
+        model::getProjectionTensors(config, which);
+    return linear(h, tensors.weight, layer, tensors.firstRow, rows,
+                  config.qkvBias, tensors.bias);
   };
-  llvm::Expected<Matrix> q = linear(h, qRole, layer, 0, heads * headDim,
-                                    config.qkvBias, biasOf(qRole));
+  llvm::Expected<Matrix> q = project(model::Projection::Query, heads * headDim);
   if (!q)
     return q.takeError();
-  llvm::Expected<Matrix> k =
-      linear(h, kRole, layer, gpt2 ? hidden : 0, kvHeads * headDim,
-             config.qkvBias, biasOf(kRole));
+  llvm::Expected<Matrix> k = project(model::Projection::Key, kvHeads * headDim);
   if (!k)
     return k.takeError();
   llvm::Expected<Matrix> v =
-      linear(h, vRole, layer, gpt2 ? 2 * hidden : 0, kvHeads * headDim,
-             config.qkvBias, biasOf(vRole));
+      project(model::Projection::Value, kvHeads * headDim);
   if (!v)
     return v.takeError();
 

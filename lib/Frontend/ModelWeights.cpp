@@ -140,9 +140,7 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
     return llvm::createStringError("no tensor of the model provides graph "
                                    "argument '%s'",
                                    argument.name.c_str());
-  int64_t elements = 1;
-  for (int64_t size : argument.shape)
-    elements *= size;
+  int64_t elements = model::getNumElements(argument.shape);
   float inputScale = 1.0f;
   if (argument.form != WeightForm::Values) {
     auto found = scheme.inputScales.find(getLinearName(*spec));
@@ -187,8 +185,8 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
                                    argument.name.c_str());
   std::vector<int8_t> quantized;
   std::vector<float> scales;
-  quantizeRows(selected, group, getWeightQuantMax(scheme.precision),
-               quantized, scales);
+  quantizeRows(selected, group, getWeightQuantMax(scheme.precision), quantized,
+               scales);
   if (argument.form == WeightForm::Quantized &&
       scheme.precision == Precision::W4A8) {
     // Two per byte along the row: element 2k low, 2k + 1 high.

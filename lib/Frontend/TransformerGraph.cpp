@@ -206,8 +206,8 @@ public:
             Value weightValue = v[1];
             if (pairs) {
               Value shifted = arith::ShLIOp::create(b, loc, v[1], v[2]);
-              Value four = arith::ConstantOp::create(
-                  b, loc, b.getIntegerAttr(i8, 4));
+              Value four =
+                  arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 4));
               weightValue = arith::ShRSIOp::create(b, loc, shifted, four);
             }
             Value left = arith::ExtSIOp::create(b, loc, i32, v[0]);
@@ -237,8 +237,8 @@ public:
                      const std::string &name, const Dims &outDims,
                      std::vector<int64_t> rows, bool hasBias,
                      WeightRole biasRole) {
-    return project(input, reducedHidden, role, name, outDims, std::move(rows), hasBias,
-                   biasRole);
+    return project(input, reducedHidden, role, name, outDims, std::move(rows),
+                   hasBias, biasRole);
   }
 
   /// The norm of `config` over the last dimensions `over` of x.
@@ -317,18 +317,20 @@ public:
                add(b, loc, constant(b, loc, 1.0), tanh));
   }
 
-  /// Rows of the [out, in] weight for q, k or v of head part `part`:
-  /// `which` is 0, 1, 2 for q, k, v in gpt2's fused c_attn.
-  std::vector<int64_t> headRows(int64_t heads, int64_t perHead, int part,
-                                int64_t partSize, int which) {
-    int64_t hidden = config.hiddenSize;
+  /// q, k or v, head by head, the `part` of each head (of `partSize`
+  /// elements): its tensors and the rows of its [out, in] weight.
+  GraphTensor projectHeads(const GraphTensor &h, model::Projection which,
+                           const std::string &name, const Dims &outDims,
+                           int64_t heads, int part, int64_t partSize) {
+    model::ProjectionTensors tensors =
+        model::getProjectionTensors(config, which);
     std::vector<int64_t> rows;
-    int64_t offset =
-        config.family == model::ModelFamily::GPT2 ? which * hidden : 0;
     for (int64_t head = 0; head < heads; ++head)
       for (int64_t e = 0; e < partSize; ++e)
-        rows.push_back(offset + head * perHead + part * partSize + e);
-    return rows;
+        rows.push_back(tensors.firstRow + head * config.headDim +
+                       part * partSize + e);
+    return linear(h, tensors.weight, name, outDims, std::move(rows),
+                  config.qkvBias, tensors.bias);
   }
 
   void buildBlock(bool decode);
@@ -352,7 +354,6 @@ private:
 };
 
 void BlockBuilder::buildBlock(bool decode) {
-  bool gpt2 = config.family == model::ModelFamily::GPT2;
   bool rope = !config.learnedPositions;
   int parts = rope ? 2 : 1;
   int64_t headDim = config.headDim;
@@ -366,30 +367,22 @@ void BlockBuilder::buildBlock(bool decode) {
 
   Dims rowDims{"i", "ng", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
-  GraphTensor h = norm(x, rowDims, producedHidden, WeightRole::AttentionNormWeight,
-                       WeightRole::AttentionNormBias, "attention_norm");
+  GraphTensor h =
+      norm(x, rowDims, producedHidden, WeightRole::AttentionNormWeight,
+           WeightRole::AttentionNormBias, "attention_norm");
 
   // Projections, head by head in parts.
-  WeightRole qRole =
-      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::QueryWeight;
-  WeightRole kRole = gpt2 ? WeightRole::FusedQKVWeight : WeightRole::KeyWeight;
-  WeightRole vRole =
-      gpt2 ? WeightRole::FusedQKVWeight : WeightRole::ValueWeight;
-  WeightRole qBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::QueryBias;
-  WeightRole kBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::KeyBias;
-  WeightRole vBias = gpt2 ? WeightRole::FusedQKVBias : WeightRole::ValueBias;
   std::vector<GraphTensor> q, k;
   for (int part = 0; part < parts; ++part) {
-    q.push_back(linear(h, qRole, partName("q_proj", part), {"g", "r", "e"},
-                       headRows(heads, headDim, part, partSize, 0),
-                       config.qkvBias, qBias));
-    k.push_back(linear(h, kRole, partName("k_proj", part), {"g", "e"},
-                       headRows(kvHeads, headDim, part, partSize, 1),
-                       config.qkvBias, kBias));
+    q.push_back(projectHeads(h, model::Projection::Query,
+                             partName("q_proj", part), {"g", "r", "e"}, heads,
+                             part, partSize));
+    k.push_back(projectHeads(h, model::Projection::Key,
+                             partName("k_proj", part), {"g", "e"}, kvHeads,
+                             part, partSize));
   }
-  GraphTensor v =
-      linear(h, vRole, "v_proj", {"g", "dg", "d", "dp"},
-             headRows(kvHeads, headDim, 0, headDim, 2), config.qkvBias, vBias);
+  GraphTensor v = projectHeads(h, model::Projection::Value, "v_proj",
+                               {"g", "dg", "d", "dp"}, kvHeads, 0, headDim);
   Dims qDims{"i", "g", "r", "e"}, kDims{"i", "g", "e"};
 
   if (config.qkNorm) {
@@ -469,8 +462,8 @@ void BlockBuilder::buildBlock(bool decode) {
     for (int part = 0; part < parts; ++part)
       keys.push_back(argument(ArgumentKind::KeyCache, partName("k_cache", part),
                               {"j", "g", "e"}, part));
-    values =
-        argument(ArgumentKind::ValueCache, "v_cache", {"j", "g", "dg", "d", "dp"});
+    values = argument(ArgumentKind::ValueCache, "v_cache",
+                      {"j", "g", "dg", "d", "dp"});
   }
   GraphTensor mask = argument(ArgumentKind::Mask, "mask", {"i", "j"});
   Dims scoreDims{"g", "r", "i", "j"}, rowScoreDims{"g", "r", "i"};
@@ -535,20 +528,22 @@ void BlockBuilder::buildBlock(bool decode) {
   // Output projection: o[i, n] = sum over (g, r, d) of attention * w_o.
   GraphTensor projected =
       project(attention, {"g", "r", "dg", "d", "dp"}, WeightRole::OutputWeight,
-              "o_proj", producedHidden, {}, config.outputBiases, WeightRole::OutputBias);
+              "o_proj", producedHidden, {}, config.outputBiases,
+              WeightRole::OutputBias);
   if (config.postNorms)
-    projected =
-        norm(projected, rowDims, producedHidden, WeightRole::PostAttentionNormWeight,
-             WeightRole{}, "post_attention_norm");
+    projected = norm(projected, rowDims, producedHidden,
+                     WeightRole::PostAttentionNormWeight, WeightRole{},
+                     "post_attention_norm");
   GraphTensor residual = addTensors(rowDims, x, projected);
 
   // MLP.
-  GraphTensor m = norm(residual, rowDims, producedHidden, WeightRole::MlpNormWeight,
-                       WeightRole::MlpNormBias, "mlp_norm");
+  GraphTensor m =
+      norm(residual, rowDims, producedHidden, WeightRole::MlpNormWeight,
+           WeightRole::MlpNormBias, "mlp_norm");
   GraphTensor hidden;
   if (config.gatedMlp) {
-    GraphTensor gate = linear(m, WeightRole::GateWeight, "gate_proj", mlpInner, {},
-                              false, WeightRole{});
+    GraphTensor gate = linear(m, WeightRole::GateWeight, "gate_proj", mlpInner,
+                              {}, false, WeightRole{});
     GraphTensor up = linear(m, WeightRole::UpWeight, "up_proj", mlpInner, {},
                             false, WeightRole{});
     hidden = map({"i", "fg", "f", "fp"}, {gate, up},
@@ -564,11 +559,11 @@ void BlockBuilder::buildBlock(bool decode) {
                  });
   }
   GraphTensor down =
-      project(hidden, mlpInner, WeightRole::DownWeight, "down_proj", producedHidden, {},
-              config.outputBiases, WeightRole::DownBias);
+      project(hidden, mlpInner, WeightRole::DownWeight, "down_proj",
+              producedHidden, {}, config.outputBiases, WeightRole::DownBias);
   if (config.postNorms)
-    down = norm(down, rowDims, producedHidden, WeightRole::PostMlpNormWeight, WeightRole{},
-                "post_mlp_norm");
+    down = norm(down, rowDims, producedHidden, WeightRole::PostMlpNormWeight,
+                WeightRole{}, "post_mlp_norm");
   GraphTensor output = addTensors(rowDims, residual, down);
 
   result(ResultKind::Hidden, "hidden", output);
@@ -584,8 +579,8 @@ void BlockBuilder::buildLMHead() {
                        WeightRole::FinalNormBias, "final_norm");
   WeightRole head =
       config.tiedEmbeddings ? WeightRole::TokenEmbedding : WeightRole::LMHead;
-  GraphTensor logits =
-      project(h, reducedHidden, head, "lm_head", {"v"}, {}, false, WeightRole{});
+  GraphTensor logits = project(h, reducedHidden, head, "lm_head", {"v"}, {},
+                               false, WeightRole{});
   result(ResultKind::Logits, "logits", logits);
 }
 

@@ -56,8 +56,8 @@ public:
     spec.layer = layer;
     spec.shape = std::move(shape);
     spec.transposed = transposed;
-    spec.scalesByOnePlus = config.norm == NormKind::RMSNormPlusOne &&
-                           isNormWeight(role);
+    spec.scalesByOnePlus =
+        config.norm == NormKind::RMSNormPlusOne && isNormWeight(role);
     specs.push_back(std::move(spec));
   }
 
@@ -172,6 +172,27 @@ void addDecoder(TensorList &list) {
 }
 
 } // namespace
+
+ProjectionTensors
+streamtensor::model::getProjectionTensors(const ModelConfig &config,
+                                          Projection projection) {
+  int which = int(projection);
+  if (config.family == ModelFamily::GPT2)
+    return {WeightRole::FusedQKVWeight, WeightRole::FusedQKVBias,
+            which * config.hiddenSize};
+  const WeightRole weights[] = {WeightRole::QueryWeight, WeightRole::KeyWeight,
+                                WeightRole::ValueWeight};
+  const WeightRole biases[] = {WeightRole::QueryBias, WeightRole::KeyBias,
+                               WeightRole::ValueBias};
+  return {weights[which], biases[which], 0};
+}
+
+int64_t streamtensor::model::getNumElements(const std::vector<int64_t> &shape) {
+  int64_t elements = 1;
+  for (int64_t size : shape)
+    elements *= size;
+  return elements;
+}
 
 std::vector<TensorSpec>
 streamtensor::model::getExpectedTensors(const ModelConfig &config) {

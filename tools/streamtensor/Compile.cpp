@@ -280,19 +280,12 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   llvm::json::Array kernelReports =
       describeKernels(*module, fusion, *platform, options, totalCycles, used);
   FabricResources available = platform->getTotalAvailable();
-  llvm::json::Object resources{
-      {"dsp",
-       llvm::json::Object{{"used", used.dsp}, {"available", available.dsp}}},
-      {"lut",
-       llvm::json::Object{{"used", used.lut}, {"available", available.lut}}},
-      {"ff",
-       llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
-      {"bram18k", llvm::json::Object{{"used", used.bram18k},
-                                     {"available", available.bram18k}}},
-      {"uram",
-       llvm::json::Object{{"used", used.uram}, {"available", available.uram}}},
-      {"note", "estimates of the task profiler; FIFOs are counted with "
-               "their writer; the platform shell's share is not available"}};
+  bool fits;
+  llvm::json::Object resources = describeResources(
+      used, available,
+      "estimates of the task profiler; FIFOs are counted with their writer; "
+      "the platform shell's share is not available",
+      fits);
   if (auto crossing =
           (*module)->getAttrOfType<IntegerAttr>("dataflow.slr_crossing_bits"))
     resources["slr_crossing_bits"] = crossing.getInt();

@@ -25,6 +25,12 @@ bool createPartialOutput(const std::string &partial,
 /// Copies the C-simulation headers (runtime/hls) to `<partial>/csim/include`.
 bool copySimulationHeaders(const std::string &partial);
 
+/// Used against available, per resource, with a note on where the figures
+/// come from; `fits` says whether every resource is within the platform's.
+llvm::json::Object describeResources(const Resources &used,
+                                     const FabricResources &available,
+                                     llvm::StringRef note, bool &fits);
+
 /// What fusion decided, per kernel: tasks, forks and converters.
 llvm::json::Object describeFusion(mlir::ModuleOp module);
 

@@ -256,7 +256,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   }
   int64_t parameterCount = 0;
   for (const model::TensorSpec &spec : source.getSpecs())
-    parameterCount += getElements(spec.shape);
+    parameterCount += model::getNumElements(spec.shape);
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -393,7 +393,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     int64_t weightBytes = 0;
     for (const frontend::GraphArgument &arg : graph.signature.arguments)
       if (arg.kind == frontend::ArgumentKind::Weight)
-        weightBytes += getElements(arg.shape) * arg.getElementBytes();
+        weightBytes += model::getNumElements(arg.shape) * arg.getElementBytes();
     // In device memory: every layer's block weights (prefill and decode
     // read the same), the LM head's.
     if (graph.signature.kind == GraphKind::Prefill)
@@ -425,9 +425,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       graphUs("block_decode", config->numLayers) + graphUs("lm_head", 1);
   totalUs = prefillUs + double(outTokens - 1) * decodeUs;
   FabricResources available = platform.getTotalAvailable();
-  bool fits = used.dsp <= available.dsp && used.lut <= available.lut &&
-              used.ff <= available.ff && used.bram18k <= available.bram18k &&
-              used.uram <= available.uram;
+  bool fits;
+  llvm::json::Object resources = describeResources(
+      used, available,
+      "estimates of the task profiler, all three graphs' kernels together",
+      fits);
+  resources["fits"] = fits;
   llvm::json::Object report{
       {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
       {"input", input},
@@ -464,21 +467,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                                       {"spec", options.platform},
                                       {"part", platform.part},
                                       {"clock_mhz", clockMHz}}},
-      {"resources",
-       llvm::json::Object{
-           {"dsp", llvm::json::Object{{"used", used.dsp},
-                                      {"available", available.dsp}}},
-           {"lut", llvm::json::Object{{"used", used.lut},
-                                      {"available", available.lut}}},
-           {"ff",
-            llvm::json::Object{{"used", used.ff}, {"available", available.ff}}},
-           {"bram18k", llvm::json::Object{{"used", used.bram18k},
-                                          {"available", available.bram18k}}},
-           {"uram", llvm::json::Object{{"used", used.uram},
-                                       {"available", available.uram}}},
-           {"fits", fits},
-           {"note", "estimates of the task profiler, all three graphs' "
-                    "kernels together"}}},
+      {"resources", std::move(resources)},
       {"graphs", std::move(graphReports)},
       {"performance",
        llvm::json::Object{{"method",

@@ -66,13 +66,6 @@ const char *getResultKind(frontend::ResultKind kind) {
 
 } // namespace
 
-int64_t streamtensor::driver::getElements(const std::vector<int64_t> &shape) {
-  int64_t elements = 1;
-  for (int64_t size : shape)
-    elements *= size;
-  return elements;
-}
-
 LogicalResult streamtensor::driver::emitGraphsSource(
     const model::ModelConfig &config, std::vector<CompiledGraph> &graphs,
     int64_t seqLen, int64_t maxLen, llvm::raw_ostream &os) {
@@ -97,12 +90,12 @@ LogicalResult streamtensor::driver::emitGraphsSource(
     os << "\nconst llm::Arg " << signature.function << "_args[] = {\n";
     for (const frontend::GraphArgument &arg : signature.arguments)
       os << "    {" << getArgKind(arg.kind) << ", \"" << arg.name << "\", "
-         << getElements(arg.shape) << ", " << arg.part << ", "
+         << model::getNumElements(arg.shape) << ", " << arg.part << ", "
          << arg.getElementBytes() << "},\n";
     os << "};\nconst llm::Result " << signature.function << "_results[] = {\n";
     for (const frontend::GraphResult &result : signature.results)
       os << "    {" << getResultKind(result.kind) << ", \"" << result.name
-         << "\", " << getElements(result.shape) << ", " << result.part
+         << "\", " << model::getNumElements(result.shape) << ", " << result.part
          << "},\n";
     os << "};\n\n";
   }
@@ -195,7 +188,7 @@ bool streamtensor::driver::writeParams(
       if (!bytes)
         return fail(bytes.takeError());
       if (int64_t(bytes->size()) !=
-          getElements(arg.shape) * arg.getElementBytes()) {
+          model::getNumElements(arg.shape) * arg.getElementBytes()) {
         reportError(command, "internal error: argument " + arg.name +
                                  " packs to the wrong size");
         return false;

@@ -19,8 +19,6 @@ struct CompiledGraph {
   llvm::json::Object fusion;
 };
 
-int64_t getElements(const std::vector<int64_t> &shape);
-
 /// csim/llm_graphs.cpp: the tables of the graphs' arguments and results and
 /// the host functions that call their kernels, for the host program.
 mlir::LogicalResult emitGraphsSource(const model::ModelConfig &config,

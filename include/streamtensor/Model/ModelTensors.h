@@ -70,6 +70,22 @@ struct TensorSpec {
   bool scalesByOnePlus = false;
 };
 
+/// Where the q, k or v projection of a layer is stored: its own tensors, or
+/// (gpt2) the fused c_attn, whose rows in [out, in] orientation are q, then
+/// k, then v.
+struct ProjectionTensors {
+  WeightRole weight;
+  WeightRole bias;
+  /// The projection's first row in the weight.
+  int64_t firstRow = 0;
+};
+enum class Projection { Query, Key, Value };
+ProjectionTensors getProjectionTensors(const ModelConfig &config,
+                                       Projection projection);
+
+/// Elements of a tensor of this shape.
+int64_t getNumElements(const std::vector<int64_t> &shape);
+
 /// Every tensor the model needs, in a fixed order (global tensors first,
 /// then layer by layer).
 std::vector<TensorSpec> getExpectedTensors(const ModelConfig &config);
