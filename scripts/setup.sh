@@ -17,6 +17,10 @@ PACKAGES=(
   python3 python3-numpy
   # The PyTorch references of the LLM families (python/reference).
   python3-torch
+  # report.html's dataflow graphs are drawn by Graphviz's dot.
+  graphviz
+  # The report test opens report.html in headless Chromium.
+  chromium
 )
 
 missing=()

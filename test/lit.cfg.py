@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -25,6 +26,10 @@ corpus_dir = os.path.normpath(os.path.join(config.streamtensor_src_root, "..", "
 config.substitutions.append(("%corpus", corpus_dir))
 if os.path.isdir(corpus_dir):
     config.available_features.add("corpus")
+
+# report.html's graphs need Graphviz's dot (scripts/setup.sh installs it).
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
 
 tool_dirs = [os.path.join(config.streamtensor_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

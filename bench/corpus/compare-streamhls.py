@@ -24,6 +24,13 @@ def run(command):
     return result.returncode, result.stdout
 
 
+def run_json(command):
+    """A command's --json summary (stdout) and its exit code and stderr."""
+    result = subprocess.run(command + ["--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    return result.returncode, json.loads(result.stdout), result.stderr
+
+
 def fifo_bytes(simulation, field):
     total = 0
     for kernel in simulation["kernels"]:
@@ -55,14 +62,9 @@ def main():
                 rows.append((group + "/" + name, dsps, meta["cosim_cycles"],
                              "compile failed: " + text.strip().splitlines()[-1]))
                 continue
-            sized, unbounded = out + "/sized.json", out + "/unbounded.json"
-            code, text = run([streamtensor, "simulate", out, "--json", sized])
-            run([streamtensor, "simulate", out, "--unbounded", "--json",
-                 unbounded])
-            with open(sized) as f:
-                ours = json.load(f)
-            with open(unbounded) as f:
-                free = json.load(f)
+            code, ours, text = run_json([streamtensor, "simulate", out])
+            _, free, _ = run_json([streamtensor, "simulate", out,
+                                   "--unbounded"])
             with open(out + "/report.json") as f:
                 report = json.load(f)
             rows.append((group + "/" + name, dsps, meta["cosim_cycles"],

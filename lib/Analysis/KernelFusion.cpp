@@ -45,6 +45,13 @@ FusionPlan planKernelFusion(unsigned numKernels,
       group = latest;
       plan.costs[latest] += cost;
     }
+    // A kernel that reads only external memory (the RoPE angles, computed
+    // from the position) depends on no group: it joins the latest one at no
+    // cost rather than cutting the chain of groups in two.
+    if (!hasProducer && !plan.groups.empty()) {
+      joins = true;
+      group = plan.groups.size() - 1;
+    }
     if (!joins) {
       group = plan.groups.size();
       plan.groups.emplace_back();

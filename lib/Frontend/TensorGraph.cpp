@@ -66,6 +66,17 @@ GraphTensor TensorGraph::addArgument(ArrayRef<std::string> dims,
   return {argument, kept};
 }
 
+GraphTensor TensorGraph::addScalarArgument(Type type) {
+  return {function.front().addArgument(type, loc), {}};
+}
+
+Value TensorGraph::getIndex(OpBuilder &at, Location where,
+                            StringRef dim) const {
+  auto found = llvm::find(currentLoops, dim.str());
+  assert(found != currentLoops.end() && "not a loop of this computation");
+  return linalg::IndexOp::create(at, where, found - currentLoops.begin());
+}
+
 GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
                                  ArrayRef<GraphTensor> inputs, Combine combine,
                                  const Body &body, Type elementType) {
@@ -89,6 +100,8 @@ GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
   SmallVector<AffineMap> maps;
   SmallVector<Value> operands;
   for (const GraphTensor &input : inputs) {
+    if (!isa<RankedTensorType>(input.value.getType()))
+      continue; // a scalar: used from above
     maps.push_back(mapOf(input.dims));
     operands.push_back(input.value);
   }
@@ -117,8 +130,19 @@ GraphTensor TensorGraph::compute(ArrayRef<std::string> outputDims,
   auto generic = linalg::GenericOp::create(
       builder, loc, TypeRange{type}, operands, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nested, Location at, ValueRange args) {
-        SmallVector<Value> elements(args.drop_back());
+        SmallVector<Value> elements;
+        ValueRange tensorElements = args.drop_back();
+        for (const GraphTensor &input : inputs) {
+          if (isa<RankedTensorType>(input.value.getType())) {
+            elements.push_back(tensorElements.front());
+            tensorElements = tensorElements.drop_front();
+          } else {
+            elements.push_back(input.value);
+          }
+        }
+        currentLoops = loops;
         Value element = body(nested, at, elements);
+        currentLoops.clear();
         Value accumulator = args.back();
         if (combine == Combine::Sum && isInteger)
           element = arith::AddIOp::create(nested, at, accumulator, element);

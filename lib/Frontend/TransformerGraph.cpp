@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
 
@@ -95,6 +96,22 @@ public:
     GraphArgument entry{kind, name, getShape(tensor), WeightRole{}, {}, part};
     signature.arguments.push_back(entry);
     return tensor;
+  }
+
+  GraphTensor scalarArgument(ArgumentKind kind, const std::string &name) {
+    GraphTensor scalar = graph.addScalarArgument(
+        IntegerType::get(graph.getBuilder().getContext(), 32));
+    signature.arguments.push_back({kind, name, {}, WeightRole{}, {}, 0});
+    return scalar;
+  }
+
+  /// The position of the current query (int32): decode's scalar, or
+  /// prefill's token index.
+  Value queryPosition(OpBuilder &b, Location loc, Value position) {
+    if (position)
+      return position;
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                      graph.getIndex(b, loc, "i"));
   }
 
   GraphTensor weight(WeightRole role, const std::string &name, const Dims &dims,
@@ -410,9 +427,37 @@ void BlockBuilder::buildBlock(bool decode) {
     headNorm(k, kDims, WeightRole::KeyNormWeight, "k_norm");
   }
 
+  // Decode's position and the sliding window are runtime scalars; the
+  // angles and the mask are computed from them in the kernel.
+  GraphTensor position, window;
+  if (decode)
+    position = scalarArgument(ArgumentKind::Position, "position");
+  if (config.slidingWindow > 0)
+    window = scalarArgument(ArgumentKind::Window, "window");
+  auto withScalars = [&](std::vector<GraphTensor> inputs) {
+    for (const GraphTensor &scalar : {position, window})
+      if (scalar.value)
+        inputs.push_back(scalar);
+    return inputs;
+  };
+
   if (rope) {
-    GraphTensor cos = argument(ArgumentKind::RopeCos, "rope_cos", {"i", "e"});
-    GraphTensor sin = argument(ArgumentKind::RopeSin, "rope_sin", {"i", "e"});
+    GraphTensor inverse = argument(ArgumentKind::RopeInverseFrequencies,
+                                   "rope_inv_freq", {"e"});
+    auto angles = [&](bool sine) {
+      return map({"i", "e"}, withScalars({inverse}),
+                 [&, sine](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                   Value at = queryPosition(b, loc, position.value);
+                   Value angle = mul(
+                       b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), at),
+                       v[0]);
+                   if (sine)
+                     return math::SinOp::create(b, loc, angle).getResult();
+                   return math::CosOp::create(b, loc, angle).getResult();
+                 });
+    };
+    GraphTensor cos = angles(false);
+    GraphTensor sin = angles(true);
     auto rotate = [&](std::vector<GraphTensor> &halves, const Dims &dims) {
       GraphTensor first =
           map(dims, {halves[0], halves[1], cos, sin},
@@ -465,13 +510,32 @@ void BlockBuilder::buildBlock(bool decode) {
     values = argument(ArgumentKind::ValueCache, "v_cache",
                       {"j", "g", "dg", "d", "dp"});
   }
-  GraphTensor mask = argument(ArgumentKind::Mask, "mask", {"i", "j"});
   Dims scoreDims{"g", "r", "i", "j"}, rowScoreDims{"g", "r", "i"};
   GraphTensor raw = scores(keys, scoreDims);
+  // A query sees the keys at or before it (decode: the cache rows before
+  // it; its own key is added below), within the window if there is one.
+  // Hidden scores get a large negative value rather than -inf, so that a
+  // row with none visible still has a finite maximum.
   GraphTensor masked = map(
-      scoreDims, {raw, mask},
+      scoreDims, withScalars({raw}),
       [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-        return add(b, loc, mul(b, loc, v[0], constant(b, loc, scale)), v[1]);
+        Value query = queryPosition(b, loc, position.value);
+        Value key = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                               graph.getIndex(b, loc, "j"));
+        Value visible = arith::CmpIOp::create(
+            b, loc,
+            decode ? arith::CmpIPredicate::slt : arith::CmpIPredicate::sle,
+            key, query);
+        if (window.value) {
+          Value distance = arith::SubIOp::create(b, loc, query, key);
+          Value inWindow = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::slt, distance, window.value);
+          visible = arith::AndIOp::create(b, loc, visible, inWindow);
+        }
+        return arith::SelectOp::create(
+                   b, loc, visible, mul(b, loc, v[0], constant(b, loc, scale)),
+                   constant(b, loc, -1e30))
+            .getResult();
       });
   GraphTensor maximum = graph.compute(
       rowScoreDims, {masked}, Combine::Max,
@@ -567,9 +631,35 @@ void BlockBuilder::buildBlock(bool decode) {
   GraphTensor output = addTensors(rowDims, residual, down);
 
   result(ResultKind::Hidden, "hidden", output);
+  if (!decode) {
+    for (int part = 0; part < parts; ++part)
+      result(ResultKind::NewKey, partName("new_key", part), k[part], part);
+    result(ResultKind::NewValue, "new_value", v);
+    return;
+  }
+  // Decode writes its row of the cache in place, at the position.
+  auto writeRow = [&](const GraphTensor &row, const GraphTensor &cache) {
+    OpBuilder &b = graph.getBuilder();
+    Location loc = graph.getLoc();
+    auto cacheType = cast<RankedTensorType>(cache.value.getType());
+    auto rowType = cast<RankedTensorType>(row.value.getType());
+    SmallVector<OpFoldResult> offsets(cacheType.getRank(), b.getIndexAttr(0));
+    offsets[0] = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                            position.value)
+                     .getResult();
+    SmallVector<OpFoldResult> sizes, strides(cacheType.getRank(),
+                                             b.getIndexAttr(1));
+    for (int64_t size : rowType.getShape())
+      sizes.push_back(b.getIndexAttr(size));
+    Value written = tensor::InsertSliceOp::create(b, loc, row.value,
+                                                  cache.value, offsets, sizes,
+                                                  strides);
+    return GraphTensor{written, cache.dims};
+  };
   for (int part = 0; part < parts; ++part)
-    result(ResultKind::NewKey, partName("new_key", part), k[part], part);
-  result(ResultKind::NewValue, "new_value", v);
+    result(ResultKind::NewKey, partName("new_key", part),
+           writeRow(k[part], keys[part]), part);
+  result(ResultKind::NewValue, "new_value", writeRow(v, values));
 }
 
 void BlockBuilder::buildLMHead() {

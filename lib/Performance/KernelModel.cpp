@@ -42,7 +42,8 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
       .Case([](arith::CmpFOp) { return std::make_pair("fcmp", ""); })
       .Case([](math::SqrtOp) { return std::make_pair("fsqrt", "fdiv"); })
       .Case([](math::RsqrtOp) { return std::make_pair("frsqrt", "fdiv"); })
-      .Case<math::TanhOp, math::LogOp, math::ErfOp, math::PowFOp>(
+      .Case<math::TanhOp, math::LogOp, math::ErfOp, math::PowFOp, math::CosOp,
+            math::SinOp>(
           [](auto) { return std::make_pair("fexp", ""); })
       .Case<arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp, arith::FPToUIOp,
             arith::ExtFOp, arith::TruncFOp>(

@@ -314,6 +314,15 @@ bool isValidName(StringRef name, bool allowDash) {
   });
 }
 
+/// The name ends up unquoted in a generated Makefile and on v++'s command
+/// line; a platform name, a VLNV (xilinx:u55c:gen3x16_xdma_3:202210.1) or an
+/// .xpfm path never needs more than these characters.
+bool isValidVitisPlatform(StringRef name) {
+  return !name.empty() && llvm::all_of(name, [](char c) {
+    return llvm::isAlnum(c) || StringRef("_.:/-").contains(c);
+  });
+}
+
 void readResources(ObjectReader &reader, FabricResources &out) {
   for (const ResourceField &field : kResourceFields)
     reader.readCount(field.key, out.*field.member);
@@ -566,6 +575,16 @@ void readPlatform(ObjectReader &root, Platform &platform) {
   root.readString("card", platform.card);
   root.readString("part", platform.part);
   root.readString("source", platform.source);
+
+  ObjectReader vitis = root.readObject("vitisPlatform");
+  vitis.readString("name", platform.vitisPlatform);
+  if (!diag.failed() && !isValidVitisPlatform(platform.vitisPlatform))
+    return diag.fail(vitis.getPath("name"),
+                     "expected a Vitis platform name (letters, digits, '_', "
+                     "'.', ':', '/', '-'), got '" +
+                         platform.vitisPlatform + "'");
+  vitis.readString("source", platform.vitisPlatformSource);
+  vitis.finish();
 
   ObjectReader clock = root.readObject("kernelClock");
   clock.readPositiveNumber("mhz", platform.kernelClockMHz);

@@ -648,6 +648,8 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
         return success();
       })
       .Case<math::TanhOp>([&](auto) { return call("tanh", "std::tanh"); })
+      .Case<math::CosOp>([&](auto) { return call("cosine", "std::cos"); })
+      .Case<math::SinOp>([&](auto) { return call("sine", "std::sin"); })
       // Round half to even: the default rounding mode of nearbyint.
       .Case<math::RoundEvenOp>(
           [&](auto) { return call("rounded", "std::nearbyint"); })

@@ -120,9 +120,20 @@ std::string getElementTypeName(Type type) {
   return "";
 }
 
-/// Static float32 and int8/16/32 buffers only, located at `loc`.
+/// The C++ type of a scalar argument, or "".
+std::string getScalarTypeName(Type type) {
+  if (type.isF32())
+    return "float";
+  for (unsigned width : {8u, 16u, 32u})
+    if (type.isSignlessInteger(width))
+      return "int" + std::to_string(width) + "_t";
+  return "";
+}
+
+/// Static float32 and int8/16/32 buffers only (or such scalars), located at
+/// `loc`.
 LogicalResult checkFloat(Location loc, Type type) {
-  if (getElementTypeName(type).empty())
+  if (getElementTypeName(type).empty() && getScalarTypeName(type).empty())
     return emitError(loc, "the C simulation supports static float32 and "
                           "integer tensors only, got ")
            << type;
@@ -168,9 +179,16 @@ LogicalResult streamtensor::emitHostFunction(
   os << "void " << name
      << "(const void *const *args, void *const *results) {\n";
   os.indent();
-  for (auto [index, arg] : llvm::enumerate(entry.getArguments()))
-    names[arg] = "static_cast<" + getElementTypeName(arg.getType()) +
-                 " *>(const_cast<void *>(args[" + std::to_string(index) + "]))";
+  // A scalar argument comes as a pointer to its value.
+  for (auto [index, arg] : llvm::enumerate(entry.getArguments())) {
+    std::string scalar = getScalarTypeName(arg.getType());
+    names[arg] = scalar.empty()
+                     ? "static_cast<" + getElementTypeName(arg.getType()) +
+                           " *>(const_cast<void *>(args[" +
+                           std::to_string(index) + "]))"
+                     : "*static_cast<const " + scalar + " *>(args[" +
+                           std::to_string(index) + "])";
+  }
   for (Operation &op : entry.getBody().front()) {
     LogicalResult result =
         TypeSwitch<Operation *, LogicalResult>(&op)
@@ -244,6 +262,11 @@ LogicalResult streamtensor::emitHostFunction(
                 auto alloc = value.getDefiningOp<memref::AllocOp>();
                 if (alloc && returnedAs(alloc) == index)
                   continue;
+                // An argument updated in place (the KV cache at decode):
+                // nothing to copy when the caller passes it as the result.
+                if (isa<BlockArgument>(value))
+                  os << "if (results[" << index << "] != " << names[value]
+                     << ")\n  ";
                 os << "std::copy(" << names[value] << ", " << names[value]
                    << " + " << getNumElements(value) << ", static_cast<"
                    << getElementTypeName(value.getType()) << " *>(results["

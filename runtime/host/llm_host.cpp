@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,10 +32,6 @@ using llm::ArgKind;
 using llm::Graph;
 using llm::Model;
 using llm::ResultKind;
-
-// What a masked score gets added: exp() of it is exactly 0, without
-// infinities in the arithmetic.
-constexpr float kMasked = -1e30f;
 
 struct Options {
   std::string params, outputs, golden;
@@ -144,7 +141,7 @@ public:
     padded.resize(tokens, 0);
     std::vector<float> hidden = embed(padded, 0);
     for (int layer = 0; layer < model.layers; ++layer)
-      hidden = runLayer(model.prefill, layer, hidden, 0, tokens);
+      hidden = runLayer(model.prefill, layer, hidden, 0);
     return head(hidden.data() + size_t(count - 1) * model.hidden);
   }
 
@@ -157,7 +154,7 @@ public:
                                std::to_string(model.maxLen) + ")");
     std::vector<float> hidden = embed({token}, position);
     for (int layer = 0; layer < model.layers; ++layer)
-      hidden = runLayer(model.decode, layer, hidden, position, 1);
+      hidden = runLayer(model.decode, layer, hidden, position);
     return head(hidden.data());
   }
 
@@ -178,38 +175,18 @@ private:
     return hidden;
   }
 
-  /// Query `query` (a position) may see key position `key`.
-  bool visible(int layer, int query, int key) const {
-    if (key > query)
-      return false;
-    bool local = model.slidingWindow > 0 && !model.layerIsGlobal[layer];
-    return !local || query - key < model.slidingWindow;
-  }
-
+  /// One layer of `graph` on `hidden`, whose first token is at position
+  /// `first`.
   std::vector<float> runLayer(const Graph &graph, int layer,
-                              const std::vector<float> &hidden, int first,
-                              int tokens) {
-    bool decoding = &graph == &model.decode;
-    int keys = decoding ? model.maxLen : tokens;
-    // The new token itself is not in the decode mask: the graph adds it.
-    std::vector<float> mask(size_t(tokens) * keys, kMasked);
-    for (int row = 0; row < tokens; ++row)
-      for (int key = 0; key < keys; ++key)
-        if (decoding ? key < first && visible(layer, first, key)
-                     : visible(layer, first + row, first + key))
-          mask[size_t(row) * keys + key] = 0;
-    std::vector<float> cos, sin;
-    if (model.ropeSize) {
-      const std::vector<float> &invFreq =
-          model.layerIsGlobal[layer] ? invFreqGlobal : invFreqLocal;
-      for (int row = 0; row < tokens; ++row)
-        for (int e = 0; e < model.ropeSize; ++e) {
-          float angle = float(first + row) * invFreq[e];
-          cos.push_back(std::cos(angle));
-          sin.push_back(std::sin(angle));
-        }
-    }
-
+                              const std::vector<float> &hidden, int first) {
+    // The kernels compute the mask and the rotary angles from the position
+    // and the window; a global layer's window covers every position.
+    int32_t position = first;
+    int32_t window = model.slidingWindow > 0 && !model.layerIsGlobal[layer]
+                         ? model.slidingWindow
+                         : model.maxLen + model.prefillTokens;
+    const std::vector<float> &invFreq =
+        model.layerIsGlobal[layer] ? invFreqGlobal : invFreqLocal;
     std::vector<const void *> args;
     for (int index = 0; index < graph.numArgs; ++index) {
       const llm::Arg &arg = graph.args[index];
@@ -220,14 +197,14 @@ private:
       case ArgKind::Weight:
         args.push_back(layerWeights[layer].at(arg.name).data());
         break;
-      case ArgKind::RopeCos:
-        args.push_back(cos.data());
+      case ArgKind::Position:
+        args.push_back(&position);
         break;
-      case ArgKind::RopeSin:
-        args.push_back(sin.data());
+      case ArgKind::Window:
+        args.push_back(&window);
         break;
-      case ArgKind::Mask:
-        args.push_back(mask.data());
+      case ArgKind::RopeInverseFrequencies:
+        args.push_back(invFreq.data());
         break;
       case ArgKind::KeyCache:
         args.push_back(keyCache[layer][arg.part].data());
@@ -237,43 +214,23 @@ private:
         break;
       }
     }
-    // Prefill's kernel writes the new keys and values straight into rows
-    // [first, first + tokens) of the layer's cache. Decode's kernel reads the
-    // whole cache (the rows not yet written are masked), so it writes its
-    // row to a staging buffer, copied into the cache once it is done: a
-    // masked row is multiplied by 0, and a half-written one could be NaN.
+    // The kernels write the new keys and values straight into the layer's
+    // cache: prefill rows [0, tokens), decode the row at the position (its
+    // result is the whole cache, updated in place).
     std::vector<float> output;
-    std::vector<std::vector<float>> staged(graph.numResults);
     std::vector<void *> results;
     for (int index = 0; index < graph.numResults; ++index) {
       const llm::Result &result = graph.results[index];
-      float *cache = nullptr;
-      if (result.kind == ResultKind::NewKey)
-        cache = keyCache[layer][result.part].data();
-      else if (result.kind == ResultKind::NewValue)
-        cache = valueCache[layer].data();
-      size_t row = result.elements / tokens;
-      if (cache && !decoding) {
-        results.push_back(cache + first * row);
-      } else if (cache) {
-        staged[index].resize(result.elements);
-        results.push_back(staged[index].data());
+      if (result.kind == ResultKind::NewKey) {
+        results.push_back(keyCache[layer][result.part].data());
+      } else if (result.kind == ResultKind::NewValue) {
+        results.push_back(valueCache[layer].data());
       } else {
         output.resize(result.elements);
         results.push_back(output.data());
       }
     }
     graph.run(args.data(), results.data());
-    for (int index = 0; index < graph.numResults; ++index) {
-      const llm::Result &result = graph.results[index];
-      if (staged[index].empty())
-        continue;
-      float *cache = result.kind == ResultKind::NewKey
-                         ? keyCache[layer][result.part].data()
-                         : valueCache[layer].data();
-      std::copy(staged[index].begin(), staged[index].end(),
-                cache + first * staged[index].size());
-    }
     return output;
   }
 

@@ -10,12 +10,13 @@
 
 namespace llm {
 
+/// Position and Window are int32 scalars, passed as a pointer to the value.
 enum class ArgKind {
   Hidden,
   Weight,
-  RopeCos,
-  RopeSin,
-  Mask,
+  Position,
+  Window,
+  RopeInverseFrequencies,
   KeyCache,
   ValueCache
 };

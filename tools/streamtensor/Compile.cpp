@@ -2,13 +2,16 @@
 //
 // Imports a model, runs the pipeline stage by stage, and writes the design:
 // out/hls (Vitis HLS C++), out/csim (testbench, constants, runtime headers)
-// and out/report.json. Output is written to a temporary folder first and
-// moved into place only when everything succeeded.
+// out/link (v++ connectivity), out/Makefile and out/report.json. Output is
+// written to a temporary folder first and moved into place only when
+// everything succeeded.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
 #include "CompileCommon.h"
+#include "Progress.h"
+#include "ReportHtml.h"
 
 #include "streamtensor/Analysis/ConverterSizing.h"
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
@@ -46,44 +49,85 @@ std::string getRawData(DenseElementsAttr value) {
 
 } // namespace
 
+namespace {
+
+const OptionSpec compileOptions[] = {
+    {"output", "DIR",
+     "the output folder (written as DIR.partial, renamed when complete)",
+     "o"},
+    {"platform", "NAME|FILE",
+     "target card: a platforms/ name (u55c, u280) or a .json file; default "
+     "u55c"},
+    {"tile-size", "N", "largest tile size on any loop (default 16)"},
+    {"unroll-factor", "U",
+     "elements each task computes per cycle (default 1)"},
+    {"max-on-chip-bytes", "B",
+     "on-chip bytes the converters of one fused kernel may use (default "
+     "42991616)"},
+    {"fifo-depth", "[KERNEL/]FIFO=D", "force a FIFO's depth (repeatable)"},
+    {"fifo-mode", "MODE",
+     "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
+    {"dsp-budget", "N",
+     "DSPs the unrolling may use (default -1: the platform's)"},
+    {"profiles", "DIR",
+     "Vitis HLS csynth reports to use instead of the profiler's estimates"},
+    {"dump-ir", "DIR", "write the IR after every pipeline stage into DIR"},
+    {"entry", "NAME", "MLIR inputs: the model's function (default forward)"},
+    {"precision", "P", "LLMs: fp32, w8a8 or w4a8 (default w4a8)"},
+    {"seq-len", "N", "LLMs: prefill length in tokens (default 32)"},
+    {"max-len", "N", "LLMs: KV-cache length (default seq-len + 32)"},
+    {"out-tokens", "N",
+     "LLMs: tokens generated in the [in:out] estimate (default max-len - "
+     "seq-len)"},
+    {"group-size", "G",
+     "LLMs, w4a8: one int4 scale per G inputs (default 0: no groups)"},
+    {"seed", "S",
+     "LLMs: seed of the random weights of a folder without any (default 0)"},
+    {"params", "MODE",
+     "LLMs: write packed weights: yes, no or auto (real ones, or random up "
+     "to 256 MiB)"},
+    {"calibration-prompt", "IDS",
+     "LLMs: comma-separated token ids that set the int8 activation scales"},
+};
+
+const llvm::StringLiteral compileExamples[] = {
+    "streamtensor compile gpt2-medium --precision w4a8 -o out/gpt2",
+    "streamtensor compile examples/attention/attention.mlir --platform u280 "
+    "-o out/attention",
+    "streamtensor compile llama-tiny --seq-len 8 --max-len 16 --json -o "
+    "out/llama",
+};
+
+const CommandSpec compileSpec{
+    "compile",
+    "compile <input> -o <out-dir> [options]",
+    "Builds the dataflow accelerator design of a model. <input> is a\n"
+    "linalg-on-tensors .mlir file (as torch-mlir exports it), a HuggingFace\n"
+    "model folder (config.json, optionally safetensors) or a preset name\n"
+    "(gpt2-medium, qwen2.5-0.5b, tinyllama-1.1b, gemma-3-1b, *-tiny). The\n"
+    "output folder holds hls/, link/, csim/, ir/, a Makefile and report.json.",
+    compileOptions,
+    compileExamples,
+    "the output folder, kernels, on-chip and FIFO bytes, resources and the "
+    "estimates"};
+
+} // namespace
+
 int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
-  if (!arguments.parse(command, args,
-                       {"o",
-                        "output",
-                        "tile-size",
-                        "unroll-factor",
-                        "max-on-chip-bytes",
-                        "fifo-depth",
-                        "dump-ir",
-                        "entry",
-                        "platform",
-                        "fifo-mode",
-                        "dsp-budget",
-                        "profiles",
-                        "seq-len",
-                        "max-len",
-                        "precision",
-                        "seed",
-                        "params",
-                        "calibration-prompt",
-                        "out-tokens",
-                        "group-size"},
-                       {}))
-    return Failure;
+  if (std::optional<int> exit = arguments.parse(compileSpec, args))
+    return *exit;
   if (arguments.positionals.size() != 1) {
     reportError(command, "expects one input model (a .mlir file, a model "
                          "folder with config.json or a preset name), got " +
                              llvm::Twine(arguments.positionals.size()));
-    return Failure;
+    return Usage;
   }
   std::string input = arguments.positionals.front();
-  std::optional<std::string> output = arguments.get("o");
-  if (!output)
-    output = arguments.get("output");
+  std::optional<std::string> output = arguments.get("output");
   if (!output || output->empty()) {
     reportError(command, "needs an output folder: -o <out-dir>");
-    return Failure;
+    return Usage;
   }
   CompileOptions options;
   std::optional<int64_t> tileSize =
@@ -159,8 +203,12 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module =
-      importLinalgModule(input, context, llvm::errs(), entry);
+  planProgress(getPipelineStages().size() + 2);
+  OwningOpRef<ModuleOp> module;
+  {
+    ProgressStep step("importing " + input);
+    module = importLinalgModule(input, context, noteOut(), entry);
+  }
   if (!module)
     return Failure;
 
@@ -190,9 +238,10 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
 
   llvm::json::Object fusion;
   for (const PipelineStage &stage : getPipelineStages()) {
+    ProgressStep step(stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
     stage.build(pm, options);
-    if (failed(pm.run(*module)))
+    if (failed(runPipelineStage(pm, *module, stage.name)))
       return Failure;
     if (!dump(stage.name))
       return Failure;
@@ -201,6 +250,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   }
 
   // Emit everything into a fresh folder beside the output.
+  ProgressStep emitStep("writing " + *output);
   std::string partial = *output + ".partial";
   if (!createPartialOutput(
           partial, {"hls", "csim/include", "csim/params", "ir", "link"}))
@@ -211,6 +261,9 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   };
 
   std::vector<func::FuncOp> kernels = perf::getKernelFunctions(*module);
+  std::vector<std::string> kernelNames;
+  for (func::FuncOp kernel : kernels)
+    kernelNames.push_back(kernel.getName().str());
   std::string declarations =
       "// Generated by StreamTensor: the kernels' top functions.\n"
       "#pragma once\n#include <cstdint>\n\n";
@@ -219,33 +272,42 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     std::string code;
     llvm::raw_string_ostream os(code);
     if (failed(emitKernel(kernel, os)) ||
-        failed(emitKernelDeclaration(kernel, declarationStream)))
+        failed(emitKernelDeclaration(kernel, declarationStream))) {
+      reportInternalError(command, "the HLS emitter rejects kernel '" +
+                                       kernel.getName() +
+                                       "' the pipeline produced");
       return cleanUp();
+    }
     if (!writeFile(partial + "/hls/" + kernel.getName() + ".cpp", code))
       return cleanUp();
   }
-  if (!writeFile(partial + "/hls/kernels.h", declarations))
+  if (!writeFile(partial + "/hls/kernels.h", declarations) ||
+      !writeMakefile(partial, kernelNames, *platform, /*llm=*/false))
     return cleanUp();
 
   // The HLS design stands on its own; the C-simulation testbench is written
   // when it can run the model.
   auto entryFunction = module->lookupSymbol<func::FuncOp>(entry);
   if (!entryFunction) {
-    reportError(command, "the entry function '" + entry + "' is gone");
+    reportInternalError(command,
+                        "the entry function '" + entry + "' is gone");
     return cleanUp();
   }
   std::optional<std::string> noTestbench =
       getTestbenchLimitation(entryFunction);
   std::vector<std::pair<std::string, DenseElementsAttr>> constants;
   if (noTestbench) {
-    llvm::errs() << "streamtensor compile: note: no C-simulation testbench: "
-                 << *noTestbench << "\n";
+    noteOut() << "streamtensor compile: note: no C-simulation testbench: "
+              << *noTestbench << "\n";
   } else {
     std::string testbench = "#include \"kernels.h\"\n";
     llvm::raw_string_ostream testbenchStream(testbench);
-    if (failed(
-            emitTestbench(*module, entryFunction, testbenchStream, constants)))
+    if (failed(emitTestbench(*module, entryFunction, testbenchStream,
+                             constants))) {
+      reportInternalError(command, "the testbench emitter rejects the "
+                                   "design the pipeline produced");
       return cleanUp();
+    }
     if (!writeFile(partial + "/csim/testbench.cpp", testbench))
       return cleanUp();
     for (auto &[name, value] : constants)
@@ -315,16 +377,20 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"host_invocation_us_per_kernel",
                            platform->host.invocationOverheadUs}}},
       {"kernels", std::move(kernelReports)},
+      {"on_chip_bytes", describeOnChipBytes(*module, fusion)},
       {"constants", int64_t(constants.size())},
       {"csim",
        noTestbench
            ? llvm::json::Value(llvm::json::Object{{"available", false},
                                                   {"reason", *noTestbench}})
            : llvm::json::Value(llvm::json::Object{{"available", true}})}};
+  llvm::json::Object summary = summarizeCompile(report, *output);
   std::string reportText;
   llvm::raw_string_ostream(reportText)
       << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
   if (!writeFile(partial + "/report.json", reportText))
+    return cleanUp();
+  if (!writeReportHtml(partial, command))
     return cleanUp();
 
   llvm::sys::fs::remove_directories(*output);
@@ -338,9 +404,9 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     processes += llvm::range_size(kernel.getOps<func::CallOp>());
     fifos += llvm::range_size(kernel.getOps<dataflow::StreamOp>());
   }
-  llvm::outs() << "streamtensor compile: wrote " << *output << " ("
-               << kernels.size() << " kernel"
-               << (kernels.size() == 1 ? "" : "s") << ", " << processes
-               << " processes, " << fifos << " FIFOs)\n";
+  textOut() << "streamtensor compile: wrote " << *output << " ("
+            << kernels.size() << " kernel" << (kernels.size() == 1 ? "" : "s")
+            << ", " << processes << " processes, " << fifos << " FIFOs)\n";
+  printJson(std::move(summary));
   return Success;
 }

@@ -10,9 +10,18 @@
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Performance/Estimate.h"
+#include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Version.h"
 
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <mutex>
 
 using namespace mlir;
 using namespace streamtensor;
@@ -241,4 +250,146 @@ streamtensor::driver::describeResources(const Resources &used,
     fits &= used.get(kind) <= double(limits[kind]);
   }
   return resources;
+}
+
+namespace {
+
+/// Verifies the IR after every pass, as the pass manager does, but keeps the
+/// name of the first pass whose output does not verify: invalid IR out of a
+/// pass of ours is our bug, whatever the input was.
+class VerifyEachPass : public PassInstrumentation {
+public:
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (succeeded(verify(op)))
+      return;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (brokenPass.empty())
+      brokenPass = pass->getArgument().empty() ? pass->getName().str()
+                                               : pass->getArgument().str();
+  }
+  std::string getBrokenPass() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return brokenPass;
+  }
+
+private:
+  std::mutex mutex;
+  std::string brokenPass;
+};
+
+/// Bits of a FIFO token: a scalar or an hls::vector of them.
+int64_t getTokenBits(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.getNumElements() * getTokenBits(vector.getElementType());
+  return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 32;
+}
+
+} // namespace
+
+LogicalResult streamtensor::driver::runPipelineStage(PassManager &pm,
+                                                     ModuleOp module,
+                                                     llvm::StringRef stage) {
+  pm.enableVerifier(false);
+  auto verifier = std::make_unique<VerifyEachPass>();
+  VerifyEachPass *verifierState = verifier.get();
+  pm.addInstrumentation(std::move(verifier));
+  std::atomic<unsigned> errors{0};
+  // Counts, then lets the next handler print.
+  ScopedDiagnosticHandler counter(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      ++errors;
+    return failure();
+  });
+  LogicalResult result = pm.run(module);
+  std::string broken = verifierState->getBrokenPass();
+  if (!broken.empty()) {
+    reportInternalError("compile", "pass '" + broken + "' of stage '" + stage +
+                                       "' produced IR that does not verify");
+    return failure();
+  }
+  if (failed(result) && errors == 0)
+    reportInternalError("compile",
+                        "stage '" + stage + "' failed without a diagnostic");
+  return result;
+}
+
+llvm::json::Object
+streamtensor::driver::describeOnChipBytes(ModuleOp module,
+                                          const llvm::json::Object &fusion) {
+  int64_t fifoBytes = 0, converterBytes = 0;
+  module.walk([&](dataflow::StreamOp stream) {
+    fifoBytes += stream.getType().getDepth() *
+                 ((getTokenBits(stream.getType().getElementType()) + 7) / 8);
+  });
+  for (const auto &entry : fusion)
+    if (const llvm::json::Object *kernel = entry.second.getAsObject())
+      if (const llvm::json::Array *converters = kernel->getArray("converters"))
+        for (const llvm::json::Value &converter : *converters)
+          if (const llvm::json::Object *object = converter.getAsObject())
+            converterBytes +=
+                object->getInteger("ping_pong_bytes").value_or(0);
+  return llvm::json::Object{{"fifos", fifoBytes},
+                            {"converters", converterBytes},
+                            {"total", fifoBytes + converterBytes}};
+}
+
+bool streamtensor::driver::writeMakefile(const std::string &partial,
+                                         llvm::ArrayRef<std::string> kernels,
+                                         const Platform &platform, bool llm) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  emitMakefile(kernels, platform, llm,
+               "streamtensor " STREAMTENSOR_VERSION_STRING, os);
+  return writeFile(partial + "/Makefile", text);
+}
+
+llvm::json::Object
+streamtensor::driver::summarizeCompile(const llvm::json::Object &report,
+                                       llvm::StringRef output) {
+  llvm::json::Array kernels;
+  int64_t fifoBytes = 0, converterBytes = 0;
+  auto addKernels = [&](const llvm::json::Object &holder) {
+    if (const llvm::json::Array *list = holder.getArray("kernels"))
+      for (const llvm::json::Value &kernel : *list)
+        if (const llvm::json::Object *object = kernel.getAsObject())
+          if (std::optional<llvm::StringRef> name = object->getString("name"))
+            kernels.push_back(*name);
+    if (const llvm::json::Object *bytes = holder.getObject("on_chip_bytes")) {
+      fifoBytes += bytes->getInteger("fifos").value_or(0);
+      converterBytes += bytes->getInteger("converters").value_or(0);
+    }
+  };
+  // An MLIR model's report lists its kernels; an LLM's, those of its graphs.
+  addKernels(report);
+  // json::Object's order is unspecified; the summary's must not be.
+  if (const llvm::json::Object *graphs = report.getObject("graphs")) {
+    std::vector<std::string> names;
+    for (const auto &entry : *graphs)
+      names.push_back(entry.first.str());
+    llvm::sort(names);
+    for (const std::string &name : names)
+      if (const llvm::json::Object *graph = graphs->getObject(name))
+        addKernels(*graph);
+  }
+  llvm::json::Object estimates{
+      {"note", "estimates of the task profiler and the cycle-level "
+               "simulator, not measurements"}};
+  if (const llvm::json::Object *performance = report.getObject("performance"))
+    for (const auto &[key, value] : *performance)
+      estimates[key] = value;
+  llvm::json::Object summary{
+      {"command", "compile"},
+      {"status", "ok"},
+      {"output", output},
+      {"kernels", std::move(kernels)},
+      {"on_chip_bytes",
+       llvm::json::Object{{"fifos", fifoBytes},
+                          {"converters", converterBytes},
+                          {"total", fifoBytes + converterBytes}}},
+      {"fifo_bytes", fifoBytes},
+      {"estimates", std::move(estimates)}};
+  for (const char *key : {"platform", "resources", "model"})
+    if (const llvm::json::Value *value = report.get(key))
+      summary[key] = *value;
+  return summary;
 }

@@ -8,6 +8,7 @@
 #include "streamtensor/Platform/Platform.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/JSON.h"
 
@@ -42,6 +43,30 @@ llvm::json::Array describeKernels(mlir::ModuleOp module,
                                   const Platform &platform,
                                   const CompileOptions &options,
                                   int64_t &totalCycles, Resources &total);
+
+/// Runs one pipeline stage. The IR is verified after every pass; a pass
+/// whose output does not verify, or a stage that fails without an error
+/// diagnostic, is reported as an internal error (our bug); a failure with
+/// diagnostics is the input's (they were printed).
+mlir::LogicalResult runPipelineStage(mlir::PassManager &pm,
+                                     mlir::ModuleOp module,
+                                     llvm::StringRef stage);
+
+/// On-chip bytes of a lowered design: FIFOs (depth x token bytes) and
+/// converters (both ping-pong blocks, from `fusion`).
+llvm::json::Object describeOnChipBytes(mlir::ModuleOp module,
+                                       const llvm::json::Object &fusion);
+
+/// Writes `<partial>/Makefile` for `kernels` (the top functions of
+/// hls/kernels.h) on `platform`.
+bool writeMakefile(const std::string &partial,
+                   llvm::ArrayRef<std::string> kernels,
+                   const Platform &platform, bool llm);
+
+/// What `compile --json` prints, taken from the report: the output folder,
+/// kernels, on-chip and FIFO bytes, resources and the estimates.
+llvm::json::Object summarizeCompile(const llvm::json::Object &report,
+                                    llvm::StringRef output);
 
 class Arguments;
 

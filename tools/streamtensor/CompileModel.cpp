@@ -12,7 +12,9 @@
 
 #include "Commands.h"
 #include "CompileCommon.h"
+#include "ReportHtml.h"
 #include "ModelOutputs.h"
+#include "Progress.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Frontend/Calibration.h"
@@ -81,9 +83,11 @@ LogicalResult compileGraph(MLIRContext &context,
   CompileOptions graphOptions = options;
   graphOptions.foldUnitDims = false;
   for (const PipelineStage &stage : getPipelineStages()) {
+    ProgressStep step(frontend::getGraphName(kind) + ": " + stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
     stage.build(pm, graphOptions);
-    if (failed(pm.run(*compiled.module)) || !dump(stage.name))
+    if (failed(runPipelineStage(pm, *compiled.module, stage.name)) ||
+        !dump(stage.name))
       return failure();
     if (llvm::StringRef(stage.name) == "kernel-fusion")
       compiled.fusion = describeFusion(*compiled.module);
@@ -273,6 +277,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                   "cannot create " + *dumpDir + ": " + error.message());
       return Failure;
     }
+  planProgress(3 * getPipelineStages().size() + 1);
   std::vector<CompiledGraph> graphs(3);
   GraphKind kinds[] = {GraphKind::Prefill, GraphKind::Decode,
                        GraphKind::LMHead};
@@ -281,6 +286,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                             groupSize, options, dumpDir, graph)))
       return Failure;
 
+  ProgressStep writeStep("writing " + output);
   std::string partial = output + ".partial";
   if (!createPartialOutput(partial,
                            {"hls", "csim/include", "params", "ir", "link"}))
@@ -296,6 +302,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       "#pragma once\n#include <cstdint>\n\n";
   llvm::raw_string_ostream declarationStream(declarations);
   unsigned numKernels = 0;
+  std::vector<std::string> kernelNames;
   std::string linkConfig, floorplans;
   for (CompiledGraph &graph : graphs) {
     for (func::FuncOp kernel : perf::getKernelFunctions(*graph.module)) {
@@ -306,6 +313,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
           !writeFile(partial + "/hls/" + kernel.getName() + ".cpp", code))
         return cleanUp();
       ++numKernels;
+      kernelNames.push_back(kernel.getName().str());
     }
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -319,6 +327,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       return cleanUp();
   }
   if (!writeFile(partial + "/hls/kernels.h", declarations) ||
+      !writeMakefile(partial, kernelNames, platform, /*llm=*/true) ||
       !writeFile(partial + "/link/connectivity.cfg", linkConfig) ||
       !writeFile(partial + "/link/floorplan.tcl", floorplans))
     return cleanUp();
@@ -465,6 +474,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"dsp_budget", options.dspBudget}}},
       {"platform", llvm::json::Object{{"name", platform.name},
                                       {"spec", options.platform},
+                                      {"card", platform.card},
                                       {"part", platform.part},
                                       {"clock_mhz", clockMHz}}},
       {"resources", std::move(resources)},
@@ -483,10 +493,13 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"host_invocation_us_per_kernel", invocationUs}}},
       {"csim", llvm::json::Object{{"available", writeWeights},
                                   {"host", "csim/llm_host.cpp"}}}};
+  llvm::json::Object summary = summarizeCompile(report, output);
   std::string reportText;
   llvm::raw_string_ostream(reportText)
       << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
   if (!writeFile(partial + "/report.json", reportText))
+    return cleanUp();
+  if (!writeReportHtml(partial, command))
     return cleanUp();
 
   llvm::sys::fs::remove_directories(output);
@@ -495,10 +508,11 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                 "cannot move the design to " + output + ": " + error.message());
     return cleanUp();
   }
-  llvm::outs() << llvm::formatv(
+  textOut() << llvm::formatv(
       "streamtensor compile: wrote {0} ({1}, {2} layers, {3} kernels; "
       "estimated TTFT {4:f2} ms for {5} tokens, decode {6:f1} tokens/s)\n",
       output, model::getModelType(config->family), config->numLayers,
       numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs);
+  printJson(std::move(summary));
   return Success;
 }

@@ -36,12 +36,12 @@ const char *getArgKind(frontend::ArgumentKind kind) {
     return "llm::ArgKind::Hidden";
   case frontend::ArgumentKind::Weight:
     return "llm::ArgKind::Weight";
-  case frontend::ArgumentKind::RopeCos:
-    return "llm::ArgKind::RopeCos";
-  case frontend::ArgumentKind::RopeSin:
-    return "llm::ArgKind::RopeSin";
-  case frontend::ArgumentKind::Mask:
-    return "llm::ArgKind::Mask";
+  case frontend::ArgumentKind::Position:
+    return "llm::ArgKind::Position";
+  case frontend::ArgumentKind::Window:
+    return "llm::ArgKind::Window";
+  case frontend::ArgumentKind::RopeInverseFrequencies:
+    return "llm::ArgKind::RopeInverseFrequencies";
   case frontend::ArgumentKind::KeyCache:
     return "llm::ArgKind::KeyCache";
   case frontend::ArgumentKind::ValueCache:

@@ -30,6 +30,31 @@ namespace {
 
 constexpr llvm::StringLiteral command = "simulate";
 
+const OptionSpec simulateOptions[] = {
+    {"platform", "NAME|FILE",
+     "simulate on another card than the design was compiled for"},
+    {"unbounded", "", "make every FIFO unbounded (what the depths cost)"},
+};
+
+const llvm::StringLiteral simulateExamples[] = {
+    "streamtensor simulate out/attention",
+    "streamtensor simulate out/gpt2 --platform u280",
+    "streamtensor simulate out/attention --unbounded --json > sim.json",
+};
+
+const CommandSpec simulateSpec{
+    "simulate",
+    "simulate <out-dir> [options]",
+    "Runs the cycle-level simulator on the design a compile wrote\n"
+    "(ir/*.mlir): per kernel the estimated cycles beside the bounds no\n"
+    "design can beat on the platform, per process busy and stall cycles, per\n"
+    "FIFO its depth and peak occupancy; a deadlock names its processes and\n"
+    "FIFOs (exit code 1). Every figure is an estimate.",
+    simulateOptions,
+    simulateExamples,
+    "the platform, total cycles, host overhead and per kernel its cycles, "
+    "bounds, processes and FIFOs"};
+
 /// 1234567 as "1,234,567".
 std::string grouped(int64_t value) {
   std::string digits = std::to_string(value < 0 ? -value : value);
@@ -106,12 +131,17 @@ llvm::json::Object describe(const perf::KernelEstimate &estimate,
 
 int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
-  if (!arguments.parse(command, args, {"json", "platform"}, {"unbounded"}))
-    return Failure;
+  if (std::optional<int> exit = arguments.parse(simulateSpec, args))
+    return *exit;
   if (arguments.positionals.size() != 1) {
-    reportError(command, "expects one design folder (written by streamtensor "
-                         "compile)");
-    return Failure;
+    reportError(command,
+                "expects one design folder (written by streamtensor compile)" +
+                    llvm::Twine(arguments.has("json") &&
+                                        arguments.positionals.size() == 2
+                                    ? "; --json takes no file now, it prints "
+                                      "to stdout (--json > FILE)"
+                                    : ""));
+    return Usage;
   }
   std::string folder = arguments.positionals.front();
   std::string reportPath = folder + "/report.json";
@@ -161,7 +191,7 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
 
   bool unbounded = arguments.has("unbounded");
   double mhz = platform->kernelClockMHz;
-  llvm::outs() << "streamtensor simulate: " << folder << " on "
+  textOut() << "streamtensor simulate: " << folder << " on "
                << platform->name << " (" << platform->card << ", "
                << llvm::formatv(mhz == std::floor(mhz) ? "{0:F0}" : "{0:F2}",
                                 mhz)
@@ -170,23 +200,26 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
                   "not measurements.\n";
   int64_t totalCycles = 0;
   bool failedRun = false;
+  std::vector<std::string> problems, modelErrors;
   llvm::json::Array kernelReports;
   for (const perf::AnalyzedKernel &kernel : *kernels) {
     perf::KernelEstimate estimate =
         perf::estimateKernel(kernel, *platform, unbounded);
     const perf::SimulationResult &result = estimate.simulation;
     kernelReports.push_back(describe(estimate, kernel));
-    llvm::outs() << "\nkernel " << estimate.name << ": ";
+    textOut() << "\nkernel " << estimate.name << ": ";
     if (result.status != perf::SimulationStatus::Completed) {
-      llvm::outs() << (estimate.deadlock.empty() ? result.error
-                                                 : estimate.deadlock)
-                   << "\n";
+      std::string problem =
+          estimate.deadlock.empty() ? result.error : estimate.deadlock;
+      textOut() << problem << "\n";
+      // On stderr too: under --quiet or --json it is the only trace.
+      problems.push_back("kernel " + estimate.name + ": " + problem);
       failedRun = true;
       continue;
     }
     totalCycles += result.totalCycles;
     const perf::Bounds &bounds = estimate.bounds;
-    llvm::outs() << llvm::formatv(
+    textOut() << llvm::formatv(
         "{0} cycles = {1:F2} us (estimate)\n  bound: compute {2} cycles "
         "({3} MACs x {4:F0} DSP over {5} DSPs), memory {6} cycles ({7} bytes "
         "at {8:F1} bytes/cycle)\n",
@@ -196,24 +229,26 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
         grouped(int64_t(std::ceil(bounds.memoryCycles))),
         grouped(bounds.hbmBytes), bounds.reachableBytesPerCycle);
     if (double(result.totalCycles) < bounds.cycles()) {
-      llvm::outs() << "  model error: the estimate is below its bound\n";
+      textOut() << "  model error: the estimate is below its bound\n";
+      // The bound holds for every design: the performance model is wrong.
+      modelErrors.push_back(estimate.name);
       failedRun = true;
     }
-    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
+    textOut() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
                                   "process", "finish", "busy", "data-stall",
                                   "room-stall");
     for (size_t p = 0; p < result.processes.size(); ++p) {
       const perf::ProcessStats &stats = result.processes[p];
-      llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
+      textOut() << llvm::formatv("  {0,-32} {1,10} {2,10} {3,10} {4,10}\n",
                                     kernel.model.processes[p].name, stats.cycle,
                                     stats.busyCycles, stats.dataStallCycles,
                                     stats.roomStallCycles);
     }
-    llvm::outs() << llvm::formatv("  {0,-32} {1,10} {2,10}\n", "fifo", "depth",
+    textOut() << llvm::formatv("  {0,-32} {1,10} {2,10}\n", "fifo", "depth",
                                   "peak");
     for (size_t f = 0; f < result.fifos.size(); ++f) {
       int64_t depth = kernel.model.design.fifos[f].depth;
-      llvm::outs() << llvm::formatv(
+      textOut() << llvm::formatv(
           "  {0,-32} {1,10} {2,10}\n", kernel.model.design.fifos[f].name,
           unbounded ? std::string("-") : std::to_string(depth),
           result.fifos[f].peakOccupancy);
@@ -221,7 +256,7 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   }
   double hostUs = platform->host.invocationOverheadUs * double(kernels->size());
   double kernelUs = double(totalCycles) / mhz;
-  llvm::outs() << llvm::formatv(
+  textOut() << llvm::formatv(
       "\ntotal (estimate): {0} cycles = {1:F3} ms in {2} kernel(s), plus "
       "{3:F3} ms of host invocations ({4} x {5:F0} us, a platform figure) = "
       "{6:F3} ms\n",
@@ -229,22 +264,22 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
       kernels->size(), platform->host.invocationOverheadUs,
       (kernelUs + hostUs) / 1000);
 
-  if (std::optional<std::string> jsonPath = arguments.get("json")) {
-    llvm::json::Object out{{"platform", platform->name},
-                           {"clock_mhz", mhz},
-                           {"unbounded_fifos", unbounded},
-                           {"estimate", "cycle-level simulation"},
-                           {"total_cycles", totalCycles},
-                           {"host_overhead_us", hostUs},
-                           {"kernels", std::move(kernelReports)}};
-    std::error_code error;
-    llvm::raw_fd_ostream os(*jsonPath, error);
-    if (error) {
-      reportError(command,
-                  "cannot write " + *jsonPath + ": " + error.message());
-      return Failure;
-    }
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(out))) << "\n";
-  }
+  printJson(llvm::json::Object{
+      {"command", "simulate"},
+      {"status", failedRun ? "fail" : "ok"},
+      {"design", folder},
+      {"platform", platform->name},
+      {"clock_mhz", mhz},
+      {"unbounded_fifos", unbounded},
+      {"estimate", "cycle-level simulation"},
+      {"total_cycles", totalCycles},
+      {"total_kernel_us", kernelUs},
+      {"host_overhead_us", hostUs},
+      {"kernels", std::move(kernelReports)}});
+  for (const std::string &problem : problems)
+    reportError(command, problem);
+  for (const std::string &name : modelErrors)
+    reportInternalError(command, "kernel " + name +
+                                     ": the estimate is below its bound");
   return failedRun ? Failure : Success;
 }

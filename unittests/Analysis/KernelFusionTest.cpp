@@ -29,9 +29,18 @@ TEST(KernelFusion, AnEdgeOverTheCapIsNeverFused) {
   EXPECT_EQ(plan.groups, Groups({{0}, {1}}));
 }
 
-TEST(KernelFusion, IndependentKernelsStayApart) {
+TEST(KernelFusion, AKernelWithoutProducersJoinsTheLatestGroup) {
+  // Kernel 2 reads only external memory (like the RoPE angles of a block):
+  // it joins group 0 rather than splitting 0 -> 3 into two groups.
+  FusionPlan plan =
+      planKernelFusion(4, {{0, 1, 500}, {1, 3, 10}, {2, 3, 10}}, 100);
+  EXPECT_EQ(plan.groups, Groups({{0}, {1, 2, 3}}));
+  EXPECT_EQ(plan.costs, std::vector<int64_t>({0, 20}));
+}
+
+TEST(KernelFusion, IndependentKernelsRunTogether) {
   FusionPlan plan = planKernelFusion(2, {}, 100);
-  EXPECT_EQ(plan.groups, Groups({{0}, {1}}));
+  EXPECT_EQ(plan.groups, Groups({{0, 1}}));
 }
 
 TEST(KernelFusion, AKernelJoinsItsMostRecentProducerGroup) {

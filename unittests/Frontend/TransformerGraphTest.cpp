@@ -90,6 +90,12 @@ protected:
          std::min<size_t>(type.getNumInputs(), signature.arguments.size());
          ++index) {
       const GraphArgument &argument = signature.arguments[index];
+      if (argument.isScalar()) {
+        EXPECT_TRUE(type.getInput(index).isSignlessInteger(32))
+            << argument.name;
+        EXPECT_TRUE(argument.shape.empty()) << argument.name;
+        continue;
+      }
       auto tensor = dyn_cast<RankedTensorType>(type.getInput(index));
       if (!tensor) {
         ADD_FAILURE() << argument.name << " is no ranked tensor";
@@ -195,10 +201,18 @@ TEST_F(TransformerGraphTest, LlamaDecodeFp32Signature) {
   EXPECT_EQ(signature.parts, 2);
 
   EXPECT_EQ(onlyShape(ArgumentKind::Hidden), (Shape{1, 64}));
-  // RoPE tables of the one token: head_dim / 2 = 8 angles.
-  EXPECT_EQ(onlyShape(ArgumentKind::RopeCos), (Shape{1, 8}));
-  EXPECT_EQ(onlyShape(ArgumentKind::RopeSin), (Shape{1, 8}));
-  EXPECT_EQ(onlyShape(ArgumentKind::Mask), (Shape{1, 16}));
+  // The position is a runtime scalar; the kernel computes the RoPE angles
+  // from it and the head_dim / 2 = 8 inverse frequencies, and the mask.
+  EXPECT_EQ(onlyShape(ArgumentKind::Position), (Shape{}));
+  EXPECT_TRUE(findArgument("position")->isScalar());
+  EXPECT_EQ(onlyShape(ArgumentKind::RopeInverseFrequencies), (Shape{8}));
+  EXPECT_TRUE(argumentsOf(ArgumentKind::Window).empty());
+  // The function takes the position as an i32 value.
+  auto function = module->lookupSymbol<func::FuncOp>("block_decode");
+  ASSERT_TRUE(function);
+  unsigned positionIndex =
+      unsigned(findArgument("position") - signature.arguments.data());
+  EXPECT_TRUE(function.getArgumentTypes()[positionIndex].isSignlessInteger(32));
   // The cache in two halves of head_dim, [max_len, kv_heads, 8] each: one
   // argument per part.
   std::vector<const GraphArgument *> keys = argumentsOf(ArgumentKind::KeyCache);
@@ -213,14 +227,16 @@ TEST_F(TransformerGraphTest, LlamaDecodeFp32Signature) {
   std::vector<const GraphResult *> hidden = resultsOf(ResultKind::Hidden);
   ASSERT_EQ(hidden.size(), 1u);
   EXPECT_EQ(hidden[0]->shape, (Shape{1, 64}));
+  // Decode's new key and value rows are written into the caches in place:
+  // the results are the whole caches.
   std::vector<const GraphResult *> newKeys = resultsOf(ResultKind::NewKey);
   ASSERT_EQ(newKeys.size(), 2u);
   EXPECT_NE(newKeys[0]->part, newKeys[1]->part);
   for (const GraphResult *key : newKeys)
-    EXPECT_EQ(key->shape, (Shape{1, 2, 8})) << key->name;
+    EXPECT_EQ(key->shape, (Shape{16, 2, 8})) << key->name;
   std::vector<const GraphResult *> values = resultsOf(ResultKind::NewValue);
   ASSERT_EQ(values.size(), 1u);
-  EXPECT_EQ(values[0]->shape, (Shape{1, 2, 16}));
+  EXPECT_EQ(values[0]->shape, (Shape{16, 2, 16}));
   EXPECT_TRUE(resultsOf(ResultKind::Logits).empty());
 
   // fp32: every weight is float values.
@@ -274,9 +290,9 @@ TEST_F(TransformerGraphTest, LlamaDecodeWeightRowsAndShapes) {
     EXPECT_EQ(argument->shape, weight.shape) << weight.name;
     EXPECT_EQ(argument->rows, weight.rows) << weight.name;
   }
-  // 11 weights (no biases in llama), the hidden state, two RoPE tables,
-  // three caches and the mask.
-  EXPECT_EQ(signature.arguments.size(), 18u);
+  // 11 weights (no biases in llama), the hidden state, the position, the
+  // RoPE inverse frequencies and three caches.
+  EXPECT_EQ(signature.arguments.size(), 17u);
 }
 
 TEST_F(TransformerGraphTest, LlamaPrefillAttendsAmongItsTokens) {
@@ -287,8 +303,10 @@ TEST_F(TransformerGraphTest, LlamaPrefillAttendsAmongItsTokens) {
   EXPECT_EQ(signature.tokens, 4);
   EXPECT_EQ(signature.keys, 4);
   EXPECT_EQ(onlyShape(ArgumentKind::Hidden), (Shape{4, 64}));
-  EXPECT_EQ(onlyShape(ArgumentKind::RopeCos), (Shape{4, 8}));
-  EXPECT_EQ(onlyShape(ArgumentKind::Mask), (Shape{4, 4}));
+  // Positions 0 to 3: no position argument, the causal mask and the RoPE
+  // angles come from the token index.
+  EXPECT_TRUE(argumentsOf(ArgumentKind::Position).empty());
+  EXPECT_EQ(onlyShape(ArgumentKind::RopeInverseFrequencies), (Shape{8}));
   // No cache: keys and values come from the tokens themselves.
   EXPECT_TRUE(argumentsOf(ArgumentKind::KeyCache).empty());
   EXPECT_TRUE(argumentsOf(ArgumentKind::ValueCache).empty());
@@ -304,8 +322,8 @@ TEST_F(TransformerGraphTest, Gpt2DecodeHasNoRopeAndOneKeyPart) {
   ASSERT_TRUE(config);
   build(*config, GraphKind::Decode, 1, 16, Precision::FP32);
   EXPECT_EQ(signature.parts, 1);
-  EXPECT_TRUE(argumentsOf(ArgumentKind::RopeCos).empty());
-  EXPECT_TRUE(argumentsOf(ArgumentKind::RopeSin).empty());
+  EXPECT_TRUE(argumentsOf(ArgumentKind::RopeInverseFrequencies).empty());
+  EXPECT_EQ(onlyShape(ArgumentKind::Position), (Shape{}));
   // Whole head_dim keys: [16, 4 heads, 16].
   std::vector<const GraphArgument *> keys = argumentsOf(ArgumentKind::KeyCache);
   ASSERT_EQ(keys.size(), 1u);
@@ -314,7 +332,7 @@ TEST_F(TransformerGraphTest, Gpt2DecodeHasNoRopeAndOneKeyPart) {
   EXPECT_EQ(onlyShape(ArgumentKind::ValueCache), (Shape{16, 4, 16}));
   std::vector<const GraphResult *> newKeys = resultsOf(ResultKind::NewKey);
   ASSERT_EQ(newKeys.size(), 1u);
-  EXPECT_EQ(newKeys[0]->shape, (Shape{1, 4, 16}));
+  EXPECT_EQ(newKeys[0]->shape, (Shape{16, 4, 16}));
   // Positions are added to the embedding on the host, not in the block.
   EXPECT_TRUE(weightsOf(WeightRole::PositionEmbedding).empty());
 
@@ -355,11 +373,14 @@ TEST_F(TransformerGraphTest, GemmaDecodeDropsTheSingleKvHead) {
   for (const GraphArgument *key : keys)
     EXPECT_EQ(key->shape, (Shape{16, 16})) << key->name;
   EXPECT_EQ(onlyShape(ArgumentKind::ValueCache), (Shape{16, 32}));
-  EXPECT_EQ(onlyShape(ArgumentKind::RopeCos), (Shape{1, 16}));
+  EXPECT_EQ(onlyShape(ArgumentKind::RopeInverseFrequencies), (Shape{16}));
+  // Sliding-window layers: the window is a runtime scalar too (the host
+  // passes each layer's).
+  EXPECT_EQ(onlyShape(ArgumentKind::Window), (Shape{}));
   for (const GraphResult *key : resultsOf(ResultKind::NewKey))
-    EXPECT_EQ(key->shape, (Shape{1, 16})) << key->name;
+    EXPECT_EQ(key->shape, (Shape{16, 16})) << key->name;
   ASSERT_EQ(resultsOf(ResultKind::NewValue).size(), 1u);
-  EXPECT_EQ(resultsOf(ResultKind::NewValue)[0]->shape, (Shape{1, 32}));
+  EXPECT_EQ(resultsOf(ResultKind::NewValue)[0]->shape, (Shape{16, 32}));
   // Gemma's q/k norms (per part, over 16 elements) and post norms.
   std::vector<const GraphArgument *> queryNorms =
       weightsOf(WeightRole::QueryNormWeight);

@@ -101,6 +101,8 @@ TEST(PlatformShipped, U55cFigures) {
   Platform p = loadOrDie("u55c");
   EXPECT_EQ(p.name, "u55c");
   EXPECT_EQ(p.part, "xcu55c-fsvh2892-2L-e");
+  EXPECT_EQ(p.vitisPlatform, "xilinx_u55c_gen3x16_xdma_3_202210_1");
+  EXPECT_FALSE(p.vitisPlatformSource.empty());
   // The StreamTensor paper's clock: 250 MHz on the U55C.
   EXPECT_DOUBLE_EQ(p.kernelClockMHz, 250);
   EXPECT_DOUBLE_EQ(p.getClockPeriodNs(), 4.0);
@@ -146,6 +148,8 @@ TEST(PlatformShipped, U55cFigures) {
 TEST(PlatformShipped, U280Figures) {
   Platform p = loadOrDie("u280");
   EXPECT_EQ(p.part, "xcu280-fsvh2892-2L-e");
+  // UG1120: the shell the shellReserve figures are for.
+  EXPECT_EQ(p.vitisPlatform, "xilinx_u280_xdma_201920_3");
   // The Stream-HLS corpus designs target 3.33 ns on xcu280.
   EXPECT_DOUBLE_EQ(p.kernelClockMHz, 300);
   EXPECT_NEAR(p.getClockPeriodNs(), 3.333, 1e-3);
@@ -281,6 +285,43 @@ TEST(PlatformParse, WrongType) {
             "u55c.json: slrs: expected an array");
   EXPECT_EQ(errorAfter([](json::Object &root) { root["card"] = 55; }),
             "u55c.json: card: expected a non-empty string");
+}
+
+// The name is written unquoted into the generated Makefile: anything a shell
+// or make would interpret is refused, naming the file and the field.
+TEST(PlatformParse, BadVitisPlatform) {
+  EXPECT_EQ(errorAfter([](json::Object &root) { root.erase("vitisPlatform"); }),
+            "u55c.json: vitisPlatform: missing required field");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform")["name"] = "xilinx u55c";
+            }),
+            "u55c.json: vitisPlatform.name: expected a Vitis platform name "
+            "(letters, digits, '_', '.', ':', '/', '-'), got 'xilinx u55c'");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform")["name"] = "$(shell rm -rf /)";
+            }),
+            "u55c.json: vitisPlatform.name: expected a Vitis platform name "
+            "(letters, digits, '_', '.', ':', '/', '-'), got '$(shell rm -rf "
+            "/)'");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform")["name"] = "";
+            }),
+            "u55c.json: vitisPlatform.name: expected a non-empty string");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform").erase("source");
+            }),
+            "u55c.json: vitisPlatform.source: missing required field");
+  // A VLNV and an .xpfm path are what v++ --platform also takes.
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform")["name"] =
+                  "/opt/xilinx/platforms/x/x.xpfm";
+            }),
+            "");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "vitisPlatform")["name"] =
+                  "xilinx:u55c:gen3x16_xdma_3:202210.1";
+            }),
+            "");
 }
 
 TEST(PlatformParse, NegativeOrFractionalCount) {

@@ -39,7 +39,8 @@ struct FusionPlan {
 /// order, are visited in that order; each joins the most recent group among
 /// its producers' groups when all its edges from that group can be streamed
 /// and their cost keeps the group within `maxCostBytes`, and starts a new
-/// group otherwise. Edges from other groups go through external memory.
+/// group otherwise; a kernel with no producer joins the latest group (the
+/// first one starts it). Edges from other groups go through external memory.
 /// Along every edge the consumer's group index is at least the producer's,
 /// so running the groups in order respects all dependencies.
 FusionPlan planKernelFusion(unsigned numKernels,

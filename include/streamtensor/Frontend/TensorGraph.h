@@ -54,6 +54,14 @@ public:
   GraphTensor addArgument(llvm::ArrayRef<std::string> dims,
                           mlir::Type elementType = {});
 
+  /// A new scalar function argument (a runtime value such as the decode
+  /// position). Inputs of compute() may be scalars: the body sees the value
+  /// itself, for every point.
+  GraphTensor addScalarArgument(mlir::Type type);
+  /// Inside a body of compute(): the index of the current point along
+  /// dimension `dim` of its iteration space (linalg.index).
+  mlir::Value getIndex(mlir::OpBuilder &builder, mlir::Location loc,
+                       llvm::StringRef dim) const;
   /// One linalg.generic: for every point of the output dimensions, the body
   /// applied to the inputs' elements, combined over the inputs' other
   /// dimensions (`combine` must not be None then). The result is float32
@@ -81,6 +89,8 @@ private:
   mlir::func::FuncOp function;
   std::map<std::string, int64_t> sizes;
   std::set<std::string> keptUnitDims;
+  /// The loops of the linalg.generic whose body is being built.
+  std::vector<std::string> currentLoops;
 };
 
 } // namespace streamtensor::frontend

@@ -50,11 +50,15 @@ enum class ArgumentKind {
   Hidden,
   /// A weight of the layer, packed from a model tensor.
   Weight,
-  /// cos and sin of the rotary angles, [tokens, head_dim / 2].
-  RopeCos,
-  RopeSin,
-  /// Additive attention mask, [tokens, keys].
-  Mask,
+  /// Decode: the position of the new token, an int32 scalar (its row in
+  /// the KV cache). Prefill's tokens are at positions 0 to tokens - 1.
+  Position,
+  /// Models with sliding-window layers: how many positions back a query
+  /// sees (int32 scalar; at least the cache length for global layers).
+  Window,
+  /// The rotary inverse frequencies of the layer, [head_dim / 2]: the
+  /// kernel computes the angles from the positions.
+  RopeInverseFrequencies,
   /// The layer's KV cache (decode), [max_len, kv_heads, ...]; keys come in
   /// `parts` (two halves of head_dim with RoPE, one without).
   KeyCache,
@@ -100,6 +104,11 @@ struct GraphArgument {
   /// Weight: which form of it.
   WeightForm form = WeightForm::Values;
 
+  /// Whether it is a scalar (passed by value) rather than a buffer.
+  bool isScalar() const {
+    return kind == ArgumentKind::Position || kind == ArgumentKind::Window;
+  }
+
   /// Bytes of one element in memory.
   int getElementBytes() const {
     return form == WeightForm::Quantized || form == WeightForm::NibbleShift
@@ -108,6 +117,9 @@ struct GraphArgument {
   }
 };
 
+/// Prefill's new keys and values are rows [0, tokens) of the cache; decode's
+/// are the whole cache, updated in place (the kernel writes the row at the
+/// position), so the caller passes the cache as the result's memory.
 struct GraphResult {
   ResultKind kind;
   std::string name;

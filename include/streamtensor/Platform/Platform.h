@@ -157,6 +157,11 @@ struct Platform {
   /// The file it was read from, as given to the parser.
   std::string fileName;
 
+  /// The Vitis platform (shell) v++ builds for, as `v++ --platform` takes
+  /// it: a name such as xilinx_u55c_gen3x16_xdma_3_202210_1.
+  std::string vitisPlatform;
+  std::string vitisPlatformSource;
+
   double kernelClockMHz = 0;
   std::string kernelClockSource;
 

@@ -34,6 +34,30 @@ mlir::LogicalResult emitLinkConfig(mlir::ModuleOp module,
                                    llvm::raw_ostream &config,
                                    llvm::raw_ostream &floorplan);
 
+/// How a design's C simulation is built and run: g++ of hls/*.cpp and
+/// `sources` into `program`, all relative to the design folder. Shared by
+/// `streamtensor csim` and the design's Makefile so that both build the same
+/// thing.
+struct CSimProgram {
+  std::vector<std::string> sources;
+  std::string program;
+};
+
+/// The testbench of an MLIR model's design, or the host program of an LLM's.
+CSimProgram getCSimProgram(bool llm);
+
+/// The g++ flags of the C simulation of the design in `designDir` (given as
+/// is, e.g. an absolute path or a make variable), before the sources.
+std::vector<std::string> getCSimFlags(llvm::StringRef designDir);
+
+/// Emits the design's Makefile: csim (g++, runs here), hls (v++ -c --mode
+/// hls, one .xo per kernel), link (v++ -l with link/connectivity.cfg), host
+/// (the XRT host program), all, clean and help. `kernels` are the top
+/// functions of hls/kernels.h, one hls/<name>.cpp each; the Vitis platform,
+/// part and clock come from `platform`.
+void emitMakefile(llvm::ArrayRef<std::string> kernels, const Platform &platform,
+                  bool llm, llvm::StringRef generator, llvm::raw_ostream &os);
+
 /// Emits the declaration of a kernel's top function (the header the host and
 /// the testbench include).
 mlir::LogicalResult emitKernelDeclaration(mlir::func::FuncOp kernel,

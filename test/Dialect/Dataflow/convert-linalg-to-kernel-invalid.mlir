@@ -7,34 +7,14 @@
 // ZERO: convert-linalg-to-kernel-invalid.mlir:[[@LINE+4]]:1: error: tile-size and unroll-factor must be at least 1, got 0 and 1
 // ZERO-NOT: error: 'linalg
 
-// linalg.index would see tile-local indices after tiling.
-func.func @index(%a: tensor<8xf32>) -> tensor<8xf32> {
+// A rank-0 tensor that is not a constant has no stream and no scalar to pass.
+func.func @rank0_argument(%a: tensor<8xf32>, %s: tensor<f32>) -> tensor<8xf32> {
   %empty = tensor.empty() : tensor<8xf32>
-  // expected-error @+1 {{uses linalg.index, which tiling would change; not supported yet}}
-  %r = linalg.generic {
-      indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
-      iterator_types = ["parallel"]}
-      ins(%a : tensor<8xf32>) outs(%empty : tensor<8xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %i = linalg.index 0 : index
-    %ii = arith.index_cast %i : index to i32
-    %f = arith.sitofp %ii : i32 to f32
-    %s = arith.addf %in, %f : f32
-    linalg.yield %s : f32
-  } -> tensor<8xf32>
-  return %r : tensor<8xf32>
-}
-
-// -----
-
-// A scalar operand must be a constant (it is cloned into the kernel).
-func.func @scalar_argument(%a: tensor<8xf32>, %s: f32) -> tensor<8xf32> {
-  %empty = tensor.empty() : tensor<8xf32>
-  // expected-error @+1 {{has a scalar operand that is not a constant; not supported yet}}
+  // expected-error @+1 {{has a rank-0 tensor operand that is not a constant; not supported yet}}
   %r = linalg.generic {
       indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>, affine_map<(d0) -> (d0)>],
       iterator_types = ["parallel"]}
-      ins(%a, %s : tensor<8xf32>, f32) outs(%empty : tensor<8xf32>) {
+      ins(%a, %s : tensor<8xf32>, tensor<f32>) outs(%empty : tensor<8xf32>) {
   ^bb0(%in: f32, %scalar: f32, %out: f32):
     %v = arith.addf %in, %scalar : f32
     linalg.yield %v : f32
@@ -44,17 +24,19 @@ func.func @scalar_argument(%a: tensor<8xf32>, %s: f32) -> tensor<8xf32> {
 
 // -----
 
-// The payload uses a value from outside that is not a constant: the kernel
-// is isolated from above and cannot capture it.
-func.func @captured_argument(%a: tensor<8xf32>, %s: f32) -> tensor<8xf32> {
+// The payload reads a tensor from outside: the kernel is isolated from
+// above, and only scalars can be passed into it.
+func.func @captured_tensor(%a: tensor<8xf32>, %t: tensor<8xf32>) -> tensor<8xf32> {
   %empty = tensor.empty() : tensor<8xf32>
-  // expected-error @+1 {{uses a value from outside that is not a constant; not supported yet}}
+  // expected-error @+1 {{uses a value of type 'tensor<8xf32>' from outside; only scalars can be passed to a kernel}}
   %r = linalg.generic {
       indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
       iterator_types = ["parallel"]}
       ins(%a : tensor<8xf32>) outs(%empty : tensor<8xf32>) {
   ^bb0(%in: f32, %out: f32):
-    %v = arith.addf %in, %s : f32
+    %c0 = arith.constant 0 : index
+    %x = tensor.extract %t[%c0] : tensor<8xf32>
+    %v = arith.addf %in, %x : f32
     linalg.yield %v : f32
   } -> tensor<8xf32>
   return %r : tensor<8xf32>

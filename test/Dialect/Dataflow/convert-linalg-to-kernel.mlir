@@ -208,3 +208,38 @@ func.func @shared_fill(%a: tensor<32x48xf32>, %b: tensor<32x48xf32>) -> (tensor<
   } -> tensor<32xf32>
   return %sum, %max : tensor<32xf32>, tensor<32xf32>
 }
+
+// -----
+
+// Runtime scalars (a decode position) become scalar inputs of the kernel,
+// after the streamed ones: operands first, then the values the payload
+// captures; linalg.index counts from the tile's first point, so it is
+// offset by the tile loop's induction variable (tiles of 16 over 32).
+
+// CHECK-LABEL: func.func @position_mask
+// CHECK-SAME: (%[[S:.*]]: tensor<32xf32>, %[[P:.*]]: i32, %[[B:.*]]: f32)
+// CHECK: dataflow.kernel "select_0" ins(%[[S]], %[[B]], %[[P]] : tensor<32xf32>, f32, i32)
+// CHECK-NEXT: ^bb0(%{{.*}}: !dataflow.itensor<{{.*}}>, %[[KB:.*]]: f32, %[[KP:.*]]: i32, %{{.*}}: !dataflow.itensor<{{.*}}>):
+// CHECK: scf.for %[[TILE:.*]] = %{{.*}} to %c32 step %c16
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[KB]] : tensor<16xf32>, f32)
+// CHECK: %[[LOCAL:.*]] = linalg.index 0 : index
+// CHECK: %[[GLOBAL:.*]] = arith.addi %[[LOCAL]], %[[TILE]] : index
+// CHECK: %[[KEY:.*]] = arith.index_cast %[[GLOBAL]] : index to i32
+// CHECK: arith.cmpi slt, %[[KEY]], %[[KP]] : i32
+func.func @position_mask(%scores: tensor<32xf32>, %position: i32, %bias: f32) -> tensor<32xf32> {
+  %empty = tensor.empty() : tensor<32xf32>
+  %r = linalg.generic {
+      indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>, affine_map<(d0) -> (d0)>],
+      iterator_types = ["parallel"]}
+      ins(%scores, %bias : tensor<32xf32>, f32) outs(%empty : tensor<32xf32>) {
+  ^bb0(%s: f32, %b: f32, %out: f32):
+    %j = linalg.index 0 : index
+    %key = arith.index_cast %j : index to i32
+    %visible = arith.cmpi slt, %key, %position : i32
+    %low = arith.constant -1.0e30 : f32
+    %shifted = arith.addf %s, %b : f32
+    %v = arith.select %visible, %shifted, %low : f32
+    linalg.yield %v : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
+}

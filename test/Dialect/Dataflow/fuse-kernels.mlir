@@ -122,11 +122,14 @@ func.func @diamond(%a: tensor<32x40xf32>, %b: tensor<32x40xf32>) -> tensor<32x40
 
 // -----
 
-// Kernels that share no tensor stay apart.
+// Kernels that share no tensor run side by side in one kernel: the second
+// reads only external memory, so it depends on nothing and joins the first.
 
 // CHECK-LABEL: func.func @independent
-// CHECK: dataflow.kernel "exp_0" ins(%arg0 : tensor<32x40xf32>)
-// CHECK: dataflow.kernel "exp_1" ins(%arg1 : tensor<32x40xf32>)
+// CHECK: %[[R:.*]]:2 = dataflow.kernel "exp_0_to_exp_1" ins(%arg0, %arg1 : tensor<32x40xf32>, tensor<32x40xf32>)
+// CHECK: dataflow.task "exp_0"
+// CHECK: dataflow.task "exp_1"
+// CHECK: return %[[R]]#0, %[[R]]#1
 func.func @independent(%a: tensor<32x40xf32>, %b: tensor<32x40xf32>) -> (tensor<32x40xf32>, tensor<32x40xf32>) {
   %empty = tensor.empty() : tensor<32x40xf32>
   %0 = linalg.exp ins(%a : tensor<32x40xf32>) outs(%empty : tensor<32x40xf32>) -> tensor<32x40xf32>
@@ -205,4 +208,37 @@ func.func @reshape_between(%x: tensor<16x32xf32>) -> tensor<16x2x16xf32> {
   %e2 = tensor.empty() : tensor<16x2x16xf32>
   %2 = linalg.exp ins(%1 : tensor<16x2x16xf32>) outs(%e2 : tensor<16x2x16xf32>) -> tensor<16x2x16xf32>
   return %2 : tensor<16x2x16xf32>
+}
+
+// -----
+
+// A runtime scalar that several members read (a decode position) is one
+// input of the fused kernel.
+
+// CHECK-LABEL: func.func @shared_scalar
+// CHECK: dataflow.kernel "select_0_to_select_1" ins(%arg0, %arg1 : tensor<32xf32>, i32)
+// CHECK-NEXT: ^bb0(%{{.*}}: !dataflow.itensor<{{.*}}>, %[[P:.*]]: i32, %{{.*}}: !dataflow.itensor<{{.*}}>):
+// CHECK-COUNT-2: arith.cmpi slt, %{{.*}}, %[[P]] : i32
+func.func @shared_scalar(%x: tensor<32xf32>, %position: i32) -> tensor<32xf32> {
+  %empty = tensor.empty() : tensor<32xf32>
+  %low = arith.constant -1.0e30 : f32
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<32xf32>) outs(%empty : tensor<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %j = linalg.index 0 : index
+    %key = arith.index_cast %j : index to i32
+    %visible = arith.cmpi slt, %key, %position : i32
+    %v = arith.select %visible, %in, %low : f32
+    linalg.yield %v : f32
+  } -> tensor<32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%0 : tensor<32xf32>) outs(%empty : tensor<32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %j = linalg.index 0 : index
+    %key = arith.index_cast %j : index to i32
+    %visible = arith.cmpi slt, %key, %position : i32
+    %v = arith.select %visible, %low, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<32xf32>
+  return %1 : tensor<32xf32>
 }

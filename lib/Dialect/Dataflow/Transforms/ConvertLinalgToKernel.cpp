@@ -123,12 +123,17 @@ public:
         op->erase();
 
     // What is left runs on the host between kernels: constants, reshapes
-    // (views of the same memory) and fresh tensors. Anything else would
-    // have to become a kernel.
+    // (views of the same memory), fresh tensors, and kernel results placed
+    // into the caller's tensors at runtime offsets (the KV cache row of a
+    // decode step, which the kernel's store writes in place). Anything else
+    // would have to become a kernel.
     for (Operation &op : getOperation().getBody().getOps()) {
       if (isa<KernelOp, arith::ConstantOp, tensor::EmptyOp,
               tensor::CollapseShapeOp, tensor::ExpandShapeOp,
-              func::ReturnOp>(op))
+              arith::IndexCastOp, func::ReturnOp>(op))
+        continue;
+      auto insert = dyn_cast<tensor::InsertSliceOp>(op);
+      if (insert && insert.getSource().getDefiningOp<KernelOp>())
         continue;
       op.emitOpError("cannot be mapped to a dataflow kernel yet");
       return signalPassFailure();
@@ -222,9 +227,6 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   if (op->getNumResults() != 1 || op.getNumDpsInits() != 1)
     return op->emitOpError("with ")
            << op->getNumResults() << " results is not supported yet";
-  if (op.hasIndexSemantics())
-    return op->emitOpError("uses linalg.index, which tiling would change; "
-                           "not supported yet");
   FailureOr<TileNest> nest = planTiles(op);
   if (failed(nest))
     return failure();
@@ -239,15 +241,21 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
     OpOperand *operand; // null for the streamed init
   };
   SmallVector<Input> inputs;
-  SmallVector<std::pair<OpOperand *, arith::ConstantOp>> scalarInputs;
+  // Scalar operands: constants are cloned into the kernel, other scalars
+  // are runtime inputs of it.
+  SmallVector<OpOperand *> scalarInputs;
+  SmallVector<Value> runtimeScalars;
   for (OpOperand *operand : op.getDpsInputOperands()) {
     auto tensor = dyn_cast<RankedTensorType>(operand->get().getType());
     if (!tensor || tensor.getRank() == 0) {
-      auto constant = operand->get().getDefiningOp<arith::ConstantOp>();
-      if (!constant)
-        return op->emitOpError("has a scalar operand that is not a constant; "
-                               "not supported yet");
-      scalarInputs.push_back({operand, constant});
+      scalarInputs.push_back(operand);
+      if (operand->get().getDefiningOp<arith::ConstantOp>())
+        continue;
+      if (!operand->get().getType().isIntOrIndexOrFloat())
+        return op->emitOpError("has a rank-0 tensor operand that is not a "
+                               "constant; not supported yet");
+      if (!llvm::is_contained(runtimeScalars, operand->get()))
+        runtimeScalars.push_back(operand->get());
       continue;
     }
     FailureOr<ITensorType> type = getOperandType(
@@ -269,6 +277,26 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   if (readsInit && !generator)
     inputs.push_back({init.get(), *outType, nullptr});
 
+  // The kernel is isolated from above: constants that the op's (or the
+  // generator's) payload uses from outside are cloned into it; other
+  // scalars (runtime values such as the decode position) become scalar
+  // inputs of the kernel, after the streamed ones.
+  SetVector<Value> usedFromAbove;
+  getUsedValuesDefinedAbove(op->getRegion(0), usedFromAbove);
+  if (generator)
+    getUsedValuesDefinedAbove(generator->getRegion(0), usedFromAbove);
+  for (Value value : usedFromAbove) {
+    Operation *definition = value.getDefiningOp();
+    if ((definition && definition->hasTrait<OpTrait::ConstantLike>()) ||
+        llvm::is_contained(runtimeScalars, value))
+      continue;
+    if (!value.getType().isIntOrIndexOrFloat())
+      return op->emitOpError("uses a value of type ")
+             << value.getType()
+             << " from outside; only scalars can be passed to a kernel";
+    runtimeScalars.push_back(value);
+  }
+
   // The kernel writes a fresh tensor in external memory.
   Value destination =
       tensor::EmptyOp::create(builder, loc, resultType.getShape(),
@@ -276,6 +304,7 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   SmallVector<Value> kernelInputs;
   for (const Input &input : inputs)
     kernelInputs.push_back(input.tensor);
+  llvm::append_range(kernelInputs, runtimeScalars);
   auto kernel = KernelOp::create(builder, loc, TypeRange{resultType},
                                  builder.getStringAttr(name), kernelInputs,
                                  ValueRange{destination});
@@ -283,22 +312,14 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   SmallVector<Value> inputStreams;
   for (const Input &input : inputs)
     inputStreams.push_back(body->addArgument(input.type, loc));
-  Value outStream = body->addArgument(*outType, loc);
-
-  // The kernel is isolated from above: constants that the op's (or the
-  // generator's) payload uses from outside are cloned into it.
   IRMapping captured;
-  SetVector<Value> usedFromAbove;
-  getUsedValuesDefinedAbove(op->getRegion(0), usedFromAbove);
-  if (generator)
-    getUsedValuesDefinedAbove(generator->getRegion(0), usedFromAbove);
-  for (Value value : usedFromAbove) {
-    Operation *definition = value.getDefiningOp();
-    if (!definition || !definition->hasTrait<OpTrait::ConstantLike>())
-      return op->emitOpError("uses a value from outside that is not a "
-                             "constant; not supported yet");
-    captured.map(value, builder.clone(*definition)->getResult(0));
-  }
+  for (Value scalar : runtimeScalars)
+    captured.map(scalar, body->addArgument(scalar.getType(), loc));
+  Value outStream = body->addArgument(*outType, loc);
+  for (Value value : usedFromAbove)
+    if (!captured.contains(value))
+      captured.map(value, builder.clone(*value.getDefiningOp())->getResult(0));
+
 
   // Index constants for the loops, shared by the whole kernel body.
   auto indexConstant = [&](int64_t value) -> Value {
@@ -313,6 +334,8 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
                   builder.getI64IntegerAttr(unrollFactor));
   Block *taskBody = builder.createBlock(&task.getBody(), {}, {*outType}, {loc});
 
+  // The offset of the current tile on each loop of the op.
+  DenseMap<unsigned, Value> tileOffsets;
   // Builds the tile loops [first, last) of the task around `bodyBuilder`,
   // carrying `carried` through them; returns the loop results.
   std::function<Value(unsigned, unsigned, Value, function_ref<Value(Value)>)>
@@ -324,6 +347,7 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
     auto loop = scf::ForOp::create(
         builder, loc, zero, indexConstant(nest->ranges[opLoop]),
         indexConstant(nest->tileSizes[opLoop]), ValueRange{carried});
+    tileOffsets[opLoop] = loop.getInductionVar();
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(loop.getBody());
     Value result =
@@ -371,14 +395,25 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
                                    empty)
                  .getResult()});
       }
-      for (auto [operand, constant] : scalarInputs)
-        operands.push_back({operand->getOperandNumber(),
-                            builder.clone(*constant)->getResult(0)});
+      for (OpOperand *operand : scalarInputs) {
+        Value scalar = captured.lookupOrNull(operand->get());
+        if (!scalar)
+          scalar = builder.clone(*operand->get().getDefiningOp())->getResult(0);
+        operands.push_back({operand->getOperandNumber(), scalar});
+      }
       operands.push_back({init.getOperandNumber(), acc});
       Operation *tiled = builder.clone(*op, captured);
       for (auto [number, value] : operands)
         tiled->setOperand(number, value);
       tiled->getResult(0).setType(acc.getType());
+      // Inside a tile, linalg.index counts from the tile's first point.
+      tiled->walk([&](linalg::IndexOp index) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointAfter(index);
+        auto global = arith::AddIOp::create(builder, index.getLoc(), index,
+                                            tileOffsets[index.getDim()]);
+        index.getResult().replaceAllUsesExcept(global, global);
+      });
       return tiled->getResult(0);
     });
     return ITensorWriteOp::create(builder, loc, dest.getType(), tile, dest);

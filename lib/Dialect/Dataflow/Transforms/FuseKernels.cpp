@@ -217,6 +217,10 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
              member.getBodyBlock().getArgument(index).getType()});
         continue;
       }
+      // A scalar (the decode position) that several members read is passed
+      // once.
+      if (!isa<ShapedType>(value.getType()) && llvm::is_contained(inputs, value))
+        continue;
       inputs.push_back(value);
       inputTypes.push_back(member.getBodyBlock().getArgument(index).getType());
     }
@@ -275,6 +279,12 @@ void FuseKernelsPass::fuse(ArrayRef<KernelOp> members) {
       BlockArgument arg = memberBody.getArgument(index);
       std::optional<Source> source = getInternalSource(value);
       if (!source) {
+        auto scalar = llvm::find(inputs, value);
+        if (!isa<ShapedType>(value.getType()) &&
+            unsigned(scalar - inputs.begin()) < nextInput) {
+          mapping.map(arg, body->getArgument(scalar - inputs.begin()));
+          continue;
+        }
         mapping.map(arg, body->getArgument(nextInput++));
         continue;
       }

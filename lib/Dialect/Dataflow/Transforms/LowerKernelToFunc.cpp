@@ -94,6 +94,55 @@ SmallVector<Value> addIndices(OpBuilder &builder, Location loc,
   return sums;
 }
 
+/// A kernel result that the caller inserts into a tensor of its own, such as
+/// a decode step's key row into the KV cache: the store DMA writes it there,
+/// at the insertion's offsets, so the caller's tensor is updated in place
+/// and the offsets (the decode position) are runtime scalars of the kernel.
+struct InPlaceStore {
+  tensor::InsertSliceOp insert;
+  /// Per dimension of the destination: the scalar giving its offset (an
+  /// integer or index value from outside the kernel), or null for a
+  /// constant one.
+  SmallVector<Value> dynamicOffsets;
+};
+
+/// The in-place store of `result`, if it has one. The insertion must place
+/// the whole result, unstrided and of the same rank, into a function
+/// argument (memory the caller owns), at offsets that are constants or
+/// scalars from outside (cast to index at most).
+std::optional<InPlaceStore> getInPlaceStore(OpResult result,
+                                            func::FuncOp parent) {
+  if (!result.hasOneUse())
+    return std::nullopt;
+  auto insert = dyn_cast<tensor::InsertSliceOp>(*result.getUsers().begin());
+  if (!insert || insert.getSource() != result)
+    return std::nullopt;
+  auto dest = dyn_cast<BlockArgument>(insert.getDest());
+  if (!dest || dest.getOwner() != &parent.getBody().front() ||
+      insert.getSourceType().getRank() != insert.getType().getRank() ||
+      !insert.hasUnitStride() ||
+      llvm::any_of(insert.getStaticSizes(), ShapedType::isDynamic) ||
+      ArrayRef<int64_t>(insert.getStaticSizes()) !=
+          insert.getSourceType().getShape())
+    return std::nullopt;
+  InPlaceStore store{insert, {}};
+  unsigned nextDynamic = 0;
+  for (int64_t offset : insert.getStaticOffsets()) {
+    if (!ShapedType::isDynamic(offset)) {
+      store.dynamicOffsets.push_back(nullptr);
+      continue;
+    }
+    Value value = insert.getOffsets()[nextDynamic++];
+    if (auto cast = value.getDefiningOp<arith::IndexCastOp>())
+      value = cast.getIn();
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (!arg || arg.getOwner() != &parent.getBody().front())
+      return std::nullopt;
+    store.dynamicOffsets.push_back(value);
+  }
+  return store;
+}
+
 /// Lowers one kernel.
 class KernelLowering {
 public:
@@ -113,7 +162,7 @@ private:
 
   // A DMA process between external memory and a FIFO.
   void buildDma(StringRef name, Value memory, Value stream, ITensorType type,
-                bool isLoad);
+                bool isLoad, ArrayRef<Value> baseOffsets = {});
   LogicalResult lowerLoad(unsigned input);
   LogicalResult lowerStore(unsigned output, Value itensor);
   LogicalResult lowerConverter(ITensorConverterOp converter);
@@ -143,39 +192,65 @@ private:
   unsigned numConverters = 0, numForks = 0;
   /// The unroll factor of the task being lowered.
   int64_t unrollFactor = 1;
+  /// The in-place stores of the kernel's outputs.
+  DenseMap<unsigned, InPlaceStore> inPlaceStores;
+  /// The top function's argument of each runtime offset.
+  DenseMap<Value, Value> offsetArgs;
 };
 
 LogicalResult KernelLowering::run() {
   Location loc = kernel.getLoc();
   kernelName = uniqueName(kernel.getName() ? *kernel.getName() : "kernel");
 
-  // The kernel function: inputs and outputs in external memory.
+  // The kernel function: inputs and outputs in external memory, then the
+  // runtime offsets of in-place stores that are not inputs already.
+  unsigned numInputs = kernel.getInputs().size();
+  SmallVector<Value> extraScalars;
+  for (OpResult result : kernel->getResults())
+    if (std::optional<InPlaceStore> store = getInPlaceStore(result, parent)) {
+      for (Value offset : store->dynamicOffsets)
+        if (offset && !llvm::is_contained(kernel.getInputs(), offset) &&
+            !llvm::is_contained(extraScalars, offset))
+          extraScalars.push_back(offset);
+      inPlaceStores[result.getResultNumber()] = *store;
+    }
   SmallVector<Type> argTypes;
-  for (Value operand : kernel->getOperands()) {
-    if (auto tensor = dyn_cast<RankedTensorType>(operand.getType()))
+  for (auto [index, operand] : llvm::enumerate(kernel->getOperands())) {
+    Type type = operand.getType();
+    if (index >= numInputs && inPlaceStores.count(index - numInputs))
+      type = inPlaceStores[index - numInputs].insert.getType();
+    if (auto tensor = dyn_cast<RankedTensorType>(type))
       argTypes.push_back(
           MemRefType::get(tensor.getShape(), tensor.getElementType()));
     else
-      argTypes.push_back(operand.getType());
+      argTypes.push_back(type);
   }
+  for (Value scalar : extraScalars)
+    argTypes.push_back(scalar.getType());
   builder.setInsertionPoint(parent);
   top = func::FuncOp::create(builder, loc, kernelName,
                              builder.getFunctionType(argTypes, {}));
   top->setAttr("dataflow.kernel", builder.getUnitAttr());
   SmallVector<Attribute> argNames;
+  unsigned numOperands = kernel->getNumOperands();
   for (unsigned index = 0; index < argTypes.size(); ++index) {
-    unsigned numInputs = kernel.getInputs().size();
-    argNames.push_back(builder.getStringAttr(
-        index < numInputs ? "in" + std::to_string(index)
-                          : "out" + std::to_string(index - numInputs)));
+    std::string name =
+        index < numInputs     ? "in" + std::to_string(index)
+        : index < numOperands ? "out" + std::to_string(index - numInputs)
+                              : "offset" + std::to_string(index - numOperands);
+    argNames.push_back(builder.getStringAttr(name));
   }
   top->setAttr("dataflow.arg_names", builder.getArrayAttr(argNames));
   symbols.insert(top);
   topBody = top.addEntryBlock();
+  for (auto [index, input] : llvm::enumerate(kernel.getInputs()))
+    if (!isa<RankedTensorType>(input.getType()))
+      offsetArgs[input] = topBody->getArgument(index);
+  for (auto [index, scalar] : llvm::enumerate(extraScalars))
+    offsetArgs[scalar] = topBody->getArgument(numOperands + index);
 
   // Name every process first, so that FIFOs can be named after both ends.
   Block &body = kernel.getBodyBlock();
-  unsigned numInputs = kernel.getInputs().size();
   for (unsigned input = 0; input < numInputs; ++input)
     if (isa<ITensorType>(body.getArgument(input).getType()))
       producers[body.getArgument(input)] = "load_" + std::to_string(input);
@@ -260,7 +335,19 @@ LogicalResult KernelLowering::run() {
       callArgs.push_back(input);
   }
   SmallVector<Value> outputs;
-  for (Value init : kernel.getInits()) {
+  for (auto [index, init] : llvm::enumerate(kernel.getInits())) {
+    auto found = inPlaceStores.find(index);
+    if (found != inPlaceStores.end()) {
+      // The caller's own tensor, written where the insertion puts it.
+      RankedTensorType tensor = found->second.insert.getType();
+      Value buffer = bufferization::ToBufferOp::create(
+          builder, loc,
+          MemRefType::get(tensor.getShape(), tensor.getElementType()),
+          found->second.insert.getDest(), /*read_only=*/false);
+      callArgs.push_back(buffer);
+      outputs.push_back(buffer);
+      continue;
+    }
     auto tensor = cast<RankedTensorType>(init.getType());
     Value buffer = memref::AllocOp::create(
         builder, loc,
@@ -268,11 +355,23 @@ LogicalResult KernelLowering::run() {
     callArgs.push_back(buffer);
     outputs.push_back(buffer);
   }
+  llvm::append_range(callArgs, extraScalars);
   func::CallOp::create(builder, loc, top, callArgs);
-  for (auto [result, buffer] : llvm::zip(kernel.getResults(), outputs))
-    result.replaceAllUsesWith(bufferization::ToTensorOp::create(
-        builder, loc, result.getType(), buffer, /*restrict=*/true,
-        /*writable=*/true));
+  for (auto [index, result, buffer] :
+       llvm::enumerate(kernel.getResults(), outputs)) {
+    auto memory = cast<MemRefType>(buffer.getType());
+    Value tensor = bufferization::ToTensorOp::create(
+        builder, loc,
+        RankedTensorType::get(memory.getShape(), memory.getElementType()),
+        buffer, /*restrict=*/true, /*writable=*/true);
+    auto found = inPlaceStores.find(index);
+    if (found == inPlaceStores.end()) {
+      result.replaceAllUsesWith(tensor);
+      continue;
+    }
+    found->second.insert.getResult().replaceAllUsesWith(tensor);
+    found->second.insert.erase();
+  }
   kernel->erase();
   return success();
 }
@@ -325,19 +424,34 @@ func::FuncOp KernelLowering::createProcess(StringRef processName,
 }
 
 void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
-                              ITensorType type, bool isLoad) {
+                              ITensorType type, bool isLoad,
+                              ArrayRef<Value> baseOffsets) {
   IRMapping args;
   SmallVector<Value> topArgs{memory, stream};
   if (!isLoad)
     std::swap(topArgs[0], topArgs[1]);
+  for (Value base : baseOffsets)
+    if (base && !llvm::is_contained(topArgs, base))
+      topArgs.push_back(base);
   func::FuncOp process = createProcess(name, topArgs, args);
   Value external = args.lookup(memory), fifo = args.lookup(stream);
   OpBuilder b = OpBuilder::atBlockBegin(&process.getBody().front());
   Location loc = process.getLoc();
+  // Where in external memory the tensor starts, per dimension.
+  SmallVector<Value> bases;
+  for (Value base : baseOffsets) {
+    Value offset = base ? args.lookup(base) : nullptr;
+    if (offset && !offset.getType().isIndex())
+      offset = arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
+    bases.push_back(offset);
+  }
   // One tile at a time through a local buffer: a burst on the memory side,
   // the tile's elements in order on the FIFO side.
   buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
     SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+    for (auto [offset, base] : llvm::zip(offsets, bases))
+      if (base)
+        offset = arith::AddIOp::create(b, loc, offset, base);
     Value tile = memref::AllocaOp::create(
         b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
@@ -375,9 +489,15 @@ LogicalResult KernelLowering::lowerStore(unsigned output, Value itensor) {
   auto it = streams.find(itensor);
   if (it == streams.end())
     return kernel.emitOpError("yields a value that no process produces");
+  SmallVector<Value> baseOffsets;
+  auto inPlace = inPlaceStores.find(output);
+  if (inPlace != inPlaceStores.end())
+    for (Value offset : inPlace->second.dynamicOffsets)
+      baseOffsets.push_back(offset ? offsetArgs.lookup(offset) : nullptr);
   buildDma("store_" + std::to_string(output),
            topBody->getArgument(kernel.getInputs().size() + output), it->second,
-           cast<ITensorType>(itensor.getType()), /*isLoad=*/false);
+           cast<ITensorType>(itensor.getType()), /*isLoad=*/false,
+           baseOffsets);
   return success();
 }
 
