@@ -30,6 +30,10 @@ test: build
 RUN_MODEL ?= examples/attention/attention.mlir
 RUN_INPUTS ?= examples/attention/data
 RUN_OUT ?= out/attention
+# Then the tiny GPT-2 (seeded random weights) through the host program on
+# its C-simulation backend: prefill, 8 greedy decode steps, generated ids.
+RUN_LLM_OUT ?= out/gpt2-tiny
+RUN_LLM_PROMPT ?= 3,14,15,92,65,35,89,79
 run: build
 	@$(BUILD_DIR)/bin/streamtensor compile $(RUN_MODEL) -o $(RUN_OUT)
 	@/usr/bin/python3 test/golden/mlir-cpu-golden.py $(RUN_MODEL) \
@@ -39,6 +43,10 @@ run: build
 	@$(BUILD_DIR)/bin/streamtensor simulate $(RUN_OUT) | \
 	  grep -E '^(All figures|kernel|  bound|total)'
 	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/link, $(RUN_OUT)/report.json"
+	@$(BUILD_DIR)/bin/streamtensor compile gpt2-tiny --seq-len 8 --max-len 16 \
+	  --seed 1 -o $(RUN_LLM_OUT) --quiet
+	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_LLM_OUT) --prompt $(RUN_LLM_PROMPT) \
+	  --steps 8
 
 CORPUS ?= ../shared/corpus/streamhls
 bench: build

@@ -236,3 +236,41 @@ std::vector<float> streamtensor::frontend::getRopeInverseFrequencies(
   }
   return inverse;
 }
+
+std::string streamtensor::frontend::packTiles(llvm::StringRef bytes,
+                                              int elementBytes,
+                                              llvm::ArrayRef<int64_t> shape,
+                                              llvm::ArrayRef<int64_t> tile,
+                                              llvm::ArrayRef<int64_t> order) {
+  size_t rank = shape.size();
+  // Row-major strides of the tensor, in elements.
+  std::vector<int64_t> strides(rank, 1);
+  for (size_t dim = rank; dim-- > 1;)
+    strides[dim - 1] = strides[dim] * shape[dim];
+  // The packed tensor is [tiles along order..., tile...]: walk it in its
+  // row-major order with an odometer, and copy from where each element is.
+  std::vector<int64_t> extents, steps;
+  for (int64_t dim : order) {
+    extents.push_back(shape[dim] / tile[dim]);
+    steps.push_back(strides[dim] * tile[dim]);
+  }
+  for (size_t dim = 0; dim < rank; ++dim) {
+    extents.push_back(tile[dim]);
+    steps.push_back(strides[dim]);
+  }
+  std::string packed;
+  packed.reserve(bytes.size());
+  std::vector<int64_t> counter(extents.size(), 0);
+  int64_t source = 0;
+  for (size_t done = 0; done * elementBytes < bytes.size(); ++done) {
+    packed.append(bytes.data() + source * elementBytes, elementBytes);
+    for (size_t digit = extents.size(); digit-- > 0;) {
+      source += steps[digit];
+      if (++counter[digit] < extents[digit])
+        break;
+      source -= steps[digit] * extents[digit];
+      counter[digit] = 0;
+    }
+  }
+  return packed;
+}

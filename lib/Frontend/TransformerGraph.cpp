@@ -721,5 +721,12 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
     builder.buildLMHead();
   else
     builder.buildBlock(kind == GraphKind::Decode);
-  return graph.finish(builder.results);
+  func::FuncOp function = graph.finish(builder.results);
+  // Weights are packed offline: the compiler may store each in the order
+  // its DMA reads it (see dataflow-lower-kernel-to-func).
+  for (auto [index, argument] : llvm::enumerate(signature.arguments))
+    if (argument.kind == ArgumentKind::Weight)
+      function.setArgAttr(index, "dataflow.packable",
+                          UnitAttr::get(module.getContext()));
+  return function;
 }

@@ -16,10 +16,25 @@
 
 using namespace streamtensor;
 
+std::vector<std::string> streamtensor::getHostRuntimeFiles() {
+  return {"llm_model.h",       "llm_files.cpp",        "llm_params.h",
+          "llm_params.cpp",    "llm_buffers.h",        "llm_buffers.cpp",
+          "llm_accelerator.h", "llm_csim_backend.cpp", "llm_xrt_backend.cpp",
+          "llm_generate.h",    "llm_generate.cpp",     "llm_sampling.h",
+          "llm_sampling.cpp",  "llm_options.h",        "llm_options.cpp",
+          "llm_golden.h",      "llm_golden.cpp",       "llm_main.cpp"};
+}
+
 CSimProgram streamtensor::getCSimProgram(bool llm) {
-  if (llm)
-    return {{"csim/llm_graphs.cpp", "csim/llm_host.cpp"}, "csim/llm_host"};
-  return {{"csim/testbench.cpp"}, "csim/testbench"};
+  if (!llm)
+    return {{"csim/testbench.cpp"}, "csim/testbench"};
+  // The host program's sources are host/'s: the same files build the XRT
+  // host (make host), with -DSTREAMTENSOR_XRT selecting the backend.
+  CSimProgram program{{"host/llm_graphs.cpp"}, "csim/llm_host"};
+  for (const std::string &file : getHostRuntimeFiles())
+    if (llvm::StringRef(file).ends_with(".cpp"))
+      program.sources.push_back("host/" + file);
+  return program;
 }
 
 std::vector<std::string> streamtensor::getCSimFlags(llvm::StringRef designDir) {
@@ -34,7 +49,8 @@ std::vector<std::string> streamtensor::getCSimFlags(llvm::StringRef designDir) {
           "-DSTREAMTENSOR_PARAMS_DIR=\"" + dir + "/csim/params\"",
           "-I" + dir + "/csim/include",
           "-I" + dir + "/hls",
-          "-I" + dir + "/csim"};
+          "-I" + dir + "/csim",
+          "-I" + dir + "/host"};
 }
 
 namespace {
@@ -184,8 +200,8 @@ void emitVitis(llvm::ArrayRef<std::string> kernels, llvm::raw_ostream &os) {
         "\t  -o $@ $(XOS)\n\n"
         "host: host/streamtensor_host\n\n"
         "host/streamtensor_host: $(HOST_SOURCES) hls/kernels.h\n"
-        "\t$(CXX) -std=c++17 -O2 -DSTREAMTENSOR_XRT -Ihost -Ihls "
-        "-I$(XILINX_XRT)/include \\\n"
+        "\t$(CXX) -std=c++17 -O2 -Wall -Wextra -DSTREAMTENSOR_XRT -Ihost "
+        "-Ihls -I$(XILINX_XRT)/include \\\n"
         "\t  $(HOST_SOURCES) -L$(XILINX_XRT)/lib -lxrt_coreutil -pthread "
         "-o $@\n\n"
         "all: hls link host\n";

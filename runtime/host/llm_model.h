@@ -38,6 +38,30 @@ struct Result {
   int part;
 };
 
+/// What one kernel port (or one end of a copy) is bound to: graph argument
+/// `index` (Scalar: passed by value), graph result `index`, or the graph's
+/// internal buffer `index`.
+enum class BindingKind { Argument, Scalar, Result, Buffer };
+
+struct Binding {
+  BindingKind kind;
+  int index;
+  /// The kernel port, as in hls/kernels.h; its position there is the XRT
+  /// argument index.
+  const char *port;
+  bool written;
+};
+
+/// A kernel call in graph order, or (kernel == nullptr) a copy of
+/// bindings[0] to bindings[1] of `copyBytes` bytes, which a host skips when
+/// both are the same memory (a KV cache updated in place).
+struct Step {
+  const char *kernel;
+  const Binding *bindings;
+  int numBindings;
+  size_t copyBytes;
+};
+
 /// One function the accelerator runs: the kernels of a graph called in
 /// order, on buffers in external memory.
 struct Graph {
@@ -46,7 +70,14 @@ struct Graph {
   int numArgs;
   const Result *results;
   int numResults;
+  /// The C simulation of the whole graph; null in an XRT build, which has
+  /// no kernel C++ to call.
   void (*run)(const void *const *args, void *const *results);
+  const Step *steps;
+  int numSteps;
+  /// Bytes of the graph's internal buffers (between its kernels).
+  const size_t *bufferBytes;
+  int numBuffers;
 };
 
 struct Model {
@@ -84,5 +115,8 @@ std::vector<float> readTensor(const std::string &path, size_t count);
 /// Reads exactly `bytes` bytes of a file; throws std::runtime_error naming
 /// the file otherwise.
 std::vector<char> readBytes(const std::string &path, size_t bytes);
+
+/// Writes a file whole; throws std::runtime_error naming it on failure.
+void writeBytes(const std::string &path, const void *data, size_t bytes);
 
 } // namespace llm

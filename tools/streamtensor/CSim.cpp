@@ -54,8 +54,9 @@ const CommandSpec csimSpec{
     "Builds the design with g++ against the C-simulation headers (a thread\n"
     "per dataflow process, bounded blocking FIFOs, deadlock detection) and\n"
     "runs it: an MLIR model's testbench on input files, or an LLM's host\n"
-    "program (prefill, then greedy decode). With --golden, the outputs are\n"
-    "compared and any mismatch fails the command (exit code 1).",
+    "program (prefill, then greedy decode; csim/llm_host also samples, see\n"
+    "docs/host.md). With --golden, the outputs are compared and any\n"
+    "mismatch fails the command (exit code 1).",
     csimOptions,
     csimExamples,
     "pass or fail, the largest errors against the golden and the outputs "
@@ -295,7 +296,7 @@ int streamtensor::driver::runCSim(llvm::ArrayRef<const char *> args) {
     return Failure;
   if (isQuiet() || wantsJson())
     childLog = design + "/csim/run.log";
-  if (llvm::sys::fs::exists(design + "/csim/llm_host.cpp"))
+  if (llvm::sys::fs::exists(design + "/host/llm_main.cpp"))
     return runModel(arguments, design, *compiler, golden, tolerance);
   for (const char *modelOption : {"prompt", "steps"})
     if (arguments.has(modelOption)) {

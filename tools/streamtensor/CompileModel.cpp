@@ -59,11 +59,24 @@ LogicalResult compileGraph(MLIRContext &context,
                            frontend::Precision precision, int64_t groupSize,
                            const CompileOptions &options,
                            std::optional<std::string> dumpDir,
+                           const WeightLayouts *fixedLayouts,
                            CompiledGraph &compiled) {
   compiled.module = ModuleOp::create(UnknownLoc::get(&context));
-  frontend::buildTransformerGraph(*compiled.module, config, kind, seqLen,
-                                  maxLen, precision, groupSize,
-                                  compiled.signature);
+  func::FuncOp function = frontend::buildTransformerGraph(
+      *compiled.module, config, kind, seqLen, maxLen, precision, groupSize,
+      compiled.signature);
+  // Weight files another graph also reads keep the layout it packed them
+  // in; those it left unpacked stay so.
+  if (fixedLayouts)
+    for (auto [index, argument] : llvm::enumerate(compiled.signature.arguments)) {
+      if (argument.kind != frontend::ArgumentKind::Weight)
+        continue;
+      auto fixed = fixedLayouts->find(argument.name);
+      if (fixed == fixedLayouts->end())
+        function.removeArgAttr(index, "dataflow.packable");
+      else
+        function.setArgAttr(index, "dataflow.tiles", fixed->second);
+    }
   if (failed(verify(*compiled.module)))
     return failure();
   unsigned dumpIndex = 0;
@@ -281,15 +294,24 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   std::vector<CompiledGraph> graphs(3);
   GraphKind kinds[] = {GraphKind::Prefill, GraphKind::Decode,
                        GraphKind::LMHead};
-  for (auto [kind, graph] : llvm::zip(kinds, graphs))
+  // Prefill packs the layer weights in the order its DMAs read them; decode
+  // reads the same files.
+  WeightLayouts prefillLayouts;
+  for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
     if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            groupSize, options, dumpDir, graph)))
+                            groupSize, options, dumpDir,
+                            kind == GraphKind::Decode ? &prefillLayouts
+                                                      : nullptr,
+                            graph)))
       return Failure;
+    if (kind == GraphKind::Prefill)
+      prefillLayouts = getWeightLayouts(graph);
+  }
 
   ProgressStep writeStep("writing " + output);
   std::string partial = output + ".partial";
-  if (!createPartialOutput(partial,
-                           {"hls", "csim/include", "params", "ir", "link"}))
+  if (!createPartialOutput(
+          partial, {"hls", "host", "csim/include", "params", "ir", "link"}))
     return Failure;
   auto cleanUp = [&] {
     llvm::sys::fs::remove_directories(partial);
@@ -332,18 +354,18 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       !writeFile(partial + "/link/floorplan.tcl", floorplans))
     return cleanUp();
 
-  // The host program for C simulation.
+  // The host program, for XRT (make host) and for C simulation.
   {
     std::string code;
     llvm::raw_string_ostream os(code);
     if (failed(emitGraphsSource(*config, graphs, *seqLen, *maxLen, os)) ||
-        !writeFile(partial + "/csim/llm_graphs.cpp", code))
+        !writeFile(partial + "/host/llm_graphs.cpp", code))
       return cleanUp();
-    for (const char *file : {"llm_model.h", "llm_host.cpp"}) {
+    for (const std::string &file : getHostRuntimeFiles()) {
       std::string from =
           std::string(STREAMTENSOR_HOST_RUNTIME_DIR) + "/" + file;
       if (std::error_code error =
-              llvm::sys::fs::copy_file(from, partial + "/csim/" + file)) {
+              llvm::sys::fs::copy_file(from, partial + "/host/" + file)) {
         reportError(command, "cannot copy " + from + ": " + error.message());
         return cleanUp();
       }
@@ -492,7 +514,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"estimated_total_ms", totalUs / 1000.0},
                           {"host_invocation_us_per_kernel", invocationUs}}},
       {"csim", llvm::json::Object{{"available", writeWeights},
-                                  {"host", "csim/llm_host.cpp"}}}};
+                                  {"host", "host/llm_main.cpp"}}}};
   llvm::json::Object summary = summarizeCompile(report, output);
   std::string reportText;
   llvm::raw_string_ostream(reportText)

@@ -10,6 +10,9 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/JSON.h"
 
+#include <map>
+#include <string>
+
 namespace streamtensor::driver {
 
 /// One graph after the pipeline.
@@ -18,6 +21,14 @@ struct CompiledGraph {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   llvm::json::Object fusion;
 };
+
+/// Per weight argument name, the tiled layout its DMA reads it in
+/// ({tile, order}, see dataflow-lower-kernel-to-func); weights absent are
+/// stored row-major.
+using WeightLayouts = std::map<std::string, mlir::DictionaryAttr>;
+
+/// The layouts the compile of `graph` packed its weights in.
+WeightLayouts getWeightLayouts(const CompiledGraph &graph);
 
 /// csim/llm_graphs.cpp: the tables of the graphs' arguments and results and
 /// the host functions that call their kernels, for the host program.

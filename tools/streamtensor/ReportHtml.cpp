@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ReportHtml.h"
+#include "TextFormat.h"
 #include "Commands.h"
 #include "ReportGraph.h"
 #include "ReportRoofline.h"
@@ -38,28 +39,7 @@ constexpr llvm::StringLiteral estimateLabel =
     "estimate (cycle-level simulator / performance model)";
 constexpr llvm::StringLiteral notAvailable = "n/a";
 
-std::string escape(llvm::StringRef text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape(llvm::StringRef text) { return escapeHtml(text); }
 
 std::optional<double> getNumber(const Object *object, llvm::StringRef key) {
   return object ? object->getNumber(key) : std::nullopt;
@@ -71,17 +51,7 @@ std::string getText(const Object *object, llvm::StringRef key) {
   return text ? escape(*text) : notAvailable.str();
 }
 
-/// 1234567 as "1,234,567".
-std::string grouped(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return value < 0 ? "-" + out : out;
-}
+std::string grouped(int64_t value) { return groupDigits(value); }
 
 std::string count(std::optional<double> value) {
   return value ? grouped(int64_t(std::llround(*value))) : notAvailable.str();

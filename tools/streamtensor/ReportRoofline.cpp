@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ReportRoofline.h"
+#include "TextFormat.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -24,28 +25,7 @@ constexpr double chartWidth = 980, chartHeight = 440;
 const char *const colors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd",
                               "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
-std::string escape(llvm::StringRef text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape(llvm::StringRef text) { return escapeHtml(text); }
 
 /// 1e9 as "1G", 0.01 as "0.01".
 std::string formatDecade(int exponent) {

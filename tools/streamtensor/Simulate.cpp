@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "TextFormat.h"
 
 #include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Registration.h"
@@ -55,17 +56,7 @@ const CommandSpec simulateSpec{
     "the platform, total cycles, host overhead and per kernel its cycles, "
     "bounds, processes and FIFOs"};
 
-/// 1234567 as "1,234,567".
-std::string grouped(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return value < 0 ? "-" + out : out;
-}
+std::string grouped(int64_t value) { return groupDigits(value); }
 
 /// The platform the design was compiled for, from its report.
 std::optional<std::string> readPlatform(const std::string &reportPath) {

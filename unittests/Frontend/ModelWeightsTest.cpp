@@ -642,3 +642,54 @@ TEST(RopeInverseFrequencies, Llama3ScalingHasThreeRegimes) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Tile packing
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A [4, 6] tensor of bytes 0..23 (row-major), packed into [2, 3] tiles.
+std::vector<int> packIota(llvm::ArrayRef<int64_t> order) {
+  std::string bytes;
+  for (int value = 0; value < 24; ++value)
+    bytes.push_back(char(value));
+  std::string packed = streamtensor::frontend::packTiles(bytes, 1, {4, 6},
+                                                         {2, 3}, order);
+  return std::vector<int>(packed.begin(), packed.end());
+}
+
+} // namespace
+
+TEST(PackTiles, TilesInRowOrder) {
+  // Tiles (0,0) (0,1) (1,0) (1,1), each row-major, written out by hand.
+  EXPECT_EQ(packIota({0, 1}),
+            (std::vector<int>{0,  1,  2,  6,  7,  8,  3,  4,  5,  9,  10, 11,
+                              12, 13, 14, 18, 19, 20, 15, 16, 17, 21, 22, 23}));
+}
+
+TEST(PackTiles, TilesInColumnOrder) {
+  // The column of tiles varies slowest: (0,0) (1,0) (0,1) (1,1).
+  EXPECT_EQ(packIota({1, 0}),
+            (std::vector<int>{0, 1,  2,  6,  7,  8,  12, 13, 14, 18, 19, 20,
+                              3, 4,  5,  9,  10, 11, 15, 16, 17, 21, 22, 23}));
+}
+
+TEST(PackTiles, WholeTensorTileIsTheIdentity) {
+  EXPECT_EQ(streamtensor::frontend::packTiles("abcdef", 1, {2, 3}, {2, 3},
+                                              {0, 1}),
+            "abcdef");
+}
+
+TEST(PackTiles, MovesWholeElements) {
+  // Four-byte elements of a [2, 2] tensor in [1, 2] tiles, columns first:
+  // the same rows, since each tile is a whole row.
+  std::string bytes = "AAAABBBBCCCCDDDD";
+  EXPECT_EQ(streamtensor::frontend::packTiles(bytes, 4, {2, 2}, {1, 2},
+                                              {1, 0}),
+            bytes);
+  // [2, 1] tiles: the columns, one after the other.
+  EXPECT_EQ(streamtensor::frontend::packTiles(bytes, 4, {2, 2}, {2, 1},
+                                              {1, 0}),
+            "AAAACCCCBBBBDDDD");
+}

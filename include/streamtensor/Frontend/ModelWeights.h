@@ -73,6 +73,15 @@ llvm::Expected<std::string> packArgument(WeightSource &source,
                                          int64_t layer,
                                          const QuantizationScheme &scheme);
 
+/// The bytes of a row-major tensor of `shape` (elements of `elementBytes`)
+/// laid out tile after tile: tiles of `tile` (which divides the shape),
+/// their indices nested in `order` (data dimensions, outermost first), each
+/// tile's elements row-major. The layout a DMA reads front to back.
+std::string packTiles(llvm::StringRef bytes, int elementBytes,
+                      llvm::ArrayRef<int64_t> shape,
+                      llvm::ArrayRef<int64_t> tile,
+                      llvm::ArrayRef<int64_t> order);
+
 /// Symmetric per-row quantisation of a [rows, columns] matrix: per row,
 /// scale = max |w| / qmax (1 when the row is zero) and
 /// q = clamp(round_half_even(w / scale), -qmax, qmax).

@@ -46,6 +46,10 @@ struct CSimProgram {
 /// The testbench of an MLIR model's design, or the host program of an LLM's.
 CSimProgram getCSimProgram(bool llm);
 
+/// The files of the LLM host runtime (runtime/host/) that a design's host/
+/// folder holds next to the generated llm_graphs.cpp.
+std::vector<std::string> getHostRuntimeFiles();
+
 /// The g++ flags of the C simulation of the design in `designDir` (given as
 /// is, e.g. an absolute path or a make variable), before the sources.
 std::vector<std::string> getCSimFlags(llvm::StringRef designDir);
@@ -83,6 +87,34 @@ emitHostFunction(mlir::ModuleOp module, mlir::func::FuncOp entry,
                  llvm::StringRef name, llvm::raw_ostream &os,
                  std::vector<std::pair<std::string, mlir::DenseElementsAttr>>
                      &constants);
+
+/// One buffer a step of a host function uses: a graph argument (or scalar,
+/// passed by value), a graph result, or a buffer internal to the function.
+struct HostBinding {
+  enum Kind { Argument, Scalar, Result, Buffer } kind;
+  unsigned index;
+  /// The kernel port it is bound to (a call's binding), e.g. "in3".
+  std::string port;
+  /// Whether the step stores to it.
+  bool written;
+};
+
+/// A kernel call, or (no kernel) a copy of `bindings[0]` to `bindings[1]`.
+struct HostStep {
+  std::string kernel;
+  std::vector<HostBinding> bindings;
+  int64_t copyBytes;
+};
+
+/// The steps of a host function and the sizes of its internal buffers.
+struct HostSteps {
+  std::vector<HostStep> steps;
+  std::vector<int64_t> bufferBytes;
+};
+
+/// What the host function `entry` binds to every kernel port, in call
+/// order, for host programs that bind device buffers themselves (XRT).
+mlir::FailureOr<HostSteps> getHostSteps(mlir::func::FuncOp entry);
 
 /// Emits the C-simulation testbench: it reads the inputs
 /// (`<inputs>/input_<i>.bin`) and constants (`params/<name>.bin`), runs the

@@ -243,3 +243,29 @@ func.func @position_mask(%scores: tensor<32xf32>, %position: i32, %bias: f32) ->
   } -> tensor<32xf32>
   return %r : tensor<32xf32>
 }
+
+// -----
+
+// A gather (an embedding lookup): the payload reads a table from outside at
+// computed rows. The table is a kernel input read in place: its block
+// argument is the tensor itself, not a stream, and the task extracts from it.
+
+// CHECK-LABEL: func.func @gather
+// CHECK-SAME: (%[[IDS:.*]]: tensor<8xi32>, %[[TABLE:.*]]: tensor<16x32xf32>)
+// CHECK: dataflow.kernel "mul_0" ins(%[[IDS]], %[[TABLE]] : tensor<8xi32>, tensor<16x32xf32>)
+// CHECK-NEXT: ^bb0(%{{.*}}: !dataflow.itensor<{{.*}}>, %[[KTABLE:.*]]: tensor<16x32xf32>, %{{.*}}: !dataflow.itensor<{{.*}}>):
+// CHECK: tensor.extract %[[KTABLE]][%{{.*}}, %{{.*}}] : tensor<16x32xf32>
+func.func @gather(%ids: tensor<8xi32>, %table: tensor<16x32xf32>) -> tensor<8x32xf32> {
+  %init = tensor.empty() : tensor<8x32xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%ids : tensor<8xi32>) outs(%init : tensor<8x32xf32>) {
+  ^bb0(%id: i32, %out: f32):
+    %row = arith.index_cast %id : i32 to index
+    %column = linalg.index 1 : index
+    %v = tensor.extract %table[%row, %column] : tensor<16x32xf32>
+    %two = arith.constant 2.0 : f32
+    %s = arith.mulf %v, %two : f32
+    linalg.yield %s : f32
+  } -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
+}

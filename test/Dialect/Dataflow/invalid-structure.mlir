@@ -96,7 +96,7 @@ func.func @kernel_block_arguments(%x: tensor<8xf32>, %init: tensor<8xf32>) -> te
 // -----
 
 func.func @kernel_input_other_tensor(%x: tensor<8xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
-  // expected-error @+1 {{block argument #0 must be an itensor streaming the input 'tensor<8xf32>', got '!dataflow.itensor<4xf32, iter_space [] * [], iter_map () -> (0)>'}}
+  // expected-error @+1 {{block argument #0 must be an itensor streaming the input 'tensor<8xf32>' (or the tensor itself, read in place), got '!dataflow.itensor<4xf32, iter_space [] * [], iter_map () -> (0)>'}}
   %r = dataflow.kernel ins(%x : tensor<8xf32>) outs(%init : tensor<8xf32>) {
   ^bb0(%in: !dataflow.itensor<4xf32, iter_space [] * [], iter_map () -> (0)>,
        %out: !dataflow.itensor<8xf32, iter_space [] * [], iter_map () -> (0)>):

@@ -524,11 +524,17 @@ LogicalResult KernelOp::verify() {
                << operandType << ", got " << argType;
       continue;
     }
+    // An input read at computed positions (a gather) stays in external
+    // memory: its block argument is the tensor itself.
+    if (!isInit && argType == operandType)
+      continue;
     auto itensor = dyn_cast<ITensorType>(argType);
     if (!itensor || itensor.getFullTensorType() != tensor)
       return emitOpError("block argument #")
              << index << " must be an itensor streaming the "
-             << (isInit ? "init " : "input ") << tensor << ", got " << argType;
+             << (isInit ? "init " : "input ") << tensor
+             << (isInit ? "" : " (or the tensor itself, read in place)")
+             << ", got " << argType;
   }
   SmallVector<Type> yieldTypes(
       TypeRange(body.getArguments().drop_front(numInputs)));

@@ -75,6 +75,21 @@ std::string describe(linalg::LinalgOp op) {
   return last->getName().stripDialect().rtrim("f").str();
 }
 
+/// Whether `value` is a static tensor that the payload of `op` only reads
+/// elements of (tensor.extract at computed indices, a gather): it stays in
+/// external memory and the task reads it there.
+bool isGatheredTable(Value value, linalg::LinalgOp op) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() == 0)
+    return false;
+  return llvm::all_of(value.getUsers(), [&](Operation *user) {
+    if (!op->isProperAncestor(user))
+      return true; // other ops read it in their own way
+    auto extract = dyn_cast<tensor::ExtractOp>(user);
+    return extract && extract.getTensor() == value;
+  });
+}
+
 /// A producer of an init that computes each element from constants alone
 /// (linalg.fill, or its generalised form): it can be recomputed per tile.
 linalg::LinalgOp getGenerator(Value init) {
@@ -282,6 +297,7 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   // scalars (runtime values such as the decode position) become scalar
   // inputs of the kernel, after the streamed ones.
   SetVector<Value> usedFromAbove;
+  SmallVector<Value> gatheredTables;
   getUsedValuesDefinedAbove(op->getRegion(0), usedFromAbove);
   if (generator)
     getUsedValuesDefinedAbove(generator->getRegion(0), usedFromAbove);
@@ -290,10 +306,16 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
     if ((definition && definition->hasTrait<OpTrait::ConstantLike>()) ||
         llvm::is_contained(runtimeScalars, value))
       continue;
+    if (isGatheredTable(value, op)) {
+      gatheredTables.push_back(value);
+      continue;
+    }
     if (!value.getType().isIntOrIndexOrFloat())
       return op->emitOpError("uses a value of type ")
              << value.getType()
-             << " from outside; only scalars can be passed to a kernel";
+             << " from outside; only scalars, and static tensors it only "
+                "reads elements of (tensor.extract), can be passed to a "
+                "kernel";
     runtimeScalars.push_back(value);
   }
 
@@ -305,6 +327,7 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   for (const Input &input : inputs)
     kernelInputs.push_back(input.tensor);
   llvm::append_range(kernelInputs, runtimeScalars);
+  llvm::append_range(kernelInputs, gatheredTables);
   auto kernel = KernelOp::create(builder, loc, TypeRange{resultType},
                                  builder.getStringAttr(name), kernelInputs,
                                  ValueRange{destination});
@@ -315,6 +338,8 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   IRMapping captured;
   for (Value scalar : runtimeScalars)
     captured.map(scalar, body->addArgument(scalar.getType(), loc));
+  for (Value table : gatheredTables)
+    captured.map(table, body->addArgument(table.getType(), loc));
   Value outStream = body->addArgument(*outType, loc);
   for (Value value : usedFromAbove)
     if (!captured.contains(value))

@@ -136,7 +136,10 @@ public:
                 : getReadType(
                       getYieldType(producer, source->result.getResultNumber()),
                       source->reshape);
-        if (read)
+        // A table the consumer gathers from is read in external memory.
+        bool gathered = !isa<ITensorType>(
+            kernel.getBodyBlock().getArgument(input).getType());
+        if (read && !gathered)
           if (std::optional<int64_t> bytes =
                   getConverterBytes(*read, getInputType(kernel, input))) {
             edge.costBytes = *bytes;

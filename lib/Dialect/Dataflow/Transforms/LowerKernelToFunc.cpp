@@ -143,6 +143,89 @@ std::optional<InPlaceStore> getInPlaceStore(OpResult result,
   return store;
 }
 
+/// How a packable input (a weight the host lays out offline) is stored so
+/// that its DMA reads it front to back: tile after tile in the order the
+/// DMA first visits them, each tile's elements row-major. The packed
+/// tensor is [tiles along order[0], ..., tiles along order[r-1], tile
+/// shape...]; the same elements, so the same buffer size.
+/// Another graph may have fixed the layout already (prefill and decode read
+/// the same weight files): a DMA whose tiles differ reads it element by
+/// element, mapping each index into the packed layout.
+struct TilePacking {
+  /// Data dimensions by the DMA loop that walks their tiles, outermost
+  /// first.
+  SmallVector<int64_t> order;
+  SmallVector<int64_t> tile;
+  SmallVector<int64_t> packedShape;
+  /// Per data dimension, the DMA loop that walks its tiles (none for a
+  /// unit dimension).
+  SmallVector<std::optional<unsigned>> loopOf;
+  /// Whether the DMA's tiles are the packed ones (else it maps indices).
+  bool matchesDma = true;
+};
+
+SmallVector<int64_t> getPackedShape(ArrayRef<int64_t> shape,
+                                    ArrayRef<int64_t> tile,
+                                    ArrayRef<int64_t> order) {
+  SmallVector<int64_t> packed;
+  for (int64_t dim : order)
+    packed.push_back(shape[dim] / tile[dim]);
+  llvm::append_range(packed, tile);
+  return packed;
+}
+
+/// The layout another graph fixed, if it is one the tensor can have.
+std::optional<TilePacking> getFixedPacking(DictionaryAttr fixed,
+                                           ITensorType type) {
+  auto tile = fixed.getAs<DenseI64ArrayAttr>("tile");
+  auto order = fixed.getAs<DenseI64ArrayAttr>("order");
+  SmallVector<int64_t> shape = type.getFullShape();
+  if (!tile || !order || tile.size() != int64_t(shape.size()) ||
+      order.size() != int64_t(shape.size()))
+    return std::nullopt;
+  for (auto [size, tileSize] : llvm::zip(shape, tile.asArrayRef()))
+    if (tileSize < 1 || size % tileSize)
+      return std::nullopt;
+  TilePacking packing;
+  packing.order = llvm::to_vector(order.asArrayRef());
+  packing.tile = llvm::to_vector(tile.asArrayRef());
+  packing.packedShape = getPackedShape(shape, packing.tile, packing.order);
+  return packing;
+}
+
+TilePacking getTilePacking(ITensorType type) {
+  TilePacking packing;
+  unsigned rank = type.getRank();
+  for (AffineExpr result : type.getIterMap().getResults()) {
+    if (auto loop = dyn_cast<AffineDimExpr>(result))
+      packing.loopOf.push_back(loop.getPosition());
+    else
+      packing.loopOf.push_back(std::nullopt);
+  }
+  packing.order = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  llvm::stable_sort(packing.order, [&](int64_t a, int64_t b) {
+    unsigned loopA = packing.loopOf[a].value_or(0);
+    unsigned loopB = packing.loopOf[b].value_or(0);
+    return loopA < loopB;
+  });
+  packing.tile = llvm::to_vector(type.getElementShape());
+  packing.packedShape =
+      getPackedShape(type.getFullShape(), packing.tile, packing.order);
+  return packing;
+}
+
+/// Whether kernel input `input` reads a packable function argument that
+/// nothing else reads: then its DMA alone decides its layout.
+bool isPackable(KernelOp kernel, unsigned input, func::FuncOp parent) {
+  auto arg = dyn_cast<BlockArgument>(kernel.getInputs()[input]);
+  if (!arg || arg.getOwner() != &parent.getBody().front() ||
+      !parent.getArgAttr(arg.getArgNumber(), "dataflow.packable") ||
+      !arg.hasOneUse() ||
+      !isa<ITensorType>(kernel.getBodyBlock().getArgument(input).getType()))
+    return false;
+  return true;
+}
+
 /// Lowers one kernel.
 class KernelLowering {
 public:
@@ -162,7 +245,8 @@ private:
 
   // A DMA process between external memory and a FIFO.
   void buildDma(StringRef name, Value memory, Value stream, ITensorType type,
-                bool isLoad, ArrayRef<Value> baseOffsets = {});
+                bool isLoad, ArrayRef<Value> baseOffsets = {},
+                const TilePacking *packing = nullptr);
   LogicalResult lowerLoad(unsigned input);
   LogicalResult lowerStore(unsigned output, Value itensor);
   LogicalResult lowerConverter(ITensorConverterOp converter);
@@ -196,6 +280,8 @@ private:
   DenseMap<unsigned, InPlaceStore> inPlaceStores;
   /// The top function's argument of each runtime offset.
   DenseMap<Value, Value> offsetArgs;
+  /// The packed inputs and their layouts.
+  DenseMap<unsigned, TilePacking> packedInputs;
 };
 
 LogicalResult KernelLowering::run() {
@@ -214,11 +300,41 @@ LogicalResult KernelLowering::run() {
           extraScalars.push_back(offset);
       inPlaceStores[result.getResultNumber()] = *store;
     }
+  for (unsigned input = 0; input < numInputs; ++input) {
+    if (!isPackable(kernel, input, parent))
+      continue;
+    auto type =
+        cast<ITensorType>(kernel.getBodyBlock().getArgument(input).getType());
+    TilePacking own = getTilePacking(type);
+    unsigned argNumber =
+        cast<BlockArgument>(kernel.getInputs()[input]).getArgNumber();
+    auto fixed =
+        parent.getArgAttrOfType<DictionaryAttr>(argNumber, "dataflow.tiles");
+    if (!fixed) {
+      packedInputs[input] = own;
+      continue;
+    }
+    std::optional<TilePacking> packing = getFixedPacking(fixed, type);
+    if (!packing)
+      return kernel.emitOpError("input ")
+             << input << " has a fixed layout " << fixed
+             << " its tensor cannot have";
+    packing->loopOf = own.loopOf;
+    packing->matchesDma = packing->tile == own.tile &&
+                          packing->order == own.order;
+    packedInputs[input] = *packing;
+  }
   SmallVector<Type> argTypes;
   for (auto [index, operand] : llvm::enumerate(kernel->getOperands())) {
     Type type = operand.getType();
     if (index >= numInputs && inPlaceStores.count(index - numInputs))
       type = inPlaceStores[index - numInputs].insert.getType();
+    if (packedInputs.count(index)) {
+      argTypes.push_back(
+          MemRefType::get(packedInputs[index].packedShape,
+                          cast<RankedTensorType>(type).getElementType()));
+      continue;
+    }
     if (auto tensor = dyn_cast<RankedTensorType>(type))
       argTypes.push_back(
           MemRefType::get(tensor.getShape(), tensor.getElementType()));
@@ -325,14 +441,42 @@ LogicalResult KernelLowering::run() {
   // In the caller: external memory for the results, then the call.
   builder.setInsertionPoint(kernel);
   SmallVector<Value> callArgs;
-  for (Value input : kernel.getInputs()) {
-    if (auto tensor = dyn_cast<RankedTensorType>(input.getType()))
-      callArgs.push_back(bufferization::ToBufferOp::create(
-          builder, loc,
-          MemRefType::get(tensor.getShape(), tensor.getElementType()), input,
-          /*read_only=*/true));
-    else
+  for (auto [index, input] : llvm::enumerate(kernel.getInputs())) {
+    auto tensor = dyn_cast<RankedTensorType>(input.getType());
+    if (!tensor) {
       callArgs.push_back(input);
+      continue;
+    }
+    Value buffer = bufferization::ToBufferOp::create(
+        builder, loc,
+        MemRefType::get(tensor.getShape(), tensor.getElementType()), input,
+        /*read_only=*/true);
+    auto packed = packedInputs.find(index);
+    if (packed != packedInputs.end()) {
+      // The caller's buffer holds the packed layout (the host wrote it so):
+      // the same memory seen with the packed shape, and the layout recorded
+      // on the argument for whoever packs the weights.
+      const TilePacking &packing = packed->second;
+      auto flat = memref::CollapseShapeOp::create(
+          builder, loc, buffer,
+          SmallVector<ReassociationIndices>{
+              llvm::to_vector(llvm::seq<int64_t>(0, tensor.getRank()))});
+      SmallVector<ReassociationIndices> expansion{llvm::to_vector(
+          llvm::seq<int64_t>(0, packing.packedShape.size()))};
+      buffer = memref::ExpandShapeOp::create(
+          builder, loc,
+          MemRefType::get(packing.packedShape, tensor.getElementType()), flat,
+          expansion);
+      auto arg = cast<BlockArgument>(input);
+      parent.setArgAttr(
+          arg.getArgNumber(), "dataflow.tiles",
+          builder.getDictionaryAttr(
+              {builder.getNamedAttr("tile",
+                                    builder.getDenseI64ArrayAttr(packing.tile)),
+               builder.getNamedAttr(
+                   "order", builder.getDenseI64ArrayAttr(packing.order))}));
+    }
+    callArgs.push_back(buffer);
   }
   SmallVector<Value> outputs;
   for (auto [index, init] : llvm::enumerate(kernel.getInits())) {
@@ -425,7 +569,8 @@ func::FuncOp KernelLowering::createProcess(StringRef processName,
 
 void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
                               ITensorType type, bool isLoad,
-                              ArrayRef<Value> baseOffsets) {
+                              ArrayRef<Value> baseOffsets,
+                              const TilePacking *packing) {
   IRMapping args;
   SmallVector<Value> topArgs{memory, stream};
   if (!isLoad)
@@ -446,19 +591,45 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
     bases.push_back(offset);
   }
   // One tile at a time through a local buffer: a burst on the memory side,
-  // the tile's elements in order on the FIFO side.
-  buildIterationLoops(b, loc, type, 0, [&](OpBuilder &b, ValueRange ivs) {
-    SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
-    for (auto [offset, base] : llvm::zip(offsets, bases))
-      if (base)
-        offset = arith::AddIOp::create(b, loc, offset, base);
+  // the tile's elements in order on the FIFO side. A packed input is read
+  // by tile index: [tile indices in packing order, element indices].
+  bool byTile = packing && packing->matchesDma;
+  auto body = [&](OpBuilder &b, ValueRange ivs) {
+    SmallVector<Value> offsets;
+    if (!byTile) {
+      offsets = getTileOffsets(b, loc, type, ivs);
+      for (auto [offset, base] : llvm::zip(offsets, bases))
+        if (base)
+          offset = arith::AddIOp::create(b, loc, offset, base);
+    }
     Value tile = memref::AllocaOp::create(
         b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+      SmallVector<Value> indices;
+      if (byTile) {
+        for (int64_t dim : packing->order)
+          indices.push_back(packing->loopOf[dim]
+                                ? ivs[*packing->loopOf[dim]]
+                                : arith::ConstantIndexOp::create(b, loc, 0));
+        llvm::append_range(indices, elements);
+      } else {
+        indices = addIndices(b, loc, offsets, elements);
+      }
+      if (packing && !byTile) {
+        // [index / tile along the packing order..., index % tile...].
+        SmallVector<Value> packed;
+        for (int64_t dim : packing->order)
+          packed.push_back(arith::DivSIOp::create(
+              b, loc, indices[dim],
+              arith::ConstantIndexOp::create(b, loc, packing->tile[dim])));
+        for (auto [dim, index] : llvm::enumerate(indices))
+          packed.push_back(arith::RemSIOp::create(
+              b, loc, index,
+              arith::ConstantIndexOp::create(b, loc, packing->tile[dim])));
+        indices = packed;
+      }
       Value value =
-          isLoad ? memref::LoadOp::create(
-                       b, loc, external, addIndices(b, loc, offsets, elements))
-                       .getResult()
+          isLoad ? memref::LoadOp::create(b, loc, external, indices).getResult()
                  : StreamReadOp::create(b, loc, type.getElementType(), fifo)
                        .getResult();
       memref::StoreOp::create(b, loc, value, tile, elements);
@@ -474,14 +645,21 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
                               memref::LoadOp::create(b, loc, tile, elements),
                               external, indices);
     });
-  });
+  };
+  if (byTile)
+    buildLoopNest(b, loc, type.getTripCounts(),
+                  SmallVector<int64_t>(type.getNumLoops(), 1), body);
+  else
+    buildIterationLoops(b, loc, type, 0, body);
   func::ReturnOp::create(b, loc);
 }
 
 LogicalResult KernelLowering::lowerLoad(unsigned input) {
   Value itensor = kernel.getBodyBlock().getArgument(input);
+  auto packed = packedInputs.find(input);
   buildDma(producers[itensor], topBody->getArgument(input), streams[itensor],
-           cast<ITensorType>(itensor.getType()), /*isLoad=*/true);
+           cast<ITensorType>(itensor.getType()), /*isLoad=*/true, {},
+           packed == packedInputs.end() ? nullptr : &packed->second);
   return success();
 }
 
@@ -665,8 +843,15 @@ LogicalResult KernelLowering::lowerTask(TaskOp task) {
     map.map(init, args.lookup(stream));
   for (auto [value, stream] : streamArgs)
     map.map(value, args.lookup(stream));
-  for (auto [value, topArg] : scalarArgs)
-    map.map(value, args.lookup(topArg));
+  for (auto [value, topArg] : scalarArgs) {
+    Value arg = args.lookup(topArg);
+    // A table the task gathers from is read in place, in external memory.
+    if (auto table = dyn_cast<RankedTensorType>(value.getType()))
+      arg = bufferization::ToTensorOp::create(b, task.getLoc(), table, arg,
+                                              /*restrict=*/true,
+                                              /*writable=*/false);
+    map.map(value, arg);
+  }
   for (Operation *constant : constants)
     b.clone(*constant, map);
   auto unroll = task->getAttrOfType<IntegerAttr>("dataflow.unroll_factor");

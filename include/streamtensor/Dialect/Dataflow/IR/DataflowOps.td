@@ -318,7 +318,9 @@ def Dataflow_KernelOp : Dataflow_Op<"kernel", [
   let description = [{
     Inputs and inits are tensors in external memory (or scalars); inside,
     each tensor is an itensor, the entry block argument of the same
-    position, which streams the whole tensor. These boundary conversions
+    position, which streams the whole tensor, except an input that tasks
+    read at computed positions (an embedding table, gathered by token id):
+    its block argument is the tensor itself, read in place. These boundary conversions
     become DMA tasks. The kernel yields one itensor per init, of the type of
     that init's block argument, and its results have the types of the inits.
     Between kernels, data goes through external memory.

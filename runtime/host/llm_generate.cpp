@@ -1,0 +1,67 @@
+// Prefill and decode on the accelerator, layer after layer.
+#include "llm_generate.h"
+
+#include <stdexcept>
+
+std::vector<float> llm::Generator::embed(const std::vector<int> &tokens,
+                                         int first) const {
+  std::vector<float> hidden(tokens.size() * model.hidden);
+  for (size_t row = 0; row < tokens.size(); ++row) {
+    if (tokens[row] < 0 || tokens[row] >= model.vocab)
+      throw std::runtime_error("token " + std::to_string(tokens[row]) +
+                               " is outside the vocabulary (" +
+                               std::to_string(model.vocab) + " tokens)");
+    for (int column = 0; column < model.hidden; ++column) {
+      float value =
+          params.embedTokens[size_t(tokens[row]) * model.hidden + column];
+      if (model.learnedPositions)
+        value += params.embedPositions[(first + row) * model.hidden + column];
+      hidden[row * model.hidden + column] = value * model.embedScale;
+    }
+  }
+  return hidden;
+}
+
+std::vector<float> llm::Generator::prefill(const std::vector<int> &prompt) {
+  // Padding after the prompt is never attended to by the prompt (causal
+  // mask), and decode overwrites its cache rows.
+  std::vector<int> padded(prompt);
+  padded.resize(model.prefillTokens, 0);
+  accelerator.setInput(embed(padded, 0));
+  for (int layer = 0; layer < model.layers; ++layer)
+    accelerator.runLayer(Stage::Prefill, layer, 0, getWindow(model, layer));
+  return accelerator.runHead(int(prompt.size()) - 1);
+}
+
+std::vector<float> llm::Generator::decode(int token, int position) {
+  if (position >= model.maxLen)
+    throw std::runtime_error("position " + std::to_string(position) +
+                             " is past the KV cache (--max-len " +
+                             std::to_string(model.maxLen) + ")");
+  accelerator.setInput(embed({token}, position));
+  for (int layer = 0; layer < model.layers; ++layer)
+    accelerator.runLayer(Stage::Decode, layer, position,
+                         getWindow(model, layer));
+  return accelerator.runHead(0);
+}
+
+std::string llm::checkRequest(const Model &model,
+                              const std::vector<int> &prompt, int steps) {
+  for (int token : prompt)
+    if (token >= model.vocab)
+      return "prompt token " + std::to_string(token) +
+             " is outside the vocabulary (" + std::to_string(model.vocab) +
+             " tokens)";
+  if (int(prompt.size()) > model.prefillTokens)
+    return "the prompt has " + std::to_string(prompt.size()) +
+           " tokens, the design prefills at most " +
+           std::to_string(model.prefillTokens) + " (--seq-len)";
+  // Decode step i runs at position prompt + i.
+  if (steps > 0 && int(prompt.size()) + steps > model.maxLen)
+    return std::to_string(prompt.size()) + " prompt tokens and " +
+           std::to_string(steps) + " steps need " +
+           std::to_string(prompt.size() + steps) +
+           " positions, the KV cache holds " + std::to_string(model.maxLen) +
+           " (--max-len)";
+  return "";
+}

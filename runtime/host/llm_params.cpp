@@ -1,0 +1,40 @@
+// Reads params/: the embedding tables, the RoPE frequencies, and every
+// layer's packed block weights and the LM head's.
+#include "llm_params.h"
+
+namespace {
+
+/// Adds the weights of `graph` that `weights` lacks.
+void loadWeights(const llm::Graph &graph, const std::string &folder,
+                 llm::Weights &weights) {
+  for (int index = 0; index < graph.numArgs; ++index) {
+    const llm::Arg &arg = graph.args[index];
+    if (arg.kind == llm::ArgKind::Weight && !weights.count(arg.name))
+      weights[arg.name] = llm::readBytes(folder + "/" + arg.name + ".bin",
+                                         arg.elements * arg.elementBytes);
+  }
+}
+
+} // namespace
+
+llm::Params llm::loadParams(const Model &model, const std::string &dir) {
+  Params params;
+  params.embedTokens =
+      readTensor(dir + "/embed_tokens.bin", size_t(model.vocab) * model.hidden);
+  if (model.learnedPositions)
+    params.embedPositions = readTensor(dir + "/embed_positions.bin",
+                                       size_t(model.maxLen) * model.hidden);
+  if (model.ropeSize) {
+    params.invFreqGlobal =
+        readTensor(dir + "/rope_inv_freq_global.bin", model.ropeSize);
+    params.invFreqLocal =
+        readTensor(dir + "/rope_inv_freq_local.bin", model.ropeSize);
+  }
+  params.layers.resize(model.layers);
+  for (int layer = 0; layer < model.layers; ++layer)
+    for (const Graph *graph : {&model.prefill, &model.decode})
+      loadWeights(*graph, dir + "/layer" + std::to_string(layer),
+                  params.layers[layer]);
+  loadWeights(model.lmHead, dir + "/lm_head", params.head);
+  return params;
+}

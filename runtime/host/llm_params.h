@@ -1,0 +1,29 @@
+// The packed parameters of a compiled LLM (params/), read once at load.
+#pragma once
+
+#include "llm_model.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace llm {
+
+/// The weights of one graph for one layer (or the LM head), by argument
+/// name, as the bytes the DMAs read.
+using Weights = std::map<std::string, std::vector<char>>;
+
+struct Params {
+  std::vector<float> embedTokens, embedPositions;
+  /// RoPE inverse frequencies of global and of sliding-window layers.
+  std::vector<float> invFreqGlobal, invFreqLocal;
+  /// Block weights per layer; prefill and decode read the same ones.
+  std::vector<Weights> layers;
+  Weights head;
+};
+
+/// Reads `dir` as written by `streamtensor compile`; throws
+/// std::runtime_error naming the first missing or mis-sized file.
+Params loadParams(const Model &model, const std::string &dir);
+
+} // namespace llm
