@@ -33,6 +33,7 @@ RUN_OUT ?= out/attention
 # Then the tiny GPT-2 (seeded random weights) through the host program on
 # its C-simulation backend: prefill, 8 greedy decode steps, generated ids.
 RUN_LLM_OUT ?= out/gpt2-tiny
+RUN_GPT2_OUT ?= out/gpt2-medium
 RUN_LLM_PROMPT ?= 3,14,15,92,65,35,89,79
 run: build
 	@$(BUILD_DIR)/bin/streamtensor compile $(RUN_MODEL) -o $(RUN_OUT)
@@ -43,6 +44,11 @@ run: build
 	@$(BUILD_DIR)/bin/streamtensor simulate $(RUN_OUT) | \
 	  grep -E '^(All figures|kernel|  bound|total)'
 	@echo "design: $(RUN_OUT)/hls (Vitis HLS C++), $(RUN_OUT)/link, $(RUN_OUT)/report.json"
+	@echo "== GPT-2 Medium in w4a8 for the U55C: compiled, not simulated; figures are estimates =="
+	@$(BUILD_DIR)/bin/streamtensor compile gpt2-medium --precision w4a8 \
+	  --platform u55c --seq-len 32 --out-tokens 32 --params no \
+	  -o $(RUN_GPT2_OUT) --quiet --json | /usr/bin/python3 scripts/demo-summary.py
+	@echo "== The tiny GPT-2 through the host program, C-simulation backend =="
 	@$(BUILD_DIR)/bin/streamtensor compile gpt2-tiny --seq-len 8 --max-len 16 \
 	  --seed 1 -o $(RUN_LLM_OUT) --quiet
 	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_LLM_OUT) --prompt $(RUN_LLM_PROMPT) \
