@@ -46,20 +46,9 @@ FailureOr<HostSteps> streamtensor::getHostSteps(func::FuncOp entry) {
   auto ret = dyn_cast<func::ReturnOp>(entry.getBody().front().back());
   if (!ret)
     return entry.emitError("the host program needs a function that returns");
-  // Same rule as the C-simulation host function: a buffer returned once and
-  // otherwise only passed to kernels is the caller's result memory.
-  auto returnedAs = [&](memref::AllocOp alloc) -> std::optional<unsigned> {
-    std::optional<unsigned> found;
-    for (OpOperand &use : alloc.getResult().getUses()) {
-      if (use.getOwner() == ret.getOperation()) {
-        if (found)
-          return std::nullopt;
-        found = use.getOperandNumber();
-      } else if (!isa<func::CallOp>(use.getOwner())) {
-        return std::nullopt;
-      }
-    }
-    return found;
+  // Same rule as the C-simulation host function.
+  auto returnedAs = [&](memref::AllocOp alloc) {
+    return getReturnedResult(alloc, ret);
   };
   auto lookup = [&](Operation *op, Value value) -> FailureOr<HostBinding> {
     auto it = bindings.find(value);

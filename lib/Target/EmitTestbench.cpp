@@ -79,6 +79,23 @@ bool compareTensor(const std::string &name, const float *got,
 } // namespace
 )cpp";
 
+std::optional<unsigned>
+streamtensor::getReturnedResult(memref::AllocOp alloc, func::ReturnOp ret) {
+  std::optional<unsigned> found;
+  if (!ret)
+    return found;
+  for (OpOperand &use : alloc.getResult().getUses()) {
+    if (use.getOwner() == ret.getOperation()) {
+      if (found)
+        return std::nullopt;
+      found = use.getOperandNumber();
+    } else if (!isa<func::CallOp>(use.getOwner())) {
+      return std::nullopt;
+    }
+  }
+  return found;
+}
+
 std::optional<std::string>
 streamtensor::getTestbenchLimitation(func::FuncOp entry) {
   std::optional<std::string> limitation;
@@ -155,23 +172,9 @@ LogicalResult streamtensor::emitHostFunction(
     if (failed(checkFloat(entry.getLoc(), type)))
       return failure();
 
-  // The result a buffer is returned as, when it is returned once and only
-  // that way (not also viewed, copied or freed).
   auto ret = dyn_cast<func::ReturnOp>(entry.getBody().front().back());
-  auto returnedAs = [&](memref::AllocOp alloc) -> std::optional<unsigned> {
-    std::optional<unsigned> found;
-    if (!ret)
-      return found;
-    for (OpOperand &use : alloc.getResult().getUses()) {
-      if (use.getOwner() == ret.getOperation()) {
-        if (found)
-          return std::nullopt;
-        found = use.getOperandNumber();
-      } else if (!isa<func::CallOp>(use.getOwner())) {
-        return std::nullopt;
-      }
-    }
-    return found;
+  auto returnedAs = [&](memref::AllocOp alloc) {
+    return getReturnedResult(alloc, ret);
   };
 
   os << "// The host function '" << entry.getName()

@@ -243,10 +243,9 @@ bool streamtensor::driver::writeParams(
                        config, local, /*scaled=*/false))))
       return false;
   }
-  auto writeArguments = [&](const CompiledGraph &graph, int64_t layer,
+  auto writeArguments = [&](const GraphSignature &signature,
+                            const WeightLayouts &layouts, int64_t layer,
                             const std::string &subfolder) {
-    const GraphSignature &signature = graph.signature;
-    WeightLayouts layouts = getWeightLayouts(graph);
     if (std::error_code error = llvm::sys::fs::create_directories(subfolder)) {
       reportError(command,
                   "cannot create " + subfolder + ": " + error.message());
@@ -276,11 +275,13 @@ bool streamtensor::driver::writeParams(
     }
     return true;
   };
+  WeightLayouts layerLayouts = getWeightLayouts(graphs[0]);
   for (int64_t layer = 0; layer < config.numLayers; ++layer)
-    if (!writeArguments(graphs[0], layer,
+    if (!writeArguments(graphs[0].signature, layerLayouts, layer,
                         folder + "/layer" + std::to_string(layer)))
       return false;
-  if (!writeArguments(graphs[2], -1, folder + "/lm_head"))
+  if (!writeArguments(graphs[2].signature, getWeightLayouts(graphs[2]), -1,
+                      folder + "/lm_head"))
     return false;
   if (scheme.precision != frontend::Precision::FP32) {
     // The calibrated input scales, under the HF names of their layers.

@@ -39,7 +39,6 @@ constexpr llvm::StringLiteral estimateLabel =
     "estimate (cycle-level simulator / performance model)";
 constexpr llvm::StringLiteral notAvailable = "n/a";
 
-std::string escape(llvm::StringRef text) { return escapeHtml(text); }
 
 std::optional<double> getNumber(const Object *object, llvm::StringRef key) {
   return object ? object->getNumber(key) : std::nullopt;
@@ -48,13 +47,12 @@ std::optional<double> getNumber(const Object *object, llvm::StringRef key) {
 std::string getText(const Object *object, llvm::StringRef key) {
   std::optional<llvm::StringRef> text =
       object ? object->getString(key) : std::nullopt;
-  return text ? escape(*text) : notAvailable.str();
+  return text ? escapeHtml(*text) : notAvailable.str();
 }
 
-std::string grouped(int64_t value) { return groupDigits(value); }
 
 std::string count(std::optional<double> value) {
-  return value ? grouped(int64_t(std::llround(*value))) : notAvailable.str();
+  return value ? groupDigits(int64_t(std::llround(*value))) : notAvailable.str();
 }
 
 std::string real(std::optional<double> value, int digits = 2) {
@@ -73,7 +71,7 @@ std::string bytes(std::optional<double> value) {
     human = llvm::formatv(" ({0:F2} MiB)", b / double(1 << 20)).str();
   else if (b >= 1 << 10)
     human = llvm::formatv(" ({0:F1} KiB)", b / 1024.0).str();
-  return grouped(int64_t(b)) + " B" + human;
+  return groupDigits(int64_t(b)) + " B" + human;
 }
 
 /// "used / available (x%)".
@@ -239,7 +237,7 @@ void ReportPage::printHeader(llvm::raw_ostream &os) {
     for (const auto &[key, value] : *options) {
       std::string text;
       llvm::raw_string_ostream(text) << value;
-      items.push_back(escape(key.str()) + " = " + escape(text));
+      items.push_back(escapeHtml(key.str()) + " = " + escapeHtml(text));
     }
     llvm::sort(items);
     os << llvm::join(items, ", ") << "</td></tr>\n";
@@ -313,14 +311,14 @@ void ReportPage::printPerformance(llvm::raw_ostream &os) {
     std::optional<llvm::StringRef> deadlock =
         estimate ? estimate->getString("deadlock") : std::nullopt;
     perKernel.rows.push_back(
-        {escape(kernelTitle(kernel)),
+        {escapeHtml(kernelTitle(kernel)),
          count(getNumber(estimate, "estimated_cycles")),
          real(getNumber(estimate, "estimated_us"), 3),
          real(getNumber(estimate, "bound_compute_cycles"), 1),
          real(getNumber(estimate, "bound_memory_cycles"), 1),
          count(getNumber(estimate, "macs")),
          count(getNumber(estimate, "hbm_bytes")),
-         deadlock ? "deadlock: " + escape(*deadlock) : "completed"});
+         deadlock ? "deadlock: " + escapeHtml(*deadlock) : "completed"});
   }
   os << "<h3>Per kernel (one call; " << estimateLabel << ")</h3>\n";
   perKernel.print(os);
@@ -336,16 +334,16 @@ void ReportPage::printGraphs(llvm::raw_ostream &os) {
         "type x vector width). The Graphviz source of each drawing is "
         "ir/&lt;name&gt;.dot.</p>\n";
   if (!graphError.empty())
-    os << "<p class=\"warning\">No graph: " << escape(graphError) << "</p>\n";
+    os << "<p class=\"warning\">No graph: " << escapeHtml(graphError) << "</p>\n";
   else if (designs.empty())
     os << "<p class=\"warning\">No graph: the folder has no ir/*.mlir.</p>\n";
   for (auto [design, svg] : llvm::zip(designs, svgs)) {
-    os << "<h3>ir/" << escape(design.stem) << ".mlir</h3>\n";
+    os << "<h3>ir/" << escapeHtml(design.stem) << ".mlir</h3>\n";
     if (llvm::StringRef(svg).starts_with("<svg"))
       os << "<div class=\"graph\">\n" << svg << "</div>\n";
     else
-      os << "<p class=\"warning\">Graph not drawn: " << escape(svg)
-         << ". Its Graphviz source is ir/" << escape(design.stem)
+      os << "<p class=\"warning\">Graph not drawn: " << escapeHtml(svg)
+         << ". Its Graphviz source is ir/" << escapeHtml(design.stem)
          << ".dot.</p>\n";
   }
   os << "</section>\n";
@@ -362,7 +360,7 @@ void ReportPage::printResources(llvm::raw_ostream &os) {
         "shell's reserve).</p>\n";
   if (!platformError.empty())
     os << "<p class=\"warning\">Platform file not read: "
-       << escape(platformError) << "; per-SLR capacities are n/a.</p>\n";
+       << escapeHtml(platformError) << "; per-SLR capacities are n/a.</p>\n";
   std::map<int64_t, double> used[5];
   for (const KernelEntry &kernel : kernels)
     if (const Array *processes = kernel.report->getArray("processes"))
@@ -387,7 +385,7 @@ void ReportPage::printResources(llvm::raw_ostream &os) {
     std::string name = slr < 0 ? "not placed" : "SLR" + std::to_string(slr);
     if (platform && slr >= 0 && size_t(slr) < platform->slrs.size()) {
       available = platform->slrs[slr].getAvailable();
-      name = escape(platform->slrs[slr].name);
+      name = escapeHtml(platform->slrs[slr].name);
     }
     auto avail = [&](int64_t FabricResources::*field) -> std::optional<double> {
       if (!available)
@@ -431,7 +429,7 @@ void ReportPage::printMemory(llvm::raw_ostream &os) {
   for (const KernelEntry &kernel : kernels) {
     if (!kernel.ir) {
       table.rows.push_back(
-          {escape(kernelTitle(kernel)), "n/a", "n/a", "n/a", "n/a", "n/a"});
+          {escapeHtml(kernelTitle(kernel)), "n/a", "n/a", "n/a", "n/a", "n/a"});
       continue;
     }
     int64_t fifoBytes = 0, bufferBytes = 0;
@@ -442,7 +440,7 @@ void ReportPage::printMemory(llvm::raw_ostream &os) {
     int64_t before = kernel.ir->unfusedIntermediateBytes;
     int64_t after = fifoBytes + bufferBytes;
     table.rows.push_back(
-        {escape(kernelTitle(kernel)), bytes(double(before)),
+        {escapeHtml(kernelTitle(kernel)), bytes(double(before)),
          bytes(double(fifoBytes)), bytes(double(bufferBytes)),
          bytes(double(after)),
          before > 0 ? llvm::formatv("{0:F1}%", 100.0 * after / before).str()
@@ -458,7 +456,7 @@ void ReportPage::printRoofline(llvm::raw_ostream &os) {
   if (!platform || platform->hbm.peakGBps <= 0 || !clockMHz) {
     os << "<p class=\"warning\">n/a: the platform file's HBM bandwidth or the "
           "kernel clock is not available"
-       << (platformError.empty() ? "" : " (" + escape(platformError) + ")")
+       << (platformError.empty() ? "" : " (" + escapeHtml(platformError) + ")")
        << ".</p>\n</section>\n";
     return;
   }
@@ -479,7 +477,7 @@ void ReportPage::printRoofline(llvm::raw_ostream &os) {
          2 * macsPerCycle * hz});
     roofNotes.push_back(llvm::formatv("{0}: {1} DSPs / {2} DSP per {3} x {4} "
                                       "per DSP x 2 ops x {5} MHz",
-                                      what, grouped(int64_t(dsps)), spec->dsp,
+                                      what, groupDigits(int64_t(dsps)), spec->dsp,
                                       op, platform->getMacsPerDsp(op),
                                       *clockMHz)
                             .str());
@@ -505,9 +503,9 @@ void ReportPage::printRoofline(llvm::raw_ostream &os) {
           "operator.</p>\n</section>\n";
     return;
   }
-  os << "<p class=\"note\">Roofs from platforms/" << escape(platform->name)
+  os << "<p class=\"note\">Roofs from platforms/" << escapeHtml(platform->name)
      << ".json: HBM peak " << real(platform->hbm.peakGBps, 0) << " GB/s; "
-     << escape(llvm::join(roofNotes, "; "))
+     << escapeHtml(llvm::join(roofNotes, "; "))
      << ". Each point is a kernel: its MACs x 2 over its HBM bytes, and over "
         "its simulated cycles.</p>\n<div class=\"chart\">\n"
      << drawRoofline(platform->hbm.peakGBps * 1e9, roofs, points) << "</div>\n";
@@ -545,7 +543,7 @@ void ReportPage::printTasks(llvm::raw_ostream &os) {
              count(getNumber(process, "uram")),
              getText(process, "profile_source")});
       }
-    os << "<details open><summary>" << escape(kernelTitle(kernel)) << ": "
+    os << "<details open><summary>" << escapeHtml(kernelTitle(kernel)) << ": "
        << table.rows.size() << " processes</summary>\n";
     table.print(os);
     os << "</details>\n";
@@ -572,7 +570,7 @@ void ReportPage::printFifos(llvm::raw_ostream &os) {
       if (!edge)
         return notAvailable.str();
       std::string id = writer ? edge->from : edge->to;
-      return id.empty() ? std::string("none") : escape(labels.lookup(id));
+      return id.empty() ? std::string("none") : escapeHtml(labels.lookup(id));
     };
     if (const Array *fifos = kernel.report->getArray("fifos"))
       for (const llvm::json::Value &value : *fifos) {
@@ -598,7 +596,7 @@ void ReportPage::printFifos(llvm::raw_ostream &os) {
                               bytes(size), getText(fifo, "storage"),
                               getText(fifo, "depth_source")});
       }
-    os << "<details open><summary>" << escape(kernelTitle(kernel)) << ": "
+    os << "<details open><summary>" << escapeHtml(kernelTitle(kernel)) << ": "
        << table.rows.size() << " FIFOs</summary>\n";
     table.print(os);
     os << "</details>\n";
@@ -633,7 +631,7 @@ void ReportPage::printBuffers(llvm::raw_ostream &os) {
           shape = llvm::join(parts, " x ");
         }
         converters.rows.push_back(
-            {escape(kernel.name()), getText(converter, "from"),
+            {escapeHtml(kernel.name()), getText(converter, "from"),
              getText(converter, "to"), shape,
              count(getNumber(converter, "shared_loops")),
              bytes(getNumber(converter, "block_bytes")),
@@ -641,11 +639,11 @@ void ReportPage::printBuffers(llvm::raw_ostream &os) {
       }
     if (kernel.ir)
       for (const GraphBuffer &buffer : kernel.ir->buffers)
-        buffers.rows.push_back({escape(kernel.name()), escape(buffer.converter),
-                                escape(buffer.name), escape(buffer.type),
+        buffers.rows.push_back({escapeHtml(kernel.name()), escapeHtml(buffer.converter),
+                                escapeHtml(buffer.name), escapeHtml(buffer.type),
                                 std::to_string(buffer.stages),
                                 buffer.storage.empty() ? notAvailable.str()
-                                                       : escape(buffer.storage),
+                                                       : escapeHtml(buffer.storage),
                                 bytes(double(buffer.bytes))});
   }
   os << "<h3>Converters (kernel fusion)</h3>\n";

@@ -25,7 +25,6 @@ constexpr double chartWidth = 980, chartHeight = 440;
 const char *const colors[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd",
                               "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
-std::string escape(llvm::StringRef text) { return escapeHtml(text); }
 
 /// 1e9 as "1G", 0.01 as "0.01".
 std::string formatDecade(int exponent) {
@@ -122,7 +121,7 @@ std::string report::drawRoofline(double bytesPerSecond,
   auto legend = [&](const std::string &swatch, llvm::StringRef text) {
     os << swatch
        << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2}</text>\n",
-                        plotLeft + plotWidth + 34, legendY + 4, escape(text));
+                        plotLeft + plotWidth + 34, legendY + 4, escapeHtml(text));
     legendY += 18;
   };
   os << "<g clip-path=\"url(#roofline-plot)\">\n";
@@ -139,13 +138,13 @@ std::string report::drawRoofline(double bytesPerSecond,
     os << llvm::formatv("<circle class=\"point\" cx=\"{0}\" cy=\"{1}\" "
                         "r=\"5\" fill=\"{2}\"><title>{3}</title></circle>\n",
                         px(point.intensity), py(point.opsPerSecond),
-                        colors[index % std::size(colors)], escape(point.label));
+                        colors[index % std::size(colors)], escapeHtml(point.label));
   os << "</g>\n";
   for (const Roof &roof : roofs)
     os << llvm::formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
                         "fill=\"#333\">{2}</text>\n",
                         plotLeft + plotWidth - 6, py(roof.opsPerSecond) - 5,
-                        escape(roof.label));
+                        escapeHtml(roof.label));
   legend(llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
                        "stroke=\"#333\" stroke-width=\"2\"/>",
                        plotLeft + plotWidth + 12, legendY,

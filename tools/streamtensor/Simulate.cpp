@@ -56,7 +56,6 @@ const CommandSpec simulateSpec{
     "the platform, total cycles, host overhead and per kernel its cycles, "
     "bounds, processes and FIFOs"};
 
-std::string grouped(int64_t value) { return groupDigits(value); }
 
 /// The platform the design was compiled for, from its report.
 std::optional<std::string> readPlatform(const std::string &reportPath) {
@@ -214,11 +213,11 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
         "{0} cycles = {1:F2} us (estimate)\n  bound: compute {2} cycles "
         "({3} MACs x {4:F0} DSP over {5} DSPs), memory {6} cycles ({7} bytes "
         "at {8:F1} bytes/cycle)\n",
-        grouped(result.totalCycles), double(result.totalCycles) / mhz,
-        grouped(int64_t(std::ceil(bounds.computeCycles))), grouped(bounds.macs),
-        bounds.dspsPerMac, grouped(platform->getAvailableDsps()),
-        grouped(int64_t(std::ceil(bounds.memoryCycles))),
-        grouped(bounds.hbmBytes), bounds.reachableBytesPerCycle);
+        groupDigits(result.totalCycles), double(result.totalCycles) / mhz,
+        groupDigits(int64_t(std::ceil(bounds.computeCycles))), groupDigits(bounds.macs),
+        bounds.dspsPerMac, groupDigits(platform->getAvailableDsps()),
+        groupDigits(int64_t(std::ceil(bounds.memoryCycles))),
+        groupDigits(bounds.hbmBytes), bounds.reachableBytesPerCycle);
     if (double(result.totalCycles) < bounds.cycles()) {
       textOut() << "  model error: the estimate is below its bound\n";
       // The bound holds for every design: the performance model is wrong.
@@ -251,7 +250,7 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
       "\ntotal (estimate): {0} cycles = {1:F3} ms in {2} kernel(s), plus "
       "{3:F3} ms of host invocations ({4} x {5:F0} us, a platform figure) = "
       "{6:F3} ms\n",
-      grouped(totalCycles), kernelUs / 1000, kernels->size(), hostUs / 1000,
+      groupDigits(totalCycles), kernelUs / 1000, kernels->size(), hostUs / 1000,
       kernels->size(), platform->host.invocationOverheadUs,
       (kernelUs + hostUs) / 1000);
 

@@ -12,6 +12,7 @@
 #include "streamtensor/Platform/Platform.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -76,6 +77,12 @@ struct TestbenchTensor {
 /// Why the testbench cannot run the host function `entry`, or nothing when
 /// it can (it handles static float32 tensors only).
 std::optional<std::string> getTestbenchLimitation(mlir::func::FuncOp entry);
+
+/// The result of the host function `ret` ends that `alloc` is returned as,
+/// when it is returned once and otherwise only passed to kernels: then it
+/// is the caller's result memory, which the kernel writes directly.
+std::optional<unsigned> getReturnedResult(mlir::memref::AllocOp alloc,
+                                          mlir::func::ReturnOp ret);
 
 /// Emits the host function `entry` (calls to the kernels, in order, on
 /// buffers in external memory) as the C++ function
