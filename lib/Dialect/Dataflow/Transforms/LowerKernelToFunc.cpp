@@ -403,7 +403,10 @@ LogicalResult KernelLowering::run() {
     // Casts and reassociations relabel a stream without changing the
     // sequence of scalars it carries: the same FIFO.
     if (isa<ITensorCastOp, ITensorReassociateOp>(op)) {
-      streams[op.getResult(0)] = streams[op.getOperand(0)];
+      // Read before inserting: an insertion may grow the map and move the
+      // entry a reference would point to.
+      Value stream = streams.lookup(op.getOperand(0));
+      streams[op.getResult(0)] = stream;
       continue;
     }
     for (Value result : op.getResults())
