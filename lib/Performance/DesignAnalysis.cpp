@@ -28,6 +28,14 @@ std::vector<func::FuncOp> perf::getKernelFunctions(ModuleOp module) {
   return kernels;
 }
 
+int64_t perf::getHbmChannel(func::FuncOp kernel, unsigned argument,
+                            int64_t channels) {
+  if (auto channel =
+          kernel.getArgAttrOfType<IntegerAttr>(argument, "dataflow.hbm_channel"))
+    return channel.getInt();
+  return argument % std::max<int64_t>(1, channels);
+}
+
 FailureOr<std::vector<AnalyzedKernel>>
 perf::analyzeKernels(ModuleOp module, const ModelParameters &params) {
   std::vector<AnalyzedKernel> analyzed;

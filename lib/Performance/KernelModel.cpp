@@ -3,6 +3,7 @@
 #include "streamtensor/Performance/KernelModel.h"
 
 #include "streamtensor/Analysis/TaskProfile.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 
@@ -566,8 +567,8 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
   DenseMap<Value, int> fifoOfKernelValue;
   Block &body = kernel.getBody().front();
 
-  // HBM ports: kernel argument i is bundled on pseudo-channel i (mod the
-  // channel count); ports sharing a channel share its bandwidth.
+  // HBM ports: each on the pseudo-channel of its buffer (getHbmChannel);
+  // ports sharing a channel share its bandwidth.
   SmallVector<std::string> portNames;
   auto argNames = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
   for (BlockArgument arg : body.getArguments()) {
@@ -578,9 +579,13 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
     portNames.push_back(name);
   }
   int64_t channels = std::max<int64_t>(1, params.hbmChannels);
-  std::vector<int64_t> portsOnChannel(channels, 0);
-  for (size_t i = 0; i < portNames.size(); ++i)
-    ++portsOnChannel[i % channels];
+  std::vector<int64_t> channelOfPort, portsOnChannel(channels, 0);
+  for (BlockArgument arg : body.getArguments()) {
+    channelOfPort.push_back(
+        getHbmChannel(kernel, arg.getArgNumber(), channels) % channels);
+    if (isa<MemRefType>(arg.getType()))
+      ++portsOnChannel[channelOfPort.back()];
+  }
 
   for (Operation &op : body.without_terminator()) {
     if (auto stream = dyn_cast<StreamOp>(op)) {
@@ -630,7 +635,7 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
       if (port && port.getOwner() == &body) {
         DmaInfo dma;
         dma.port = portNames[port.getArgNumber()];
-        dma.hbmChannel = port.getArgNumber() % channels;
+        dma.hbmChannel = channelOfPort[port.getArgNumber()];
         dma.bytesPerCycle =
             params.hbmBytesPerCycle / double(portsOnChannel[dma.hbmChannel]);
         portOf[argument] = dma;

@@ -72,6 +72,18 @@ FailureOr<HostSteps> streamtensor::getHostSteps(func::FuncOp entry) {
               steps.bufferBytes.push_back(getBytes(alloc.getType()));
               return success();
             })
+            .Case([&](memref::GetGlobalOp get) -> LogicalResult {
+              if (!isBuffer(get.getType()))
+                return get.emitOpError("reads a constant the host program "
+                                       "cannot hold");
+              auto known = llvm::find(steps.constants, get.getName());
+              bindings[get] = {HostBinding::Constant,
+                               unsigned(known - steps.constants.begin()), "",
+                               false};
+              if (known == steps.constants.end())
+                steps.constants.push_back(get.getName().str());
+              return success();
+            })
             .Case<memref::CollapseShapeOp, memref::ExpandShapeOp,
                   memref::CastOp>([&](Operation *view) -> LogicalResult {
               FailureOr<HostBinding> source = lookup(view, view->getOperand(0));

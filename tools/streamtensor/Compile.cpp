@@ -20,6 +20,7 @@
 #include "streamtensor/Pipeline/Pipeline.h"
 #include "streamtensor/Registration.h"
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Target/HbmChannels.h"
 #include "streamtensor/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -249,6 +250,30 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       fusion = describeFusion(*module);
   }
 
+  // Every kernel port on the HBM channel of its buffer: the graph's inputs
+  // spread over the channels, its results and internal buffers on their
+  // own. A function the host cannot run keeps the default binding.
+  if (auto entryFunction = module->lookupSymbol<func::FuncOp>(entry);
+      entryFunction && !getTestbenchLimitation(entryFunction)) {
+    auto roleOf = [](const HostBinding &binding) -> BufferRole {
+      switch (binding.kind) {
+      case HostBinding::Argument:
+        return {"arg" + std::to_string(binding.index), hbm::BufferUse::Weight};
+      case HostBinding::Result:
+        return {"result" + std::to_string(binding.index),
+                hbm::BufferUse::Activation};
+      case HostBinding::Constant:
+        return {"constant" + std::to_string(binding.index),
+                hbm::BufferUse::Weight};
+      default:
+        return {"buffer" + std::to_string(binding.index),
+                hbm::BufferUse::Activation};
+      }
+    };
+    if (failed(assignHbmChannels({{entryFunction, roleOf}}, *platform)))
+      return Failure;
+  }
+
   // Emit everything into a fresh folder beside the output.
   ProgressStep emitStep("writing " + *output);
   std::string partial = *output + ".partial";
@@ -321,7 +346,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   {
     std::string config, floorplan;
     llvm::raw_string_ostream configStream(config), floorplanStream(floorplan);
-    if (failed(emitLinkConfig(*module, *platform, configStream,
+    if (failed(emitLinkConfig({*module}, *platform, configStream,
                               floorplanStream)) ||
         !writeFile(partial + "/link/connectivity.cfg", config) ||
         !writeFile(partial + "/link/floorplan.tcl", floorplan))

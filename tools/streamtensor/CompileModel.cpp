@@ -307,6 +307,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     if (kind == GraphKind::Prefill)
       prefillLayouts = getWeightLayouts(graph);
   }
+  if (failed(assignModelHbmChannels(graphs, config->numLayers, platform)))
+    return Failure;
 
   ProgressStep writeStep("writing " + output);
   std::string partial = output + ".partial";
@@ -325,7 +327,6 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   llvm::raw_string_ostream declarationStream(declarations);
   unsigned numKernels = 0;
   std::vector<std::string> kernelNames;
-  std::string linkConfig, floorplans;
   for (CompiledGraph &graph : graphs) {
     for (func::FuncOp kernel : perf::getKernelFunctions(*graph.module)) {
       std::string code;
@@ -342,12 +343,15 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     graph.module->print(os);
     if (!writeFile(partial + "/ir/" + graph.signature.function + ".mlir", text))
       return cleanUp();
-    llvm::raw_string_ostream configStream(linkConfig),
-        floorplanStream(floorplans);
-    if (failed(emitLinkConfig(*graph.module, platform, configStream,
-                              floorplanStream)))
-      return cleanUp();
   }
+  std::string linkConfig, floorplans;
+  llvm::raw_string_ostream configStream(linkConfig),
+      floorplanStream(floorplans);
+  SmallVector<ModuleOp> modules;
+  for (CompiledGraph &graph : graphs)
+    modules.push_back(*graph.module);
+  if (failed(emitLinkConfig(modules, platform, configStream, floorplanStream)))
+    return cleanUp();
   if (!writeFile(partial + "/hls/kernels.h", declarations) ||
       !writeMakefile(partial, kernelNames, platform, /*llm=*/true) ||
       !writeFile(partial + "/link/connectivity.cfg", linkConfig) ||

@@ -15,6 +15,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 using namespace streamtensor;
@@ -74,6 +75,8 @@ const char *getBindingKind(HostBinding::Kind kind) {
     return "llm::BindingKind::Result";
   case HostBinding::Buffer:
     return "llm::BindingKind::Buffer";
+  case HostBinding::Constant:
+    break; // Refused before: the graphs' constants are arguments.
   }
   return "";
 }
@@ -139,6 +142,9 @@ LogicalResult streamtensor::driver::emitGraphsSource(
     FailureOr<HostSteps> steps = getHostSteps(entry);
     if (failed(steps))
       return failure();
+    if (!steps->constants.empty())
+      return entry.emitError("the host program cannot bind the constant '")
+             << steps->constants.front() << "' yet";
     // An XRT build has no kernel C++ to call: the device runs the steps.
     os << "#ifndef STREAMTENSOR_XRT\n";
     if (failed(emitHostFunction(*graph.module, entry,
@@ -317,4 +323,87 @@ bool streamtensor::driver::writeParams(
     return false;
   }
   return true;
+}
+
+namespace {
+
+/// The role of what the host binds to a port of a graph's kernel. The host
+/// passes every layer's buffers through the same ports, so a role counts
+/// `layers` instances in the block graphs.
+BufferRole getBufferRole(const frontend::GraphSignature &signature,
+                         int64_t layers, const HostBinding &binding) {
+  using frontend::ArgumentKind;
+  using frontend::ResultKind;
+  const hbm::BufferUse weight = hbm::BufferUse::Weight,
+                       activation = hbm::BufferUse::Activation;
+  int64_t perLayer =
+      signature.kind == frontend::GraphKind::LMHead ? 1 : layers;
+  auto cache = [&](llvm::StringRef name, int part) {
+    return BufferRole{(name + "." + llvm::Twine(part)).str(), activation,
+                      perLayer};
+  };
+  switch (binding.kind) {
+  case HostBinding::Argument: {
+    const frontend::GraphArgument &argument =
+        signature.arguments[binding.index];
+    switch (argument.kind) {
+    case ArgumentKind::Hidden:
+      return {"hidden", activation, 1};
+    case ArgumentKind::KeyCache:
+      return cache("k_cache", argument.part);
+    case ArgumentKind::ValueCache:
+      return cache("v_cache", argument.part);
+    case ArgumentKind::Weight:
+      return {argument.name, weight, perLayer};
+    default:
+      return {argument.name, weight, 1};
+    }
+  }
+  case HostBinding::Result: {
+    const frontend::GraphResult &result = signature.results[binding.index];
+    switch (result.kind) {
+    case ResultKind::Hidden:
+      return {"hidden", activation, 1};
+    case ResultKind::NewKey:
+      return cache("k_cache", result.part);
+    case ResultKind::NewValue:
+      return cache("v_cache", result.part);
+    case ResultKind::Logits:
+      return {"logits", activation, 1};
+    }
+    break;
+  }
+  case HostBinding::Buffer:
+    return {signature.function + ".buffer" + std::to_string(binding.index),
+            activation, 1};
+  case HostBinding::Constant:
+    return {signature.function + ".constant" + std::to_string(binding.index),
+            weight, 1};
+  case HostBinding::Scalar:
+    break;
+  }
+  return {signature.function + ".scalar", weight, 1};
+}
+
+} // namespace
+
+LogicalResult driver::assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
+                                             int64_t numLayers,
+                                             const Platform &platform) {
+  std::vector<std::function<BufferRole(const HostBinding &)>> roles;
+  std::vector<HostFunctionRoles> functions;
+  roles.reserve(graphs.size());
+  for (CompiledGraph &graph : graphs) {
+    auto entry = graph.module->lookupSymbol<func::FuncOp>(
+        graph.signature.function);
+    if (!entry)
+      return graph.module->emitError("the graph function '")
+             << graph.signature.function << "' is gone";
+    const frontend::GraphSignature &signature = graph.signature;
+    roles.push_back([&signature, numLayers](const HostBinding &binding) {
+      return getBufferRole(signature, numLayers, binding);
+    });
+    functions.push_back({entry, roles.back()});
+  }
+  return assignHbmChannels(functions, platform);
 }

@@ -5,6 +5,7 @@
 
 #include "streamtensor/Frontend/ModelWeights.h"
 #include "streamtensor/Frontend/TransformerGraph.h"
+#include "streamtensor/Target/HbmChannels.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -29,6 +30,14 @@ using WeightLayouts = std::map<std::string, mlir::DictionaryAttr>;
 
 /// The layouts the compile of `graph` packed its weights in.
 WeightLayouts getWeightLayouts(const CompiledGraph &graph);
+
+/// Binds every kernel port of the graphs to an HBM pseudo-channel by the
+/// role of its buffer, the same in every graph: the hidden states, each KV
+/// cache, the logits on channels of their own; each weight (all layers'
+/// copies together) spread over the others.
+mlir::LogicalResult assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
+                                           int64_t numLayers,
+                                           const Platform &platform);
 
 /// csim/llm_graphs.cpp: the tables of the graphs' arguments and results and
 /// the host functions that call their kernels, for the host program.

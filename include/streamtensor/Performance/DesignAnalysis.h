@@ -62,6 +62,13 @@ memory::MemoryPolicy getMemoryPolicy(const Platform &platform);
 /// The kernels of a lowered module: functions marked `dataflow.kernel`.
 std::vector<mlir::func::FuncOp> getKernelFunctions(mlir::ModuleOp module);
 
+/// The HBM pseudo-channel a kernel's port `argument` is bound to: the one
+/// the compiler assigned by buffer role (`dataflow.hbm_channel`), else
+/// argument number mod `channels`. The link configuration and the
+/// performance model both read it, so that estimates match the binding.
+int64_t getHbmChannel(mlir::func::FuncOp kernel, unsigned argument,
+                      int64_t channels);
+
 } // namespace streamtensor::perf
 
 #endif // STREAMTENSOR_PERFORMANCE_DESIGNANALYSIS_H

@@ -27,10 +27,11 @@ namespace streamtensor {
 mlir::LogicalResult emitKernel(mlir::func::FuncOp kernel,
                                llvm::raw_ostream &os);
 
-/// Emits the v++ link configuration (compute units, HBM channel of every
-/// port, the die of every compute unit) and a floorplan script that puts
-/// every process on the die resource allocation chose.
-mlir::LogicalResult emitLinkConfig(mlir::ModuleOp module,
+/// Emits the v++ link configuration of the kernels of `modules` (compute
+/// units, HBM channel of every port, the die of every compute unit) and a
+/// floorplan script that puts every process on the die resource allocation
+/// chose.
+mlir::LogicalResult emitLinkConfig(llvm::ArrayRef<mlir::ModuleOp> modules,
                                    const Platform &platform,
                                    llvm::raw_ostream &config,
                                    llvm::raw_ostream &floorplan);
@@ -96,9 +97,10 @@ emitHostFunction(mlir::ModuleOp module, mlir::func::FuncOp entry,
                      &constants);
 
 /// One buffer a step of a host function uses: a graph argument (or scalar,
-/// passed by value), a graph result, or a buffer internal to the function.
+/// passed by value), a graph result, a buffer internal to the function, or
+/// a constant (a memref.global, by its index in HostSteps::constants).
 struct HostBinding {
-  enum Kind { Argument, Scalar, Result, Buffer } kind;
+  enum Kind { Argument, Scalar, Result, Buffer, Constant } kind;
   unsigned index;
   /// The kernel port it is bound to (a call's binding), e.g. "in3".
   std::string port;
@@ -117,6 +119,8 @@ struct HostStep {
 struct HostSteps {
   std::vector<HostStep> steps;
   std::vector<int64_t> bufferBytes;
+  /// The globals the steps read, by symbol name.
+  std::vector<std::string> constants;
 };
 
 /// What the host function `entry` binds to every kernel port, in call

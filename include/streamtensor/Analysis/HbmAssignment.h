@@ -1,0 +1,59 @@
+//===- HbmAssignment.h - Buffers onto HBM pseudo-channels -------*- C++ -*-===//
+//
+// Every kernel port is bound to one HBM pseudo-channel at link time, and a
+// buffer a kernel reads must live in the bank of the port that reads it. The
+// plan is per buffer role (the name a buffer has in every graph that uses
+// it: "hidden", "k_cache.0", a weight's name), so that the same buffer sits
+// in one bank for every kernel and graph, and no copies between banks are
+// needed at run time.
+//
+// Activations and caches, which every layer rewrites, get channels of their
+// own; weights, which are most of the traffic, are spread over the rest,
+// largest first onto the least loaded channel, so that each kernel's weight
+// reads come from as many channels as possible.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_ANALYSIS_HBMASSIGNMENT_H
+#define STREAMTENSOR_ANALYSIS_HBMASSIGNMENT_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace streamtensor::hbm {
+
+enum class BufferUse {
+  /// Read-only parameters: spread over the channels for bandwidth.
+  Weight,
+  /// Written by kernels (activations, KV caches, results): own channels.
+  Activation,
+};
+
+/// A buffer role and the bytes all its instances take (e.g. one layer's
+/// weight times the number of layers). A role listed more than once (by
+/// several graphs) counts once, with its largest size.
+struct ExternalBuffer {
+  std::string role;
+  BufferUse use = BufferUse::Weight;
+  int64_t bytes = 0;
+};
+
+struct ChannelPlan {
+  std::map<std::string, int64_t> channelOf;
+  /// Bytes placed on each channel.
+  std::vector<int64_t> bytesOn;
+  /// Empty, or why the buffers do not fit (one line).
+  std::string error;
+};
+
+/// Assigns every role a channel in [0, channels), each holding at most
+/// `channelCapacity` bytes. Deterministic: the same buffers give the same
+/// plan whatever their order.
+ChannelPlan assignChannels(const std::vector<ExternalBuffer> &buffers,
+                           int64_t channels, int64_t channelCapacity);
+
+} // namespace streamtensor::hbm
+
+#endif // STREAMTENSOR_ANALYSIS_HBMASSIGNMENT_H

@@ -1,0 +1,76 @@
+//===- HbmChannels.cpp - Kernel ports onto HBM pseudo-channels ------------===//
+
+#include "streamtensor/Target/HbmChannels.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace streamtensor;
+
+namespace {
+
+/// A buffer port of a kernel call and the role of what is bound to it.
+struct RoledPort {
+  func::FuncOp kernel;
+  unsigned argument;
+  std::string role;
+};
+
+int64_t getBytes(MemRefType type) {
+  return type.getNumElements() *
+         ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
+} // namespace
+
+LogicalResult
+streamtensor::assignHbmChannels(ArrayRef<HostFunctionRoles> functions,
+                                const Platform &platform) {
+  std::vector<hbm::ExternalBuffer> buffers;
+  std::vector<RoledPort> ports;
+  for (const HostFunctionRoles &function : functions) {
+    func::FuncOp entry = function.entry;
+    FailureOr<HostSteps> steps = getHostSteps(entry);
+    if (failed(steps))
+      return failure();
+    for (const HostStep &step : steps->steps) {
+      if (step.kernel.empty())
+        continue;
+      auto kernel = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          entry, StringAttr::get(entry.getContext(), step.kernel));
+      if (!kernel)
+        return entry.emitError("calls a kernel that is not defined "
+                               "here: ")
+               << step.kernel;
+      for (auto [argument, binding] : llvm::enumerate(step.bindings)) {
+        auto type = dyn_cast<MemRefType>(kernel.getArgumentTypes()[argument]);
+        if (!type || binding.kind == HostBinding::Scalar)
+          continue;
+        BufferRole role = function.roleOf(binding);
+        buffers.push_back(
+            {role.name, role.use, getBytes(type) * role.instances});
+        ports.push_back({kernel, unsigned(argument), role.name});
+      }
+    }
+  }
+
+  int64_t channels = std::max<int64_t>(1, platform.hbm.pseudoChannels);
+  // A platform without a stated capacity is not checked.
+  int64_t capacity = platform.getHbmCapacityBytes() > 0
+                         ? platform.getHbmCapacityBytes() / channels
+                         : std::numeric_limits<int64_t>::max();
+  hbm::ChannelPlan plan = hbm::assignChannels(buffers, channels, capacity);
+  if (!plan.error.empty())
+    return func::FuncOp(functions.front().entry)
+               .emitError("does not fit in the HBM of ")
+           << platform.name << ": " << plan.error;
+  for (RoledPort &port : ports) {
+    Builder builder(port.kernel.getContext());
+    port.kernel.setArgAttr(
+        port.argument, "dataflow.hbm_channel",
+        builder.getI64IntegerAttr(plan.channelOf.at(port.role)));
+  }
+  return success();
+}
