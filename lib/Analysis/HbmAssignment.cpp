@@ -3,6 +3,7 @@
 #include "streamtensor/Analysis/HbmAssignment.h"
 
 #include <algorithm>
+#include <cstdint>
 
 using namespace streamtensor;
 using namespace streamtensor::hbm;
@@ -34,17 +35,31 @@ mergeRoles(const std::vector<ExternalBuffer> &buffers) {
 }
 
 /// Places `buffers` of `use`, each on the least loaded channel of
-/// [first, last) (the lowest such channel on a tie).
+/// [first, last) (the lowest such channel on a tie), or on the least loaded
+/// run of adjacent channels when it needs several.
 void placeGreedily(const std::vector<ExternalBuffer> &buffers, BufferUse use,
-                   int64_t first, int64_t last, ChannelPlan &plan) {
+                   int64_t first, int64_t last, int64_t channelCapacity,
+                   ChannelPlan &plan) {
   for (const ExternalBuffer &buffer : buffers) {
     if (buffer.use != use)
       continue;
-    auto begin = plan.bytesOn.begin() + first;
-    int64_t channel = std::min_element(begin, plan.bytesOn.begin() + last) -
-                      plan.bytesOn.begin();
-    plan.channelOf[buffer.role] = channel;
-    plan.bytesOn[channel] += buffer.bytes;
+    int64_t count = std::clamp<int64_t>((buffer.bytes + channelCapacity - 1) /
+                                            channelCapacity,
+                                        1, last - first);
+    ChannelRange best{first, count};
+    int64_t bestLoad = INT64_MAX;
+    for (int64_t start = first; start + count <= last; ++start) {
+      int64_t load = 0;
+      for (int64_t channel = start; channel < start + count; ++channel)
+        load = std::max(load, plan.bytesOn[channel]);
+      if (load < bestLoad) {
+        bestLoad = load;
+        best.first = start;
+      }
+    }
+    plan.channelOf[buffer.role] = best;
+    for (int64_t channel = best.first; channel < best.first + count; ++channel)
+      plan.bytesOn[channel] += (buffer.bytes + count - 1) / count;
   }
 }
 
@@ -70,16 +85,20 @@ ChannelPlan hbm::assignChannels(const std::vector<ExternalBuffer> &buffers,
       std::max<int64_t>(1, activations),
       weights > 0 ? std::max<int64_t>(1, channels / 4) : channels);
   int64_t weightBegin = activationChannels < channels ? activationChannels : 0;
-  placeGreedily(merged, BufferUse::Activation, 0, activationChannels, plan);
-  placeGreedily(merged, BufferUse::Weight, weightBegin, channels, plan);
+  placeGreedily(merged, BufferUse::Activation, 0, activationChannels,
+                channelCapacity, plan);
+  placeGreedily(merged, BufferUse::Weight, weightBegin, channels,
+                channelCapacity, plan);
 
   for (int64_t channel = 0; channel < channels; ++channel) {
     if (plan.bytesOn[channel] <= channelCapacity)
       continue;
     std::string roles;
-    for (const ExternalBuffer &buffer : merged)
-      if (plan.channelOf[buffer.role] == channel)
+    for (const ExternalBuffer &buffer : merged) {
+      ChannelRange range = plan.channelOf[buffer.role];
+      if (channel >= range.first && channel < range.first + range.count)
         roles += (roles.empty() ? "" : ", ") + buffer.role;
+    }
     plan.error = "HBM pseudo-channel " + std::to_string(channel) + " needs " +
                  std::to_string(plan.bytesOn[channel]) + " bytes (" + roles +
                  "), it holds " + std::to_string(channelCapacity);

@@ -132,6 +132,7 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
     const QuantizationScheme &scheme) {
   // Embeddings and the LM head are global tensors whatever the graph.
   bool global = argument.role == WeightRole::TokenEmbedding ||
+                argument.role == WeightRole::PositionEmbedding ||
                 argument.role == WeightRole::LMHead ||
                 argument.role == WeightRole::FinalNormWeight ||
                 argument.role == WeightRole::FinalNormBias;

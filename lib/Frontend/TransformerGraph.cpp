@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
+#include <numeric>
 
 using namespace mlir;
 using namespace streamtensor;
@@ -50,6 +51,10 @@ StringRef streamtensor::frontend::getGraphName(GraphKind kind) {
     return "block_decode";
   case GraphKind::LMHead:
     return "lm_head";
+  case GraphKind::EmbedPrefill:
+    return "embed_prefill";
+  case GraphKind::EmbedDecode:
+    return "embed_decode";
   }
   return "";
 }
@@ -352,6 +357,9 @@ public:
 
   void buildBlock(bool decode);
   void buildLMHead();
+  /// The token embedding of `tokens` ids (at positions 0.. for prefill, at
+  /// the position for decode): a gather from the tables in device memory.
+  void buildEmbedding(bool decode, int64_t maxLen);
 
   std::vector<GraphTensor> results;
 
@@ -662,6 +670,57 @@ void BlockBuilder::buildBlock(bool decode) {
   result(ResultKind::NewValue, "new_value", writeRow(v, values));
 }
 
+void BlockBuilder::buildEmbedding(bool decode, int64_t maxLen) {
+  OpBuilder &b = graph.getBuilder();
+  GraphTensor tokens = graph.addArgument({"i"}, b.getI32Type());
+  signature.arguments.push_back(
+      {ArgumentKind::Tokens, "tokens", getShape(tokens), WeightRole{}, {}, 0});
+  // Only learned positions need decode's position (RoPE applies it in the
+  // block).
+  bool positioned = decode && config.learnedPositions;
+  GraphTensor position;
+  if (positioned)
+    position = scalarArgument(ArgumentKind::Position, "position");
+  // The tables stay in device memory, row-major: the kernel reads the rows
+  // the ids (and positions) select, not the whole table.
+  GraphTensor table =
+      weight(WeightRole::TokenEmbedding, "embed_tokens", {"v", "x"});
+  GraphTensor positions;
+  if (config.learnedPositions) {
+    std::vector<int64_t> rows(maxLen);
+    std::iota(rows.begin(), rows.end(), 0);
+    positions = weight(WeightRole::PositionEmbedding, "embed_positions",
+                       {"t", "x"}, rows);
+  }
+  // gemma: the embeddings times sqrt(hidden), rounded to float32 first.
+  float scale = config.scaleEmbeddings ? std::sqrt(float(config.hiddenSize))
+                                       : 1.0f;
+  std::vector<GraphTensor> inputs = {tokens};
+  if (positioned)
+    inputs.push_back(position);
+  GraphTensor hidden = graph.compute(
+      {"i", "x"}, inputs, Combine::None,
+      [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
+        Value column = graph.getIndex(b, loc, "x");
+        Value row = arith::IndexCastOp::create(b, loc, b.getIndexType(), v[0]);
+        Value value = tensor::ExtractOp::create(b, loc, table.value,
+                                                ValueRange{row, column});
+        if (positions.value) {
+          Value at = decode ? arith::IndexCastOp::create(
+                                  b, loc, b.getIndexType(), v[1])
+                                  .getResult()
+                            : graph.getIndex(b, loc, "i");
+          value = add(b, loc, value,
+                      tensor::ExtractOp::create(b, loc, positions.value,
+                                                ValueRange{at, column}));
+        }
+        if (scale != 1.0f)
+          value = mul(b, loc, value, constant(b, loc, scale));
+        return value;
+      });
+  result(ResultKind::Hidden, "hidden", hidden);
+}
+
 void BlockBuilder::buildLMHead() {
   Dims rowDims{"i", "ng", "n", "np"};
   GraphTensor x = argument(ArgumentKind::Hidden, "hidden", rowDims);
@@ -683,14 +742,15 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   signature = GraphSignature();
   signature.kind = kind;
   signature.function = getGraphName(kind).str();
-  signature.tokens = kind == GraphKind::Prefill ? tokens : 1;
+  bool prefill = kind == GraphKind::Prefill || kind == GraphKind::EmbedPrefill;
+  signature.tokens = prefill ? tokens : 1;
   signature.keys = kind == GraphKind::Decode ? maxLen : signature.tokens;
 
   TensorGraph graph(module, signature.function);
   bool rope = !config.learnedPositions;
   graph.setDim("i", signature.tokens, /*keepUnit=*/true);
   // Prefill's keys are its tokens, kept like them when there is one.
-  graph.setDim("j", signature.keys, /*keepUnit=*/kind == GraphKind::Prefill);
+  graph.setDim("j", signature.keys, /*keepUnit=*/prefill);
   // int4 weights come two per byte, paired along the dimension a layer
   // reduces: each such dimension is split into (half, 2) for w4a8. Row-major
   // [half, 2] is the same memory as the whole, so float tensors do not
@@ -716,16 +776,23 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   graph.setDim("e", rope ? config.headDim / 2 : config.headDim);
   graph.setDim("v", config.vocabSize);
 
+  graph.setDim("x", config.hiddenSize);
+  graph.setDim("t", maxLen);
+
   BlockBuilder builder(graph, config, precision, groupSize, signature);
   if (kind == GraphKind::LMHead)
     builder.buildLMHead();
+  else if (kind == GraphKind::EmbedPrefill || kind == GraphKind::EmbedDecode)
+    builder.buildEmbedding(kind == GraphKind::EmbedDecode, maxLen);
   else
     builder.buildBlock(kind == GraphKind::Decode);
   func::FuncOp function = graph.finish(builder.results);
   // Weights are packed offline: the compiler may store each in the order
   // its DMA reads it (see dataflow-lower-kernel-to-func).
+  // The embedding tables are read by rows at the ids, in place.
+  bool gathers = kind == GraphKind::EmbedPrefill || kind == GraphKind::EmbedDecode;
   for (auto [index, argument] : llvm::enumerate(signature.arguments))
-    if (argument.kind == ArgumentKind::Weight)
+    if (argument.kind == ArgumentKind::Weight && !gathers)
       function.setArgAttr(index, "dataflow.packable",
                           UnitAttr::get(module.getContext()));
   return function;

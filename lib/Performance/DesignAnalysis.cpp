@@ -30,10 +30,17 @@ std::vector<func::FuncOp> perf::getKernelFunctions(ModuleOp module) {
 
 int64_t perf::getHbmChannel(func::FuncOp kernel, unsigned argument,
                             int64_t channels) {
-  if (auto channel =
-          kernel.getArgAttrOfType<IntegerAttr>(argument, "dataflow.hbm_channel"))
+  if (auto channel = kernel.getArgAttrOfType<IntegerAttr>(
+          argument, "dataflow.hbm_channel"))
     return channel.getInt();
   return argument % std::max<int64_t>(1, channels);
+}
+
+int64_t perf::getHbmChannelCount(func::FuncOp kernel, unsigned argument) {
+  if (auto count = kernel.getArgAttrOfType<IntegerAttr>(
+          argument, "dataflow.hbm_channel_count"))
+    return count.getInt();
+  return 1;
 }
 
 FailureOr<std::vector<AnalyzedKernel>>

@@ -45,10 +45,16 @@ void emitKernelLink(func::FuncOp kernel, int64_t channels,
     if (names && arg.getArgNumber() < names.size())
       if (auto name = dyn_cast<StringAttr>(names[arg.getArgNumber()]))
         port = name.str();
-    config << "sp=" << unit << "." << port << ":HBM["
-           << perf::getHbmChannel(kernel, arg.getArgNumber(), channels) %
-                  channels
-           << "]\n";
+    // A buffer larger than one channel spans adjacent ones: HBM[a:b].
+    int64_t first =
+        perf::getHbmChannel(kernel, arg.getArgNumber(), channels) % channels;
+    int64_t last = std::min(
+        channels - 1,
+        first + perf::getHbmChannelCount(kernel, arg.getArgNumber()) - 1);
+    config << "sp=" << unit << "." << port << ":HBM[" << first;
+    if (last > first)
+      config << ":" << last;
+    config << "]\n";
   }
   for (auto call : kernel.getOps<func::CallOp>()) {
     auto die = call->getAttrOfType<IntegerAttr>("dataflow.slr");

@@ -68,9 +68,12 @@ streamtensor::assignHbmChannels(ArrayRef<HostFunctionRoles> functions,
            << platform.name << ": " << plan.error;
   for (RoledPort &port : ports) {
     Builder builder(port.kernel.getContext());
-    port.kernel.setArgAttr(
-        port.argument, "dataflow.hbm_channel",
-        builder.getI64IntegerAttr(plan.channelOf.at(port.role)));
+    hbm::ChannelRange range = plan.channelOf.at(port.role);
+    port.kernel.setArgAttr(port.argument, "dataflow.hbm_channel",
+                           builder.getI64IntegerAttr(range.first));
+    if (range.count > 1)
+      port.kernel.setArgAttr(port.argument, "dataflow.hbm_channel_count",
+                             builder.getI64IntegerAttr(range.count));
   }
   return success();
 }

@@ -18,9 +18,11 @@ class Accelerator {
 public:
   virtual ~Accelerator() = default;
 
-  /// Writes the embedded tokens (tokens x hidden float32) as the first
-  /// layer's input.
-  virtual void setInput(const std::vector<float> &hidden) = 0;
+  /// Embeds `tokens` (ids within the vocabulary; at positions 0.. for
+  /// prefill, at `position` for decode) on the accelerator, which gathers
+  /// the rows of its tables: the first layer's input.
+  virtual void embed(Stage stage, const std::vector<int32_t> &tokens,
+                     int32_t position) = 0;
   /// Runs one layer of `stage`: its hidden state stays on the accelerator
   /// and its KV cache is updated in place there.
   virtual void runLayer(Stage stage, int layer, int32_t position,

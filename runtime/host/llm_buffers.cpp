@@ -9,8 +9,9 @@ std::string llm::BufferRef::key() const {
   case Activation:
     return "activation" + std::to_string(index);
   case Weight:
-    return (layer < 0 ? std::string("lm_head")
-                      : "layer" + std::to_string(layer)) +
+    return (layer == headWeights        ? std::string("lm_head")
+            : layer == embeddingWeights ? std::string("embed")
+                                        : "layer" + std::to_string(layer)) +
            "/" + name;
   case RopeGlobal:
     return "rope_inv_freq_global";
@@ -30,12 +31,18 @@ std::string llm::BufferRef::key() const {
     return "window";
   case Scratch:
     return name + "/buffer" + std::to_string(index);
+  case Tokens:
+    return "tokens";
   }
   return "";
 }
 
 const llm::Graph &llm::getBlockGraph(const Model &model, Stage stage) {
   return stage == Stage::Prefill ? model.prefill : model.decode;
+}
+
+const llm::Graph &llm::getEmbeddingGraph(const Model &model, Stage stage) {
+  return stage == Stage::Prefill ? model.embedPrefill : model.embedDecode;
 }
 
 namespace {
@@ -45,12 +52,20 @@ using llm::BufferRef;
 BufferRef locateArgument(const llm::Model &model, const llm::Graph &graph,
                          int layer, const llm::Arg &arg) {
   bool head = &graph == &model.lmHead;
+  bool embedding =
+      &graph == &model.embedPrefill || &graph == &model.embedDecode;
   switch (arg.kind) {
   case llm::ArgKind::Hidden:
     return head ? BufferRef{BufferRef::HeadInput, -1, 0, ""}
                 : BufferRef{BufferRef::Activation, -1, layer % 2, ""};
   case llm::ArgKind::Weight:
-    return {BufferRef::Weight, head ? -1 : layer, 0, arg.name};
+    return {BufferRef::Weight,
+            embedding ? llm::embeddingWeights
+            : head    ? llm::headWeights
+                      : layer,
+            0, arg.name};
+  case llm::ArgKind::Tokens:
+    return {BufferRef::Tokens, -1, 0, ""};
   case llm::ArgKind::Position:
     return {BufferRef::Position, layer, 0, ""};
   case llm::ArgKind::Window:
@@ -71,7 +86,8 @@ BufferRef locateArgument(const llm::Model &model, const llm::Graph &graph,
 BufferRef locateResult(const llm::Model &model, const llm::Graph &graph,
                        int layer, const llm::Result &result) {
   // The new keys and values are the cache itself: prefill's kernel writes
-  // rows [0, tokens), decode's the row at the position.
+  // rows [0, tokens), decode's the row at the position. An embedding graph
+  // (layer -1) writes the first layer's input.
   switch (result.kind) {
   case llm::ResultKind::Hidden:
     return {BufferRef::Activation, -1, (layer + 1) % 2, ""};
@@ -142,6 +158,8 @@ llm::planBuffers(const Model &model) {
         model.maxLen * perPosition * sizeof(float));
   }
   useGraph(model.lmHead, -1);
+  useGraph(model.embedPrefill, -1);
+  useGraph(model.embedDecode, -1);
   return plan;
 }
 

@@ -3,7 +3,8 @@
 // written down once: the hidden state ping-pongs between two activation
 // buffers, layer l reading activation l % 2; weights and KV caches are the
 // layer's; the LM head reads its own input, a copy of one row of the last
-// layer's output.
+// layer's output; the embedding graphs read the token ids and write the
+// first layer's input.
 #pragma once
 
 #include "llm_model.h"
@@ -15,6 +16,9 @@
 namespace llm {
 
 enum class Stage { Prefill, Decode };
+
+/// Whose weights a BufferRef::Weight names, besides a layer's (>= 0).
+enum : int { headWeights = -1, embeddingWeights = -2 };
 
 struct BufferRef {
   enum Kind {
@@ -29,9 +33,12 @@ struct BufferRef {
     Position,
     Window,
     /// A graph's buffer between two of its kernels.
-    Scratch
+    Scratch,
+    /// The embedding's token ids.
+    Tokens
   } kind;
-  /// Weight (-1: the LM head's), KeyCache, ValueCache.
+  /// Weight (a layer's, or headWeights, embeddingWeights), KeyCache,
+  /// ValueCache.
   int layer;
   /// Activation: 0 or 1; KeyCache: the key part; Scratch: its number.
   int index;
@@ -44,8 +51,10 @@ struct BufferRef {
 };
 
 const Graph &getBlockGraph(const Model &model, Stage stage);
+const Graph &getEmbeddingGraph(const Model &model, Stage stage);
 
-/// What `binding` of `graph` (a block graph at `layer`, or the LM head) is.
+/// What `binding` of `graph` (a block graph at `layer`, the LM head or an
+/// embedding graph, at layer -1) is.
 BufferRef locate(const Model &model, const Graph &graph, int layer,
                  BindingKind kind, int index);
 

@@ -27,12 +27,14 @@ public:
         memory[key].assign(planned.second, 0);
   }
 
-  void setInput(const std::vector<float> &hidden) override {
-    std::vector<char> &input =
-        memory.at(BufferRef{BufferRef::Activation, -1, 0, ""}.key());
-    if (hidden.size() * sizeof(float) > input.size())
-      throw std::runtime_error("the input is larger than the activations");
-    std::memcpy(input.data(), hidden.data(), hidden.size() * sizeof(float));
+  void embed(llm::Stage stage, const std::vector<int32_t> &tokens,
+             int32_t position) override {
+    std::vector<char> &ids =
+        memory.at(BufferRef{BufferRef::Tokens, -1, 0, ""}.key());
+    if (tokens.size() * sizeof(int32_t) > ids.size())
+      throw std::runtime_error("more tokens than the embedding takes");
+    std::memcpy(ids.data(), tokens.data(), tokens.size() * sizeof(int32_t));
+    run(llm::getEmbeddingGraph(model, stage), -1, position, 0);
   }
 
   void runLayer(llm::Stage stage, int layer, int32_t position,
@@ -57,13 +59,11 @@ public:
 private:
   void *getAddress(const BufferRef &buffer) {
     switch (buffer.kind) {
-    case BufferRef::Weight: {
-      const llm::Weights &weights =
-          buffer.layer < 0 ? params.head : params.layers.at(buffer.layer);
+    case BufferRef::Weight:
       // The generated function takes non-const pointers; weights are only
       // read through them.
-      return const_cast<char *>(weights.at(buffer.name).data());
-    }
+      return const_cast<char *>(
+          llm::getWeights(params, buffer.layer).at(buffer.name).data());
     case BufferRef::RopeGlobal:
       return const_cast<float *>(params.invFreqGlobal.data());
     case BufferRef::RopeLocal:

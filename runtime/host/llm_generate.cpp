@@ -3,31 +3,23 @@
 
 #include <stdexcept>
 
-std::vector<float> llm::Generator::embed(const std::vector<int> &tokens,
-                                         int first) const {
-  std::vector<float> hidden(tokens.size() * model.hidden);
-  for (size_t row = 0; row < tokens.size(); ++row) {
-    if (tokens[row] < 0 || tokens[row] >= model.vocab)
-      throw std::runtime_error("token " + std::to_string(tokens[row]) +
+void llm::Generator::checkTokens(const std::vector<int> &tokens) const {
+  // The device gathers the rows the ids give: an id past the table would
+  // read outside it.
+  for (int token : tokens)
+    if (token < 0 || token >= model.vocab)
+      throw std::runtime_error("token " + std::to_string(token) +
                                " is outside the vocabulary (" +
                                std::to_string(model.vocab) + " tokens)");
-    for (int column = 0; column < model.hidden; ++column) {
-      float value =
-          params.embedTokens[size_t(tokens[row]) * model.hidden + column];
-      if (model.learnedPositions)
-        value += params.embedPositions[(first + row) * model.hidden + column];
-      hidden[row * model.hidden + column] = value * model.embedScale;
-    }
-  }
-  return hidden;
 }
 
 std::vector<float> llm::Generator::prefill(const std::vector<int> &prompt) {
   // Padding after the prompt is never attended to by the prompt (causal
   // mask), and decode overwrites its cache rows.
-  std::vector<int> padded(prompt);
+  checkTokens(prompt);
+  std::vector<int32_t> padded(prompt.begin(), prompt.end());
   padded.resize(model.prefillTokens, 0);
-  accelerator.setInput(embed(padded, 0));
+  accelerator.embed(Stage::Prefill, padded, 0);
   for (int layer = 0; layer < model.layers; ++layer)
     accelerator.runLayer(Stage::Prefill, layer, 0, getWindow(model, layer));
   return accelerator.runHead(int(prompt.size()) - 1);
@@ -38,7 +30,8 @@ std::vector<float> llm::Generator::decode(int token, int position) {
     throw std::runtime_error("position " + std::to_string(position) +
                              " is past the KV cache (--max-len " +
                              std::to_string(model.maxLen) + ")");
-  accelerator.setInput(embed({token}, position));
+  checkTokens({token});
+  accelerator.embed(Stage::Decode, {int32_t(token)}, position);
   for (int layer = 0; layer < model.layers; ++layer)
     accelerator.runLayer(Stage::Decode, layer, position,
                          getWindow(model, layer));

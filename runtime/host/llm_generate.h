@@ -1,5 +1,5 @@
-// The host logic both backends share: the embedding, prefill of the
-// prompt, and decode of one token at a time, layer after layer.
+// The host logic both backends share: prefill of the prompt and decode of
+// one token at a time, embedding then layer after layer.
 #pragma once
 
 #include "llm_accelerator.h"
@@ -8,8 +8,8 @@ namespace llm {
 
 class Generator {
 public:
-  Generator(const Model &model, const Params &params, Accelerator &accelerator)
-      : model(model), params(params), accelerator(accelerator) {}
+  Generator(const Model &model, Accelerator &accelerator)
+      : model(model), accelerator(accelerator) {}
 
   /// Logits after the last prompt token; fills the KV caches of positions
   /// [0, prompt size).
@@ -19,12 +19,10 @@ public:
   std::vector<float> decode(int token, int position);
 
 private:
-  /// The embedding is gathered on the host for now: the one place to
-  /// change when it moves to the device.
-  std::vector<float> embed(const std::vector<int> &tokens, int first) const;
+  /// Throws unless every id is within the vocabulary.
+  void checkTokens(const std::vector<int> &tokens) const;
 
   const Model &model;
-  const Params &params;
   Accelerator &accelerator;
 };
 

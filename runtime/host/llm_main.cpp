@@ -49,7 +49,7 @@ int run(int argc, char **argv) {
   llm::Params params = llm::loadParams(model, options.params);
   std::unique_ptr<llm::Accelerator> accelerator =
       llm::createAccelerator(model, params, options.backend);
-  llm::Generator generator(model, params, *accelerator);
+  llm::Generator generator(model, *accelerator);
   llm::Sampler sampler(options.sampling);
 
   std::vector<float> logits;

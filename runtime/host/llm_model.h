@@ -1,6 +1,7 @@
 // StreamTensor host runtime: what the host program knows about a compiled
 // LLM. The compiler generates llm_graphs.cpp, which defines these tables and
-// the three host functions (prefill block, decode block, LM head); this
+// the host functions of the graphs (prefill and decode embedding and block,
+// LM head); this
 // header is the interface between that file and the host program.
 #pragma once
 
@@ -18,7 +19,9 @@ enum class ArgKind {
   Window,
   RopeInverseFrequencies,
   KeyCache,
-  ValueCache
+  ValueCache,
+  /// The embedding graphs' token ids, int32.
+  Tokens
 };
 enum class ResultKind { Hidden, NewKey, NewValue, Logits };
 
@@ -27,7 +30,7 @@ struct Arg {
   const char *name;
   size_t elements;
   int part;
-  /// Bytes per element: 4 (float32) or 1 (quantised weights, int8).
+  /// Bytes per element: 4 (float32, int32 ids) or 1 (quantised weights).
   int elementBytes;
 };
 
@@ -104,6 +107,9 @@ struct Model {
   Graph prefill;
   Graph decode;
   Graph lmHead;
+  /// The token embedding of prefill's tokens and of decode's one token.
+  Graph embedPrefill;
+  Graph embedDecode;
 };
 
 const Model &getModel();

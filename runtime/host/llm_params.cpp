@@ -1,6 +1,7 @@
-// Reads params/: the embedding tables, the RoPE frequencies, and every
-// layer's packed block weights and the LM head's.
+// Reads params/: the RoPE frequencies, every layer's packed block weights,
+// the LM head's, and the embedding tables.
 #include "llm_params.h"
+#include "llm_buffers.h"
 
 namespace {
 
@@ -19,11 +20,6 @@ void loadWeights(const llm::Graph &graph, const std::string &folder,
 
 llm::Params llm::loadParams(const Model &model, const std::string &dir) {
   Params params;
-  params.embedTokens =
-      readTensor(dir + "/embed_tokens.bin", size_t(model.vocab) * model.hidden);
-  if (model.learnedPositions)
-    params.embedPositions = readTensor(dir + "/embed_positions.bin",
-                                       size_t(model.maxLen) * model.hidden);
   if (model.ropeSize) {
     params.invFreqGlobal =
         readTensor(dir + "/rope_inv_freq_global.bin", model.ropeSize);
@@ -36,5 +32,15 @@ llm::Params llm::loadParams(const Model &model, const std::string &dir) {
       loadWeights(*graph, dir + "/layer" + std::to_string(layer),
                   params.layers[layer]);
   loadWeights(model.lmHead, dir + "/lm_head", params.head);
+  for (const Graph *graph : {&model.embedPrefill, &model.embedDecode})
+    loadWeights(*graph, dir + "/embed", params.embed);
   return params;
+}
+
+const llm::Weights &llm::getWeights(const Params &params, int owner) {
+  if (owner == headWeights)
+    return params.head;
+  if (owner == embeddingWeights)
+    return params.embed;
+  return params.layers.at(owner);
 }

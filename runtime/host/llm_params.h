@@ -14,13 +14,18 @@ namespace llm {
 using Weights = std::map<std::string, std::vector<char>>;
 
 struct Params {
-  std::vector<float> embedTokens, embedPositions;
   /// RoPE inverse frequencies of global and of sliding-window layers.
   std::vector<float> invFreqGlobal, invFreqLocal;
   /// Block weights per layer; prefill and decode read the same ones.
   std::vector<Weights> layers;
   Weights head;
+  /// The embedding tables (both embedding graphs read them).
+  Weights embed;
 };
+
+/// The weights of a layer (>= 0), of the LM head (headWeights) or of the
+/// embedding (embeddingWeights).
+const Weights &getWeights(const Params &params, int owner);
 
 /// Reads `dir` as written by `streamtensor compile`; throws
 /// std::runtime_error naming the first missing or mis-sized file.

@@ -1,6 +1,6 @@
 // The XRT backend: the kernels of the .xclbin on the FPGA. Weights, KV
 // caches and activations live in device memory for the whole run; the host
-// writes the embedded prompt and reads back only the logits.
+// writes the token ids and reads back only the logits.
 //
 // A device buffer lives in one memory bank, and XRT requires the bank of a
 // kernel port's connectivity. So every model buffer gets one xrt::bo per
@@ -49,15 +49,24 @@ public:
         invocations[{int(stage), layer}] =
             prepare(uuid, llm::getBlockGraph(model, stage), layer);
     invocations[{-1, -1}] = prepare(uuid, model.lmHead, -1);
+    for (llm::Stage stage : {llm::Stage::Prefill, llm::Stage::Decode})
+      invocations[{int(stage), embeddingStep}] =
+          prepare(uuid, llm::getEmbeddingGraph(model, stage), -1);
   }
 
-  void setInput(const std::vector<float> &hidden) override {
+  void embed(llm::Stage stage, const std::vector<int32_t> &tokens,
+             int32_t position) override {
+    size_t bytes = tokens.size() * sizeof(int32_t);
     for (auto &[group, bo] :
-         getBanks(BufferRef{BufferRef::Activation, -1, 0, ""}.key())) {
+         getBanks(BufferRef{BufferRef::Tokens, -1, 0, ""}.key())) {
       (void)group;
-      bo.write(hidden.data(), hidden.size() * sizeof(float), 0);
-      bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, hidden.size() * sizeof(float), 0);
+      if (bytes > bo.size())
+        throw std::runtime_error("more tokens than the embedding takes");
+      bo.write(tokens.data(), bytes, 0);
+      bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, bytes, 0);
     }
+    for (Invocation &step : invocations.at({int(stage), embeddingStep}))
+      start(step, position, 0);
   }
 
   void runLayer(llm::Stage stage, int layer, int32_t position,
@@ -103,9 +112,7 @@ private:
     xrt::bo bo(device, bytes, xrt::bo::flags::normal, group);
     std::vector<char> contents(bytes, 0);
     if (buffer.kind == BufferRef::Weight) {
-      const llm::Weights &weights =
-          buffer.layer < 0 ? params.head : params.layers.at(buffer.layer);
-      contents = weights.at(buffer.name);
+      contents = llm::getWeights(params, buffer.layer).at(buffer.name);
     } else if (buffer.kind == BufferRef::RopeGlobal ||
                buffer.kind == BufferRef::RopeLocal) {
       const std::vector<float> &table = buffer.kind == BufferRef::RopeGlobal
@@ -205,7 +212,9 @@ private:
   std::map<std::string, xrt::kernel> kernels;
   /// Per model buffer, its bo in each memory bank it is bound in.
   std::map<std::string, std::map<xrt::memory_group, xrt::bo>> buffers;
-  /// Per (stage, layer), or (-1, -1) for the LM head, its steps.
+  /// Per (stage, layer), (stage, embeddingStep) for the embedding, or
+  /// (-1, -1) for the LM head, its steps.
+  static constexpr int embeddingStep = -1;
   std::map<std::pair<int, int>, std::vector<Invocation>> invocations;
 };
 

@@ -230,7 +230,7 @@ int runModel(const Arguments &arguments, const std::string &design,
                          "takes --prompt ids");
     return Failure;
   }
-  if (!llvm::sys::fs::exists(design + "/params/embed_tokens.bin")) {
+  if (!llvm::sys::fs::exists(design + "/params/embed/embed_tokens.bin")) {
     reportError(command, design + " has no packed weights (compile with "
                                   "--params yes)");
     return Failure;

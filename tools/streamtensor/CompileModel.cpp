@@ -1,8 +1,9 @@
 //===- CompileModel.cpp - streamtensor compile of an LLM ------------------===//
 //
 // A HuggingFace model folder (config.json, optionally safetensors) or a
-// preset becomes three graphs: the transformer block for prefill, the block
-// for decode and the LM head. Each runs through the ordinary pipeline; the
+// preset becomes five graphs: the token embedding (a gather from the tables
+// in device memory) and the transformer block, each for prefill and for
+// decode, and the LM head. Each runs through the ordinary pipeline; the
 // kernels are named after their graph. The output folder holds the HLS
 // kernels, the weights packed per layer in the layout the DMAs read, a host
 // program for C simulation that runs prefill and decode layer by layer, and
@@ -52,7 +53,7 @@ constexpr llvm::StringLiteral command = "compile";
 constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
 
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
-/// that the three graphs' kernels live side by side.
+/// that the graphs' kernels live side by side.
 LogicalResult compileGraph(MLIRContext &context,
                            const model::ModelConfig &config, GraphKind kind,
                            int64_t seqLen, int64_t maxLen,
@@ -290,10 +291,11 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                   "cannot create " + *dumpDir + ": " + error.message());
       return Failure;
     }
-  planProgress(3 * getPipelineStages().size() + 1);
-  std::vector<CompiledGraph> graphs(3);
   GraphKind kinds[] = {GraphKind::Prefill, GraphKind::Decode,
-                       GraphKind::LMHead};
+                       GraphKind::LMHead, GraphKind::EmbedPrefill,
+                       GraphKind::EmbedDecode};
+  planProgress(std::size(kinds) * getPipelineStages().size() + 1);
+  std::vector<CompiledGraph> graphs(std::size(kinds));
   // Prefill packs the layer weights in the order its DMAs read them; decode
   // reads the same files.
   WeightLayouts prefillLayouts;
@@ -411,7 +413,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         describeKernels(*graph.module, graph.fusion, platform, options,
                         graphCycles, graphResources);
     cycles[graph.signature.function] = graphCycles;
-    // The three graphs are separate kernels on the device, side by side.
+    // The graphs are separate kernels on the device, side by side.
     used += graphResources;
     int64_t fifoBytes = 0, converterBytes = 0;
     graph.module->walk([&](dataflow::StreamOp stream) {
@@ -430,10 +432,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       if (arg.kind == frontend::ArgumentKind::Weight)
         weightBytes += model::getNumElements(arg.shape) * arg.getElementBytes();
     // In device memory: every layer's block weights (prefill and decode
-    // read the same), the LM head's.
+    // read the same), the LM head's, the embedding tables (both embedding
+    // graphs read the same).
     if (graph.signature.kind == GraphKind::Prefill)
       deviceParameterBytes += config->numLayers * weightBytes;
-    else if (graph.signature.kind == GraphKind::LMHead)
+    else if (graph.signature.kind == GraphKind::LMHead ||
+             graph.signature.kind == GraphKind::EmbedPrefill)
       deviceParameterBytes += weightBytes;
     graphReports[graph.signature.function] = llvm::json::Object{
         {"tokens", graph.signature.tokens},
@@ -454,16 +458,18 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // [in:out]: the prompt is the prefill, which yields the first token, then
   // out - 1 decode steps.
   double totalUs = 0;
-  double prefillUs =
-      graphUs("block_prefill", config->numLayers) + graphUs("lm_head", 1);
-  double decodeUs =
-      graphUs("block_decode", config->numLayers) + graphUs("lm_head", 1);
+  double prefillUs = graphUs("embed_prefill", 1) +
+                     graphUs("block_prefill", config->numLayers) +
+                     graphUs("lm_head", 1);
+  double decodeUs = graphUs("embed_decode", 1) +
+                    graphUs("block_decode", config->numLayers) +
+                    graphUs("lm_head", 1);
   totalUs = prefillUs + double(outTokens - 1) * decodeUs;
   FabricResources available = platform.getTotalAvailable();
   bool fits;
   llvm::json::Object resources = describeResources(
       used, available,
-      "estimates of the task profiler, all three graphs' kernels together",
+      "estimates of the task profiler, all graphs' kernels together",
       fits);
   resources["fits"] = fits;
   llvm::json::Object report{

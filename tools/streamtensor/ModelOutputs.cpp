@@ -47,6 +47,8 @@ const char *getArgKind(frontend::ArgumentKind kind) {
     return "llm::ArgKind::KeyCache";
   case frontend::ArgumentKind::ValueCache:
     return "llm::ArgKind::ValueCache";
+  case frontend::ArgumentKind::Tokens:
+    return "llm::ArgKind::Tokens";
   }
   return "";
 }
@@ -204,7 +206,9 @@ LogicalResult streamtensor::driver::emitGraphsSource(
      << ", " << config.slidingWindow << ", layer_is_global,\n"
      << "      " << graphEntry(0) << ",\n"
      << "      " << graphEntry(1) << ",\n"
-     << "      " << graphEntry(2) << "};\n"
+     << "      " << graphEntry(2) << ",\n"
+     << "      " << graphEntry(3) << ",\n"
+     << "      " << graphEntry(4) << "};\n"
      << "  return model;\n}\n";
   return success();
 }
@@ -217,25 +221,6 @@ bool streamtensor::driver::writeParams(
     reportError(command, llvm::toString(std::move(error)));
     return false;
   };
-  // Rows past `maxRows` are never read (positions beyond the cache).
-  auto writeGlobal = [&](model::WeightRole role, const std::string &name,
-                         int64_t maxRows) {
-    const model::TensorSpec *spec = source.findSpec(role, -1);
-    if (!spec)
-      return true;
-    llvm::Expected<std::vector<float>> values = source.readOutIn(*spec);
-    if (!values)
-      return fail(values.takeError());
-    int64_t rowSize = int64_t(values->size()) / spec->shape.front();
-    if (spec->shape.front() > maxRows)
-      values->resize(maxRows * rowSize);
-    return writeFile(folder + "/" + name, getRawBytes(*values));
-  };
-  if (!writeGlobal(model::WeightRole::TokenEmbedding, "embed_tokens.bin",
-                   config.vocabSize) ||
-      !writeGlobal(model::WeightRole::PositionEmbedding, "embed_positions.bin",
-                   maxLen))
-    return false;
   if (!config.learnedPositions) {
     // Global layers get rope_scaling; gemma's local layers do not.
     double global = config.ropeTheta;
@@ -289,6 +274,10 @@ bool streamtensor::driver::writeParams(
   if (!writeArguments(graphs[2].signature, getWeightLayouts(graphs[2]), -1,
                       folder + "/lm_head"))
     return false;
+  // The embedding tables, row-major: prefill's and decode's embedding read
+  // the same ones.
+  if (!writeArguments(graphs[3].signature, {}, -1, folder + "/embed"))
+    return false;
   if (scheme.precision != frontend::Precision::FP32) {
     // The calibrated input scales, under the HF names of their layers.
     llvm::json::Object scales;
@@ -336,8 +325,9 @@ BufferRole getBufferRole(const frontend::GraphSignature &signature,
   using frontend::ResultKind;
   const hbm::BufferUse weight = hbm::BufferUse::Weight,
                        activation = hbm::BufferUse::Activation;
-  int64_t perLayer =
-      signature.kind == frontend::GraphKind::LMHead ? 1 : layers;
+  bool block = signature.kind == frontend::GraphKind::Prefill ||
+               signature.kind == frontend::GraphKind::Decode;
+  int64_t perLayer = block ? layers : 1;
   auto cache = [&](llvm::StringRef name, int part) {
     return BufferRole{(name + "." + llvm::Twine(part)).str(), activation,
                       perLayer};
@@ -355,6 +345,8 @@ BufferRole getBufferRole(const frontend::GraphSignature &signature,
       return cache("v_cache", argument.part);
     case ArgumentKind::Weight:
       return {argument.name, weight, perLayer};
+    case ArgumentKind::Tokens:
+      return {"tokens", activation, 1};
     default:
       return {argument.name, weight, 1};
     }

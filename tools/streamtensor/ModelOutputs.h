@@ -47,7 +47,8 @@ mlir::LogicalResult emitGraphsSource(const model::ModelConfig &config,
                                      llvm::raw_ostream &os);
 
 /// Writes the packed weights: params/layer<i>/<argument>.bin for the block,
-/// params/lm_head/<argument>.bin, the embeddings, the RoPE frequencies and,
+/// params/lm_head/<argument>.bin, params/embed/<argument>.bin (the
+/// embedding tables), the RoPE frequencies and,
 /// for quantised models, scales.json. Random weights are also written as
 /// params/model.safetensors with the config, so that a reference can load
 /// the very same model. Reports and returns false on failure.

@@ -21,6 +21,7 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -47,6 +48,16 @@ llvm::StringRef report::getKindName(NodeKind kind) {
     return "fork";
   }
   return "task";
+}
+
+int report::getRequestOrder(llvm::StringRef graph) {
+  return llvm::StringSwitch<int>(graph)
+      .Case("embed_prefill", 0)
+      .Case("block_prefill", 1)
+      .Case("embed_decode", 2)
+      .Case("block_decode", 3)
+      .Case("lm_head", 4)
+      .Default(5);
 }
 
 namespace {
@@ -243,11 +254,7 @@ report::readDesignGraphs(llvm::StringRef folder) {
                                               error.message());
   // An LLM's graphs in the order a request runs them; others by name.
   auto rank = [](llvm::StringRef path) {
-    llvm::StringRef stem = llvm::sys::path::stem(path);
-    return stem == "block_prefill"  ? 0
-           : stem == "block_decode" ? 1
-           : stem == "lm_head"      ? 2
-                                    : 3;
+    return getRequestOrder(llvm::sys::path::stem(path));
   };
   llvm::sort(paths, [&](const std::string &a, const std::string &b) {
     return std::make_pair(rank(a), a) < std::make_pair(rank(b), b);

@@ -22,6 +22,10 @@ enum class NodeKind { Task, Dma, Converter, Fork };
 
 llvm::StringRef getKindName(NodeKind kind);
 
+/// Where an LLM graph comes in a request (prefill's embedding and block,
+/// decode's, the LM head); other names after them.
+int getRequestOrder(llvm::StringRef graph);
+
 struct GraphNode {
   std::string id;
   std::string label;

@@ -128,14 +128,9 @@ std::vector<KernelEntry> collectKernels(const Object &root) {
     std::vector<std::string> names;
     for (const auto &entry : *graphs)
       names.push_back(entry.first.str());
-    auto rank = [](llvm::StringRef name) {
-      return name == "block_prefill"  ? 0
-             : name == "block_decode" ? 1
-             : name == "lm_head"      ? 2
-                                      : 3;
-    };
     llvm::sort(names, [&](const std::string &a, const std::string &b) {
-      return std::make_pair(rank(a), a) < std::make_pair(rank(b), b);
+      return std::make_pair(report::getRequestOrder(a), a) <
+             std::make_pair(report::getRequestOrder(b), b);
     });
     for (const std::string &name : names)
       if (const Object *graph = graphs->getObject(name))

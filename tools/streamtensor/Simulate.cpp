@@ -135,10 +135,10 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   }
   std::string folder = arguments.positionals.front();
   std::string reportPath = folder + "/report.json";
-  // An MLIR model's design, or an LLM's three graphs (one call of each).
+  // An MLIR model's design, or an LLM's graphs (one call of each).
   std::vector<std::string> designPaths;
-  for (const char *name :
-       {"design", "block_prefill", "block_decode", "lm_head"}) {
+  for (const char *name : {"design", "embed_prefill", "block_prefill",
+                           "embed_decode", "block_decode", "lm_head"}) {
     std::string path = folder + "/ir/" + name + ".mlir";
     if (llvm::sys::fs::exists(path))
       designPaths.push_back(path);

@@ -43,7 +43,7 @@ TEST(HbmAssignment, ActivationsGetChannelsOfTheirOwn) {
   std::set<int64_t> activationChannels, weightChannels;
   for (const ExternalBuffer &buffer : getBlockBuffers())
     (buffer.use == BufferUse::Activation ? activationChannels : weightChannels)
-        .insert(plan.channelOf.at(buffer.role));
+        .insert(plan.channelOf.at(buffer.role).first);
   EXPECT_EQ(activationChannels.size(), 4u);
   for (int64_t channel : weightChannels)
     EXPECT_FALSE(activationChannels.count(channel)) << channel;
@@ -54,11 +54,11 @@ TEST(HbmAssignment, WeightsAreSpreadLargestFirst) {
   std::set<int64_t> used;
   for (const char *role : {"q_proj", "k_proj", "v_proj", "o_proj", "up_proj",
                            "down_proj", "norm", "lm_head"})
-    used.insert(plan.channelOf.at(role));
+    used.insert(plan.channelOf.at(role).first);
   // Eight weights, 28 weight channels: every weight on a channel of its own.
   EXPECT_EQ(used.size(), 8u);
   // The largest weight is placed first, on the first weight channel.
-  EXPECT_EQ(plan.channelOf.at("lm_head"), 4);
+  EXPECT_EQ(plan.channelOf.at("lm_head").first, 4);
 }
 
 TEST(HbmAssignment, FewChannelsAreShared) {
@@ -67,12 +67,12 @@ TEST(HbmAssignment, FewChannelsAreShared) {
                                          activation("hidden", 5)};
   ChannelPlan plan = assignChannels(buffers, 3, 1000);
   ASSERT_EQ(plan.error, "");
-  EXPECT_EQ(plan.channelOf.at("hidden"), 0);
+  EXPECT_EQ(plan.channelOf.at("hidden").first, 0);
   // Weights on channels 1 and 2, balanced greedily: 40+10 and 30+20.
-  EXPECT_EQ(plan.channelOf.at("a"), 1);
-  EXPECT_EQ(plan.channelOf.at("b"), 2);
-  EXPECT_EQ(plan.channelOf.at("c"), 2);
-  EXPECT_EQ(plan.channelOf.at("d"), 1);
+  EXPECT_EQ(plan.channelOf.at("a").first, 1);
+  EXPECT_EQ(plan.channelOf.at("b").first, 2);
+  EXPECT_EQ(plan.channelOf.at("c").first, 2);
+  EXPECT_EQ(plan.channelOf.at("d").first, 1);
   EXPECT_EQ(plan.bytesOn, (std::vector<int64_t>{5, 50, 50}));
 }
 
@@ -80,8 +80,8 @@ TEST(HbmAssignment, OneChannelHoldsEverything) {
   ChannelPlan plan =
       assignChannels({weight("w", 10), activation("x", 10)}, 1, 100);
   ASSERT_EQ(plan.error, "");
-  EXPECT_EQ(plan.channelOf.at("w"), 0);
-  EXPECT_EQ(plan.channelOf.at("x"), 0);
+  EXPECT_EQ(plan.channelOf.at("w").first, 0);
+  EXPECT_EQ(plan.channelOf.at("x").first, 0);
 }
 
 TEST(HbmAssignment, ARoleSeenTwiceCountsOnceWithItsLargestSize) {
@@ -90,7 +90,7 @@ TEST(HbmAssignment, ARoleSeenTwiceCountsOnceWithItsLargestSize) {
       {weight("k_cache", 10), activation("k_cache", 30), weight("w", 5)}, 4,
       100);
   EXPECT_EQ(plan.channelOf.size(), 2u);
-  EXPECT_EQ(plan.channelOf.at("k_cache"), 0);
+  EXPECT_EQ(plan.channelOf.at("k_cache").first, 0);
   EXPECT_EQ(plan.bytesOn[0], 30);
 }
 
@@ -102,12 +102,27 @@ TEST(HbmAssignment, TheOrderOfTheBuffersDoesNotMatter) {
   EXPECT_EQ(first.channelOf, second.channelOf);
 }
 
+TEST(HbmAssignment, ABufferLargerThanAChannelSpansAdjacentOnes) {
+  // gemma-3-1b's token table: 262144 x 1152 float32, 1.125 GiB.
+  ChannelPlan plan =
+      assignChannels({weight("embed_tokens", 1152 * kMiB),
+                      weight("q_proj", 10 * kMiB), activation("hidden", kMiB)},
+                     32, kChannelBytes);
+  ASSERT_EQ(plan.error, "");
+  EXPECT_EQ(plan.channelOf.at("embed_tokens"), (ChannelRange{1, 3}));
+  EXPECT_EQ(plan.bytesOn[1], 384 * kMiB);
+  EXPECT_EQ(plan.bytesOn[3], 384 * kMiB);
+  // The next weight goes to the least loaded channel after them.
+  EXPECT_EQ(plan.channelOf.at("q_proj"), (ChannelRange{4, 1}));
+}
+
 TEST(HbmAssignment, AnOverfullChannelIsAnError) {
+  // 40 MiB on two channels of 16 MiB: a range of both still overflows.
   ChannelPlan plan = assignChannels(
-      {weight("embedding", 600 * kMiB), activation("hidden", kMiB)}, 32,
-      kChannelBytes);
-  EXPECT_EQ(plan.error, "HBM pseudo-channel 1 needs 629145600 bytes "
-                        "(embedding), it holds 536870912");
+      {weight("embedding", 40 * kMiB), activation("hidden", kMiB)}, 3,
+      16 * kMiB);
+  EXPECT_EQ(plan.error, "HBM pseudo-channel 1 needs 20971520 bytes "
+                        "(embedding), it holds 16777216");
 }
 
 } // namespace

@@ -107,6 +107,9 @@ protected:
                     argument.form == WeightForm::NibbleShift);
       if (bytes)
         EXPECT_TRUE(tensor.getElementType().isInteger(8)) << argument.name;
+      else if (argument.kind == ArgumentKind::Tokens)
+        EXPECT_TRUE(tensor.getElementType().isSignlessInteger(32))
+            << argument.name;
       else
         EXPECT_TRUE(tensor.getElementType().isF32()) << argument.name;
       EXPECT_EQ(argument.getElementBytes(), bytes ? 1 : 4) << argument.name;
@@ -502,7 +505,8 @@ TEST_F(TransformerGraphTest, EveryPresetPrecisionAndKindVerifies) {
     for (Precision precision :
          {Precision::FP32, Precision::W8A8, Precision::W4A8}) {
       for (GraphKind kind :
-           {GraphKind::Prefill, GraphKind::Decode, GraphKind::LMHead}) {
+           {GraphKind::Prefill, GraphKind::Decode, GraphKind::LMHead,
+            GraphKind::EmbedPrefill, GraphKind::EmbedDecode}) {
         SCOPED_TRACE(preset + " " + getGraphName(kind).str() + " precision " +
                      std::to_string(int(precision)));
         build(*config, kind, /*tokens=*/4, /*maxLen=*/16, precision);
@@ -635,3 +639,35 @@ TEST(TensorGraph, DropsUnitDimensionsExceptKeptOnes) {
 }
 
 } // namespace
+
+// The embedding graphs gather rows of the tables the ids select: the ids
+// (int32), decode's position, the token table [vocab, hidden] and, with
+// learned positions, the first max_len rows of the position table; one
+// result, the hidden states. The tables are not packed (read by rows).
+TEST_F(TransformerGraphTest, EmbeddingGraphsGatherFromTheTables) {
+  std::optional<ModelConfig> gpt2 = loadPreset("gpt2-tiny");
+  ASSERT_TRUE(gpt2);
+  func::FuncOp decode =
+      build(*gpt2, GraphKind::EmbedDecode, 1, 16, Precision::W8A8);
+  std::vector<std::string> names;
+  for (const GraphArgument &argument : signature.arguments)
+    names.push_back(argument.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"tokens", "position",
+                                             "embed_tokens",
+                                             "embed_positions"}));
+  EXPECT_EQ(signature.arguments[2].shape,
+            (Shape{gpt2->vocabSize, gpt2->hiddenSize}));
+  EXPECT_EQ(signature.arguments[3].shape, (Shape{16, gpt2->hiddenSize}));
+  EXPECT_EQ(signature.results.size(), 1u);
+  EXPECT_EQ(signature.results[0].shape, (Shape{1, gpt2->hiddenSize}));
+  EXPECT_FALSE(decode.getArgAttr(2, "dataflow.packable"));
+  int extracts = 0;
+  decode.walk([&](tensor::ExtractOp) { ++extracts; });
+  EXPECT_EQ(extracts, 2);
+
+  std::optional<ModelConfig> llama = loadPreset("llama-tiny");
+  ASSERT_TRUE(llama);
+  build(*llama, GraphKind::EmbedPrefill, 4, 16, Precision::FP32);
+  EXPECT_EQ(signature.arguments.size(), 2u);
+  EXPECT_EQ(signature.results[0].shape, (Shape{4, llama->hiddenSize}));
+}

@@ -10,7 +10,9 @@
 // Activations and caches, which every layer rewrites, get channels of their
 // own; weights, which are most of the traffic, are spread over the rest,
 // largest first onto the least loaded channel, so that each kernel's weight
-// reads come from as many channels as possible.
+// reads come from as many channels as possible. A buffer larger than one
+// channel (a large vocabulary's embedding table) spans the fewest adjacent
+// channels that hold it, which a port may be bound to as one range.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,16 +42,26 @@ struct ExternalBuffer {
   int64_t bytes = 0;
 };
 
+/// Channels [first, first + count).
+struct ChannelRange {
+  int64_t first = 0;
+  int64_t count = 1;
+  bool operator==(const ChannelRange &other) const {
+    return first == other.first && count == other.count;
+  }
+};
+
 struct ChannelPlan {
-  std::map<std::string, int64_t> channelOf;
+  std::map<std::string, ChannelRange> channelOf;
   /// Bytes placed on each channel.
   std::vector<int64_t> bytesOn;
   /// Empty, or why the buffers do not fit (one line).
   std::string error;
 };
 
-/// Assigns every role a channel in [0, channels), each holding at most
-/// `channelCapacity` bytes. Deterministic: the same buffers give the same
+/// Assigns every role channels in [0, channels), each holding at most
+/// `channelCapacity` bytes (a role spread over a range counts its bytes
+/// evenly on each). Deterministic: the same buffers give the same
 /// plan whatever their order.
 ChannelPlan assignChannels(const std::vector<ExternalBuffer> &buffers,
                            int64_t channels, int64_t channelCapacity);

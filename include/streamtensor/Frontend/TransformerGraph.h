@@ -30,7 +30,10 @@
 
 namespace streamtensor::frontend {
 
-enum class GraphKind { Prefill, Decode, LMHead };
+/// The graphs of a decoder-only LLM: the block (run once per layer) for
+/// prefill and for decode, the LM head, and the token embedding of prefill's
+/// tokens and of decode's one token.
+enum class GraphKind { Prefill, Decode, LMHead, EmbedPrefill, EmbedDecode };
 
 /// Number formats of the linear layers. Quantised layers multiply int8
 /// activations (symmetric, one static scale per tensor) by int8 or int4
@@ -63,6 +66,9 @@ enum class ArgumentKind {
   /// `parts` (two halves of head_dim with RoPE, one without).
   KeyCache,
   ValueCache,
+  /// The embedding graphs' token ids, [tokens] int32: the rows of the
+  /// embedding table the kernel gathers from device memory.
+  Tokens,
 };
 
 enum class ResultKind { Hidden, NewKey, NewValue, Logits };

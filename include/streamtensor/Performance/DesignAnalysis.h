@@ -68,6 +68,9 @@ std::vector<mlir::func::FuncOp> getKernelFunctions(mlir::ModuleOp module);
 /// performance model both read it, so that estimates match the binding.
 int64_t getHbmChannel(mlir::func::FuncOp kernel, unsigned argument,
                       int64_t channels);
+/// How many adjacent channels, from getHbmChannel on, the port's buffer
+/// spans (`dataflow.hbm_channel_count`, else 1).
+int64_t getHbmChannelCount(mlir::func::FuncOp kernel, unsigned argument);
 
 } // namespace streamtensor::perf
 

@@ -2,8 +2,8 @@
 tables (host/llm_graphs.cpp: which graph argument, result or internal buffer
 each kernel port is bound to) against link/connectivity.cfg (the bank of each
 port). Every buffer must be in one bank whatever kernel or graph binds it, so
-that the host never copies between banks; the hidden states, each KV cache
-and the logits in banks of their own; the weights spread over all the other
+that the host never copies between banks; the token ids, the hidden
+states, each KV cache and the logits in banks of their own; the weights spread over all the other
 banks (as many as there are weights, up to the bank count).
 Usage: check-hbm-banks.py <design-dir> <pseudo-channels>"""
 import os
@@ -26,8 +26,8 @@ for graph, body in re.findall(r"const llm::Arg (\w+)_args\[\] = \{(.*?)\n\};",
             r'\{llm::ArgKind::(\w+), "([^"]+)", \d+, (\d+), \d+\}', body):
         if kind in ("KeyCache", "ValueCache"):
             args[graph].append(("%s.%s" % (ACTIVATION_ARGS[kind], part), True))
-        elif kind == "Hidden":
-            args[graph].append(("hidden", True))
+        elif kind in ("Hidden", "Tokens"):
+            args[graph].append((kind.lower(), True))
         else:
             args[graph].append((name, False))
 for graph, body in re.findall(
@@ -43,7 +43,9 @@ for graph, body in re.findall(
 # The bank of each port of each compute unit.
 bank = {}
 for line in open(os.path.join(design, "link", "connectivity.cfg")):
-    match = re.match(r"sp=(\w+)_1\.(\w+):HBM\[(\d+)\]", line.strip())
+    # A bank is one pseudo-channel, or a range of them (HBM[a:b]), by its
+    # first.
+    match = re.match(r"sp=(\w+)_1\.(\w+):HBM\[(\d+)(:\d+)?\]", line.strip())
     if match:
         bank[(match.group(1), match.group(2))] = int(match.group(3))
 

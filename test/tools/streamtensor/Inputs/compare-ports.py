@@ -28,10 +28,12 @@ for line in open(os.path.join(design, "link", "connectivity.cfg")):
         kernel, count, unit = line[3:].split(":")
         units[unit] = kernel
     elif line.startswith("sp="):
-        port, memory = line[3:].split(":")
+        port, memory = line[3:].split(":", 1)
         unit, name = port.split(".")
-        bank = re.fullmatch(r"HBM\[(\d+)\]", memory)
-        if not bank or int(bank.group(1)) >= channels:
+        # One pseudo-channel, or a range of adjacent ones: HBM[a:b].
+        bank = re.fullmatch(r"HBM\[(\d+)(?::(\d+))?\]", memory)
+        last = bank and int(bank.group(2) or bank.group(1))
+        if not bank or not int(bank.group(1)) <= last < channels:
             sys.exit("%s: not a pseudo-channel of the card" % line)
         if unit not in units:
             sys.exit("%s: unit %s has no nk= line" % (line, unit))
