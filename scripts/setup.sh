@@ -11,6 +11,9 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.
   libgtest-dev
+  # The fuzz targets (fuzz/, docs/fuzzing.md): libFuzzer comes with clang, and
+  # its runtime (with the sanitizers') with libclang-rt.
+  clang-22 libclang-rt-22-dev
   # The FIFO sizing LP and the die-assignment ILP (COIN-OR CLP and CBC).
   coinor-libcbc-dev coinor-libclp-dev pkg-config
   # lit runs on Debian's python3; the golden and comparison scripts use numpy.

@@ -585,10 +585,6 @@ OwningOpRef<ModuleOp> streamtensor::importLinalgModule(StringRef path,
                                                        MLIRContext &context,
                                                        llvm::raw_ostream &notes,
                                                        StringRef entry) {
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  context.appendDialectRegistry(registry);
-
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> input =
       openInputFile(path, &errorMessage);
@@ -597,6 +593,17 @@ OwningOpRef<ModuleOp> streamtensor::importLinalgModule(StringRef path,
     emitError(FileLineColLoc::get(&context, name, 0, 0)) << errorMessage;
     return nullptr;
   }
+  return importLinalgModule(std::move(input), context, notes, entry);
+}
+
+OwningOpRef<ModuleOp>
+streamtensor::importLinalgModule(std::unique_ptr<llvm::MemoryBuffer> input,
+                                 MLIRContext &context, llvm::raw_ostream &notes,
+                                 StringRef entry) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+
   StringRef bufferName = input->getBufferIdentifier();
 
   std::vector<SyntaxUpgrade> upgrades;

@@ -23,6 +23,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -116,6 +117,17 @@ std::string describe(const json::Value &value) {
   default:
     return llvm::formatv("{0}", value).str();
   }
+}
+
+/// A string from the file, quoted, as it goes into a message: escaped, so
+/// that the message stays on one line whatever bytes the string holds.
+std::string quote(StringRef text) {
+  std::string quoted;
+  llvm::raw_string_ostream os(quoted);
+  os << '\'';
+  llvm::printEscapedString(text, os);
+  os << '\'';
+  return quoted;
 }
 
 /// Keeps the first problem found. Readers become no-ops once it is set, so
@@ -285,8 +297,8 @@ std::optional<std::string> readChoice(FieldReader &reader, StringRef field,
     return fallback.str();
   if (!llvm::is_contained(supported, StringRef(*value))) {
     reader.fail(field,
-                llvm::formatv("unsupported {0} '{1}' (supported: {2})", what,
-                              *value, llvm::join(supported, ", ")));
+                llvm::formatv("unsupported {0} {1} (supported: {2})", what,
+                              quote(*value), llvm::join(supported, ", ")));
     return std::nullopt;
   }
   return value;
@@ -387,9 +399,9 @@ void readRopeScaling(FieldReader &reader, Diagnostics &diag,
     return;
   }
   nested.fail(typeField,
-              llvm::formatv("unsupported rope_scaling type '{0}' (supported: "
+              llvm::formatv("unsupported rope_scaling type {0} (supported: "
                             "linear, llama3)",
-                            *type));
+                            quote(*type)));
 }
 
 /// The fields llama, qwen2 and gemma3_text share.
@@ -599,9 +611,9 @@ streamtensor::model::parseModelConfig(StringRef text, StringRef path) {
     readGemma3Text(reader, diag, *object, config);
   } else {
     reader.fail("model_type",
-                llvm::formatv("unsupported model family '{0}' (supported: "
+                llvm::formatv("unsupported model family {0} (supported: "
                               "gpt2, llama, qwen2, gemma3_text)",
-                              *modelType));
+                              quote(*modelType)));
   }
   if (diag.failed())
     return diag.takeError();

@@ -572,10 +572,12 @@ Error streamtensor::model::writeSafeTensors(
     json.object([&] {
       for (auto [tensor, elements] : llvm::zip_equal(tensors, elementCounts)) {
         uint64_t end = offset + 4 * elements;
+        // A lambda may not capture a structured binding before C++20.
+        const std::vector<int64_t> &shape = tensor.shape;
         json.attributeObject(tensor.name, [&] {
           json.attribute("dtype", "F32");
           json.attributeArray("shape", [&] {
-            for (int64_t dim : tensor.shape)
+            for (int64_t dim : shape)
               json.value(dim);
           });
           json.attributeArray("data_offsets", [&] {

@@ -19,6 +19,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -127,6 +128,16 @@ llvm::Error makeError(const Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
+/// Text from the file (a field name, an operator name) as it goes into a
+/// message: escaped, so that the message stays on one line whatever bytes
+/// the file holds.
+std::string escape(StringRef text) {
+  std::string escaped;
+  llvm::raw_string_ostream os(escaped);
+  llvm::printEscapedString(text, os);
+  return escaped;
+}
+
 /// Keeps the first problem found in one file. Readers become no-ops once it
 /// is set, like a stream's fail bit, so the parsing code reads as a plain
 /// list of fields and is checked once at the end.
@@ -158,7 +169,7 @@ public:
       : diag(diag), object(object), path(std::move(path)) {}
 
   std::string getPath(StringRef key) const {
-    return path.empty() ? key.str() : (path + "." + key).str();
+    return path.empty() ? escape(key) : path + "." + escape(key);
   }
 
   /// A non-empty string (empty sources are as bad as missing ones).
@@ -474,11 +485,11 @@ void readOperators(ObjectReader &root, Platform &platform) {
           llvm::formatv("operators.{0}.composedOf[{1}]", name, index).str();
       const OperatorSpec *part = platform.lookupOperator(partName);
       if (!part)
-        return diag.fail(path, "unknown operator '" + partName + "'");
+        return diag.fail(path, "unknown operator '" + escape(partName) + "'");
       // One level only: no cycles to detect, and every composite's figures
       // are plain sums of measured ones.
       if (part->isComposite())
-        return diag.fail(path, "'" + partName +
+        return diag.fail(path, "'" + escape(partName) +
                                    "' is itself composed; parts must be "
                                    "primitive operators");
       // The parts run one after the other (a MAC's add waits for its
@@ -497,7 +508,7 @@ void readDspPacking(ObjectReader &root, Platform &platform) {
   for (const std::string &name : packing.getKeys()) {
     std::string path = packing.getPath(name);
     if (!platform.lookupOperator(name))
-      return diag.fail(path, "unknown operator '" + name + "'");
+      return diag.fail(path, "unknown operator '" + escape(name) + "'");
     const json::Value *value = packing.take(name);
     const json::Object *object = value ? value->getAsObject() : nullptr;
     if (!object)
@@ -582,7 +593,7 @@ void readPlatform(ObjectReader &root, Platform &platform) {
     return diag.fail(vitis.getPath("name"),
                      "expected a Vitis platform name (letters, digits, '_', "
                      "'.', ':', '/', '-'), got '" +
-                         platform.vitisPlatform + "'");
+                         escape(platform.vitisPlatform) + "'");
   vitis.readString("source", platform.vitisPlatformSource);
   vitis.finish();
 

@@ -13,10 +13,12 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace llvm {
+class MemoryBuffer;
 class raw_ostream;
 } // namespace llvm
 
@@ -75,6 +77,13 @@ std::string upgradeLegacySyntax(llvm::StringRef text,
 mlir::OwningOpRef<mlir::ModuleOp>
 importLinalgModule(llvm::StringRef path, mlir::MLIRContext &context,
                    llvm::raw_ostream &notes, llvm::StringRef entry = "forward");
+
+/// The same on text already in memory; the buffer's identifier names it in
+/// notes and locations. The text need not be null-terminated.
+mlir::OwningOpRef<mlir::ModuleOp>
+importLinalgModule(std::unique_ptr<llvm::MemoryBuffer> input,
+                   mlir::MLIRContext &context, llvm::raw_ostream &notes,
+                   llvm::StringRef entry = "forward");
 
 } // namespace streamtensor
 
