@@ -19,6 +19,8 @@ llvm_config.use_default_substitutions()  # FileCheck, not, count
 # lowering gives the goldens.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%golden", os.path.join(config.streamtensor_src_root, "test", "golden", "mlir-cpu-golden.py")))
+# The folder of the binaries, for scripts that run several of them.
+config.substitutions.append(("%streamtensor_bin", os.path.join(config.streamtensor_obj_root, "bin")))
 config.substitutions.append(("%examples", os.path.join(config.streamtensor_src_root, "examples")))
 
 # Real torch-mlir exports, kept next to the repository (not in it).

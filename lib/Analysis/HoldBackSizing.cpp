@@ -166,7 +166,20 @@ HoldBackResult fifo::sizeByHoldBack(const Design &design,
   for (Process &process : reference.processes)
     renumber(process.body, newId);
 
-  SimulationResult forward = simulate(reference);
+  SimulationOptions bounded;
+  bounded.maxKeptTokens = kMaxSizingTokens;
+  SimulationResult forward = simulate(reference, bounded);
+  // No cycle or iteration limit is set: the memory one stopped it.
+  const std::string tooLarge =
+      "with unbounded FIFOs the design keeps more than " +
+      std::to_string(kMaxSizingTokens) +
+      " tokens waiting in them (16 bytes each), too many to size them by "
+      "simulation; --fifo-mode conservative sizes them without it, a larger "
+      "--tile-size moves fewer tokens";
+  if (forward.status == SimulationStatus::LimitReached) {
+    result.error = tooLarge;
+    return result;
+  }
   if (forward.status != SimulationStatus::Completed) {
     result.error = "the design does not complete even with unbounded FIFOs: " +
                    describeFailure(reference, forward);
@@ -184,7 +197,11 @@ HoldBackResult fifo::sizeByHoldBack(const Design &design,
     if (!writesAny(reference.processes[p].body))
       delays[p] = forward.totalCycles - forward.processes[p].cycle;
   Design reversed = reverseDesign(reference, delays);
-  SimulationResult backward = simulate(reversed);
+  SimulationResult backward = simulate(reversed, bounded);
+  if (backward.status == SimulationStatus::LimitReached) {
+    result.error = tooLarge;
+    return result;
+  }
   if (backward.status != SimulationStatus::Completed ||
       backward.totalCycles > forward.totalCycles) {
     // The reversed reference schedule is a schedule of the reversed
@@ -245,7 +262,7 @@ HoldBackResult fifo::sizeByHoldBack(const Design &design,
     paddedFifos = 0;
     paddedAll = false;
     for (;;) {
-      SimulationResult run = simulate(sized);
+      SimulationResult run = simulate(sized, bounded);
       ++result.checks;
       if (run.status == SimulationStatus::Completed) {
         cycles = run.totalCycles;

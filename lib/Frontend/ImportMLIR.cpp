@@ -502,6 +502,35 @@ struct SavedDiagnostic {
   SmallVector<std::pair<Location, std::string>> notes;
 };
 
+/// MLIR's parser says "operation being parsed with an unregistered dialect.
+/// If this is intended, please use -allow-unregistered-dialect with the
+/// MLIR tool used", which names neither the op nor an option of ours. The
+/// op's name is where the diagnostic points, in the parsed `text`.
+std::optional<std::string> describeUnregistered(const Diagnostic &diag,
+                                                llvm::SourceMgr &text) {
+  auto file = dyn_cast<FileLineColLoc>(diag.getLocation());
+  if (!file ||
+      !StringRef(diag.str())
+           .starts_with("operation being parsed with an unregistered dialect"))
+    return std::nullopt;
+  llvm::SMLoc at = text.FindLocForLineAndColumn(
+      text.getMainFileID(), file.getLine(), file.getColumn());
+  if (!at.isValid())
+    return std::nullopt;
+  // It points just after the quoted name of the generic form:
+  // "torch.aten.relu"(%x) : ...
+  const llvm::MemoryBuffer *buffer = text.getMemoryBuffer(text.getMainFileID());
+  StringRef before(buffer->getBufferStart(),
+                   at.getPointer() - buffer->getBufferStart());
+  if (!before.consume_back("\""))
+    return std::nullopt;
+  StringRef name = before.substr(before.rfind('"') + 1);
+  return ("op '" + name +
+          "' is of a dialect streamtensor does not read; it reads linalg on "
+          "tensors (torch-mlir's linalg-on-tensors output)")
+      .str();
+}
+
 /// Checks an argument or result type of the entry function.
 LogicalResult checkBoundaryType(Type type, Location loc, StringRef what,
                                 unsigned index, StringRef funcName) {
@@ -562,14 +591,17 @@ LogicalResult checkModule(ModuleOp module, StringRef entry) {
            << entry << ": make @" << other.getSymName() << " private";
   }
 
-  bool ok = true;
+  // The first problem only: one error, one line (docs/cli.md), and a bad
+  // result is most often the bad argument flowing through.
   for (BlockArgument arg : entryFunc.getArguments())
-    ok &= succeeded(checkBoundaryType(arg.getType(), arg.getLoc(), "argument",
-                                      arg.getArgNumber(), entry));
+    if (failed(checkBoundaryType(arg.getType(), arg.getLoc(), "argument",
+                                 arg.getArgNumber(), entry)))
+      return failure();
   for (auto [index, type] : llvm::enumerate(entryFunc.getResultTypes()))
-    ok &= succeeded(
-        checkBoundaryType(type, entryFunc.getLoc(), "result", index, entry));
-  return success(ok);
+    if (failed(checkBoundaryType(type, entryFunc.getLoc(), "result", index,
+                                 entry)))
+      return failure();
+  return success();
 }
 
 } // namespace
@@ -637,7 +669,10 @@ streamtensor::importLinalgModule(std::unique_ptr<llvm::MemoryBuffer> input,
   {
     ScopedDiagnosticHandler holder(&context, [&](Diagnostic &diag) {
       SavedDiagnostic copy{
-          toOriginal(diag.getLocation()), diag.getSeverity(), diag.str(), {}};
+          toOriginal(diag.getLocation()),
+          diag.getSeverity(),
+          describeUnregistered(diag, sourceMgr).value_or(diag.str()),
+          {}};
       for (Diagnostic &note : diag.getNotes())
         copy.notes.emplace_back(toOriginal(note.getLocation()), note.str());
       saved.push_back(std::move(copy));

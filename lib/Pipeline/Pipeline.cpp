@@ -89,6 +89,19 @@ void buildResourceAllocation(OpPassManager &pm,
 
 } // namespace
 
+void streamtensor::buildLeastResources(OpPassManager &pm,
+                                       const CompileOptions &options) {
+  dataflow::ProfileTasksOptions profile;
+  profile.platform = options.platform;
+  pm.addPass(dataflow::createProfileTasks(profile));
+  dataflow::WidenFifosOptions widen;
+  widen.platform = options.platform;
+  pm.addPass(dataflow::createWidenFifos(widen));
+  dataflow::AssignMemoriesOptions memories;
+  memories.platform = options.platform;
+  pm.addPass(dataflow::createAssignMemories(memories));
+}
+
 const std::vector<PipelineStage> &streamtensor::getPipelineStages() {
   static const std::vector<PipelineStage> stages = {
       {"linalg-optimization", buildLinalgOptimization},

@@ -255,15 +255,22 @@ struct FifoState {
     return std::min(std::max<int64_t>(0, writes - depth), countedReads);
   }
 
-  /// Makes room in the ring for the tokens up to `endToken` (exclusive).
-  void reserve(int64_t endToken) {
-    int64_t oldest = getOldestNeeded();
-    size_t needed = size_t(endToken - oldest);
-    if (needed <= ring.size())
-      return;
+  /// The ring's size once it has room for the tokens up to `endToken`
+  /// (exclusive).
+  size_t getRingSize(int64_t endToken) const {
+    size_t needed = size_t(endToken - getOldestNeeded());
     size_t size = ring.size();
     while (size < needed)
       size *= 2;
+    return size;
+  }
+
+  /// Makes room in the ring for the tokens up to `endToken` (exclusive).
+  void reserve(int64_t endToken) {
+    int64_t oldest = getOldestNeeded();
+    size_t size = getRingSize(endToken);
+    if (size == ring.size())
+      return;
     std::vector<TokenCycles> larger(size);
     int64_t largerMask = int64_t(size) - 1;
     for (int64_t number = oldest; number < writes; ++number)
@@ -333,6 +340,8 @@ public:
       : design(design), options(options),
         iterationBudget(options.maxIterations), fifos(design.fifos.size()),
         runs(design.processes.size()) {
+    for (const FifoState &fifo : fifos)
+      keptTokens += int64_t(fifo.ring.size());
     std::vector<int64_t> totalWrites(fifos.size(), 0);
     for (size_t process = 0; process < runs.size(); ++process) {
       int root = flatten(int(process), design.processes[process].body,
@@ -365,6 +374,8 @@ private:
   const Design &design;
   const SimulationOptions &options;
   int64_t iterationBudget;
+  /// Token slots of all the rings (SimulationOptions::maxKeptTokens).
+  int64_t keptTokens = 0;
   std::vector<Node> nodes;
   std::vector<int> childNodes;
   std::vector<int> fifoIds;
@@ -581,6 +592,18 @@ bool Simulator::runLeafAs(int process, const Node &leaf) {
       return suspend();
     }
     batch = std::min(batch, iterationBudget);
+    int64_t growth = 0;
+    for (int i = 0; i < numWrites; ++i) {
+      const FifoState &fifo = fifos[writeIds[i]];
+      growth += int64_t(fifo.getRingSize(fifo.writes + batch)) -
+                int64_t(fifo.ring.size());
+    }
+    if (growth > options.maxKeptTokens - keptTokens) {
+      run.state = RunState::StoppedAtLimit;
+      run.stopCycle = earliest;
+      return suspend();
+    }
+    keptTokens += growth;
     for (int i = 0; i < numWrites; ++i) {
       FifoState &fifo = fifos[writeIds[i]];
       fifo.reserve(fifo.writes + batch);

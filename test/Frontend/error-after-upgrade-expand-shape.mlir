@@ -1,7 +1,7 @@
 // An error after an inserted output_shape, on the same line, is reported at
 // the user's column.
 
-// RUN: not streamtensor-import %s 2>&1 | FileCheck %s --implicit-check-not=error:
+// RUN: not streamtensor-import --source-lines %s 2>&1 | FileCheck %s --implicit-check-not=error:
 // RUN: streamtensor-import %s >/dev/null 2>&1; test $? -eq 1
 
 // CHECK: note: {{.*}}error-after-upgrade-expand-shape.mlir: upgraded 1 use of tensor.expand_shape without output_shape to tensor.expand_shape with output_shape (line 14)

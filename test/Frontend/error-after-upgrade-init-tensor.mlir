@@ -1,7 +1,7 @@
 // linalg.init_tensor with its size list over two lines: the upgrade keeps the
 // newline, and an error on the second line is reported at the user's column.
 
-// RUN: not streamtensor-import %s 2>&1 | FileCheck %s --implicit-check-not=error:
+// RUN: not streamtensor-import --source-lines %s 2>&1 | FileCheck %s --implicit-check-not=error:
 // RUN: streamtensor-import %s >/dev/null 2>&1; test $? -eq 1
 
 // CHECK: note: {{.*}}error-after-upgrade-init-tensor.mlir: upgraded 1 use of linalg.init_tensor to tensor.empty (line 16)

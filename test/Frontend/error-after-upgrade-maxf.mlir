@@ -2,7 +2,7 @@
 // characters longer) is reported at the user's line and column, and shows the
 // user's line.
 
-// RUN: not streamtensor-import %s 2>&1 | FileCheck %s --implicit-check-not=error:
+// RUN: not streamtensor-import --source-lines %s 2>&1 | FileCheck %s --implicit-check-not=error:
 // RUN: streamtensor-import %s >/dev/null 2>&1; test $? -eq 1
 
 // CHECK: note: {{.*}}error-after-upgrade-maxf.mlir: upgraded 1 use of arith.maxf to arith.maximumf (line 20)

@@ -90,6 +90,10 @@ llvm::raw_ostream &streamtensor::driver::noteOut() {
 bool streamtensor::driver::isQuiet() { return outputMode.quiet; }
 bool streamtensor::driver::wantsJson() { return outputMode.json; }
 
+bool streamtensor::driver::wantsSourceLines() {
+  return !outputMode.quiet && llvm::errs().is_displayed();
+}
+
 void streamtensor::driver::printJson(llvm::json::Object summary) {
   if (outputMode.json)
     llvm::outs() << llvm::formatv("{0:2}",

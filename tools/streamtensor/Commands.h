@@ -95,6 +95,9 @@ llvm::raw_ostream &textOut();
 llvm::raw_ostream &noteOut();
 bool isQuiet();
 bool wantsJson();
+/// Whether MLIR diagnostics show the user's line: only to a person at a
+/// terminal; logs and scripts get one line per error.
+bool wantsSourceLines();
 /// Prints `summary` on stdout when --json was given.
 void printJson(llvm::json::Object summary);
 

@@ -15,6 +15,7 @@
 
 #include "streamtensor/Analysis/ConverterSizing.h"
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Frontend/DiagnosticPrinter.h"
 #include "streamtensor/Frontend/ImportMLIR.h"
 #include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Pipeline/Pipeline.h"
@@ -29,7 +30,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -165,22 +165,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   }
   std::string entry = arguments.get("entry").value_or("forward");
 
-  // The output folder is replaced only if an earlier compile wrote it.
-  if (llvm::sys::fs::exists(*output) &&
-      (!llvm::sys::fs::is_directory(*output) ||
-       !llvm::sys::fs::exists(*output + "/report.json"))) {
-    bool empty = false;
-    std::error_code error;
-    if (llvm::sys::fs::is_directory(*output))
-      empty = llvm::sys::fs::directory_iterator(*output, error) ==
-              llvm::sys::fs::directory_iterator();
-    if (!empty) {
-      reportError(command, "output " + *output +
-                               " exists and is not a design written by "
-                               "streamtensor; choose another folder");
-      return Failure;
-    }
-  }
+  if (!checkCompileArguments(arguments, input, *output))
+    return Failure;
 
   std::string modelConfig = findModelConfig(input);
   if (!modelConfig.empty())
@@ -201,8 +187,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  DiagnosticPrinter diagnostics(context, wantsSourceLines());
 
   planProgress(getPipelineStages().size() + 2);
   OwningOpRef<ModuleOp> module;
@@ -212,6 +197,9 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   }
   if (!module)
     return Failure;
+  // The model as imported, in case it does not fit: runResourceStage builds
+  // it again with the smallest tiles.
+  OwningOpRef<ModuleOp> imported = module->clone();
 
   std::optional<std::string> dumpDir = arguments.get("dump-ir");
   unsigned dumpIndex = 0;
@@ -242,7 +230,11 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     ProgressStep step(stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
     stage.build(pm, options);
-    if (failed(runPipelineStage(pm, *module, stage.name)))
+    LogicalResult ran =
+        llvm::StringRef(stage.name) == "resource-allocation"
+            ? runResourceStage(pm, *module, *imported, options, "the design")
+            : runPipelineStage(pm, *module, stage.name);
+    if (failed(ran))
       return Failure;
     if (!dump(stage.name))
       return Failure;

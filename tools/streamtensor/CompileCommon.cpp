@@ -36,6 +36,8 @@ bool streamtensor::driver::writeFile(const llvm::Twine &path,
     os << contents;
     os.close();
     error = os.error();
+    // Reported below; uncleared, ~raw_fd_ostream would also abort on it.
+    os.clear_error();
   }
   if (error) {
     reportError("compile", "cannot write " + path + ": " + error.message());

@@ -52,6 +52,17 @@ mlir::LogicalResult runPipelineStage(mlir::PassManager &pm,
                                      mlir::ModuleOp module,
                                      llvm::StringRef stage);
 
+/// Runs the resource-allocation stage like runPipelineStage. When the
+/// design does not fit the platform, the stage's error is replaced by one
+/// line that also says what the smallest tiles need: `original`, the
+/// module before the pipeline, is built again at tile size 1. `what` names
+/// the design in the line.
+mlir::LogicalResult runResourceStage(mlir::PassManager &pm,
+                                     mlir::ModuleOp module,
+                                     mlir::ModuleOp original,
+                                     const CompileOptions &options,
+                                     llvm::StringRef what);
+
 /// On-chip bytes of a lowered design: FIFOs (depth x token bytes) and
 /// converters (both ping-pong blocks, from `fusion`).
 llvm::json::Object describeOnChipBytes(mlir::ModuleOp module,
@@ -69,6 +80,12 @@ llvm::json::Object summarizeCompile(const llvm::json::Object &report,
                                     llvm::StringRef output);
 
 class Arguments;
+
+/// Checks what compile's command line names before any work: the input
+/// exists, the output folder can be written, the options that the pipeline
+/// reads late are well formed. Reports the first problem and returns false.
+bool checkCompileArguments(const Arguments &arguments, const std::string &input,
+                           const std::string &output);
 
 /// The config.json of an LLM input (a folder holding one, the file itself,
 /// or a preset name), or an empty string when `input` is none of these.

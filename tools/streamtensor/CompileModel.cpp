@@ -19,6 +19,7 @@
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Frontend/Calibration.h"
+#include "streamtensor/Frontend/DiagnosticPrinter.h"
 #include "streamtensor/Frontend/ModelWeights.h"
 #include "streamtensor/Frontend/TransformerGraph.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
@@ -34,7 +35,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <cmath>
 
@@ -62,7 +62,9 @@ LogicalResult compileGraph(MLIRContext &context,
                            std::optional<std::string> dumpDir,
                            const WeightLayouts *fixedLayouts,
                            CompiledGraph &compiled) {
-  compiled.module = ModuleOp::create(UnknownLoc::get(&context));
+  // Errors about the graph (it does not fit the platform) name the model.
+  compiled.module =
+      ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
   func::FuncOp function = frontend::buildTransformerGraph(
       *compiled.module, config, kind, seqLen, maxLen, precision, groupSize,
       compiled.signature);
@@ -96,12 +98,19 @@ LogicalResult compileGraph(MLIRContext &context,
     return failure();
   CompileOptions graphOptions = options;
   graphOptions.foldUnitDims = false;
+  // The graph as built, in case it does not fit: runResourceStage builds it
+  // again with the smallest tiles.
+  OwningOpRef<ModuleOp> built = compiled.module->clone();
+  std::string what = ("graph " + frontend::getGraphName(kind)).str();
   for (const PipelineStage &stage : getPipelineStages()) {
     ProgressStep step(frontend::getGraphName(kind) + ": " + stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
     stage.build(pm, graphOptions);
-    if (failed(runPipelineStage(pm, *compiled.module, stage.name)) ||
-        !dump(stage.name))
+    LogicalResult ran =
+        llvm::StringRef(stage.name) == "resource-allocation"
+            ? runResourceStage(pm, *compiled.module, *built, graphOptions, what)
+            : runPipelineStage(pm, *compiled.module, stage.name);
+    if (failed(ran) || !dump(stage.name))
       return failure();
     if (llvm::StringRef(stage.name) == "kernel-fusion")
       compiled.fusion = describeFusion(*compiled.module);
@@ -170,13 +179,19 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                              "' is not fp32, w8a8 or w4a8");
     return Failure;
   }
-  if (precision == frontend::Precision::W4A8 &&
-      (config->hiddenSize % 2 || config->headDim % 2 ||
-       config->intermediateSize % 2)) {
-    reportError(command, configPath + ": int4 weights are packed two per "
-                                      "byte along hidden_size, head_dim and "
-                                      "intermediate_size, which must be even");
-    return Failure;
+  if (precision == frontend::Precision::W4A8) {
+    std::pair<llvm::StringRef, int64_t> packedSizes[] = {
+        {"hidden_size", config->hiddenSize},
+        {"head_dim", config->headDim},
+        {"intermediate_size", config->intermediateSize}};
+    for (auto [field, size] : packedSizes)
+      if (size % 2) {
+        reportError(command, configPath + ": field '" + field +
+                                 "': " + llvm::Twine(size) +
+                                 " is odd; w4a8 packs int4 weights two per "
+                                 "byte along it (use --precision w8a8)");
+        return Failure;
+      }
   }
   std::optional<int64_t> groupOption =
       arguments.getInteger(command, "group-size", 0, 0, 1 << 20);
@@ -281,8 +296,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   context.printOpOnDiagnostic(false);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  DiagnosticPrinter diagnostics(context, wantsSourceLines());
 
   std::optional<std::string> dumpDir = arguments.get("dump-ir");
   if (dumpDir)

@@ -688,17 +688,28 @@ std::string ReportPage::render() {
   return html;
 }
 
+/// Writes `text` to `path` through a temporary file beside it: a write
+/// that fails (a full disk) leaves the previous file, not half a new one.
 bool writeText(const std::string &path, llvm::StringRef text,
                llvm::StringRef command) {
+  std::string temporary = path + ".tmp";
   std::error_code error;
-  llvm::raw_fd_ostream os(path, error);
-  if (!error) {
-    os << text;
-    os.close();
-    error = os.error();
+  {
+    llvm::raw_fd_ostream os(temporary, error);
+    if (!error) {
+      os << text;
+      os.close();
+      error = os.error();
+      // Reported below; uncleared, ~raw_fd_ostream would also abort on it.
+      os.clear_error();
+    }
   }
-  if (error)
+  if (!error)
+    error = llvm::sys::fs::rename(temporary, path);
+  if (error) {
+    llvm::sys::fs::remove(temporary);
     reportError(command, "cannot write " + path + ": " + error.message());
+  }
   return !error;
 }
 

@@ -11,6 +11,7 @@
 #include "Commands.h"
 #include "TextFormat.h"
 
+#include "streamtensor/Frontend/DiagnosticPrinter.h"
 #include "streamtensor/Performance/Estimate.h"
 #include "streamtensor/Registration.h"
 
@@ -21,7 +22,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 using namespace streamtensor;
@@ -149,21 +149,22 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
     return Failure;
   }
   std::optional<std::string> spec = arguments.get("platform");
+  // Where the platform comes from, for its errors.
+  std::string source = spec ? "--platform: " : reportPath + ": platform.spec: ";
   if (!spec)
     spec = readPlatform(reportPath);
   if (!spec)
     return Failure;
   llvm::Expected<Platform> platform = loadPlatform(*spec);
   if (!platform) {
-    reportError(command, llvm::toString(platform.takeError()));
+    reportError(command, source + llvm::toString(platform.takeError()));
     return Failure;
   }
 
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  DiagnosticPrinter diagnostics(context, wantsSourceLines());
   std::vector<OwningOpRef<ModuleOp>> modules;
   std::vector<perf::AnalyzedKernel> analyzed;
   for (const std::string &designPath : designPaths) {

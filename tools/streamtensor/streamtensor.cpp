@@ -5,12 +5,14 @@
 // streamtensor simulate <dir>             estimate its performance
 //
 // Each command parses its own options (streamtensor <command> --help). The
-// exit codes are those of Commands.h; a crash is turned into Internal so
-// that scripts can tell our bugs from their inputs' problems.
+// exit codes are those of Commands.h; a crash is turned into Internal
+// (CrashGuard.h) so that scripts can tell our bugs from their inputs'
+// problems.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "CrashGuard.h"
 #include "ReportHtml.h"
 
 #include "streamtensor/Version.h"
@@ -18,7 +20,6 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Config/llvm-config.h"
-#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -72,17 +73,12 @@ void printHelp(llvm::raw_ostream &os) {
         "internal error (docs/cli.md).\n";
 }
 
-/// Runs a command; a crash in it becomes Internal with one line saying so
-/// (the stack trace is printed above it).
+/// Runs a command; a crash in it exits with Internal and one line saying so
+/// (the stack is printed above it).
 int runGuarded(const Command &command, llvm::ArrayRef<const char *> args) {
-  llvm::CrashRecoveryContext::Enable();
-  llvm::CrashRecoveryContext context;
-  context.DumpStackAndCleanupOnFailure = true;
-  int code = Internal;
-  if (!context.RunSafely([&] { code = command.run(args); })) {
-    reportInternalError(command.name, "streamtensor crashed");
-    return Internal;
-  }
+  installCrashGuard(command.name);
+  crashIfAskedForTest();
+  int code = command.run(args);
   if (code == Failure && hadInternalError())
     return Internal;
   return code;

@@ -92,6 +92,13 @@ struct HoldBackResult {
   bool paddedAll = false;
 };
 
+/// The simulations that size the FIFOs keep at most this many token slots
+/// (SimulationOptions::maxKeptTokens, 16 bytes each: 4 GiB). The presets
+/// need up to 189M (GPT-2 Medium); a model whose unbounded backlogs need
+/// more is refused, rather than simulated until the machine runs out of
+/// memory.
+constexpr int64_t kMaxSizingTokens = int64_t(1) << 28;
+
 /// Sizes the FIFOs of `design` for which `sizable[f]` is true (the others
 /// keep their depth). A FIFO that lacks a writer or a reader keeps its depth
 /// and is left out of the simulations.

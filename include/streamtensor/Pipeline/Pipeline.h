@@ -45,6 +45,14 @@ struct PipelineStage {
 };
 const std::vector<PipelineStage> &getPipelineStages();
 
+/// The last stage, resource allocation, without the steps that spend
+/// resources on speed (unrolling, FIFO depths) or place the design on dies:
+/// what a design needs at the least. The driver runs it on the model tiled
+/// at size 1 to tell how much a design that does not fit needs at the
+/// least.
+void buildLeastResources(mlir::OpPassManager &pm,
+                         const CompileOptions &options);
+
 /// All stages, one after the other.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);

@@ -75,6 +75,10 @@ struct SimulationOptions {
   /// without advancing time (e.g. zero-latency single-iteration leaves
   /// repeated endlessly into an unbounded FIFO), which maxCycles cannot.
   int64_t maxIterations = kNoLimit;
+  /// At most this many token slots are kept, over all FIFOs (16 bytes
+  /// each): the writer whose FIFO would need more stops instead. Bounds the
+  /// memory of a run whose unbounded FIFOs hold large backlogs.
+  int64_t maxKeptTokens = kNoLimit;
 };
 
 enum class SimulationStatus {
@@ -94,7 +98,8 @@ enum class ProcessState {
   Finished,
   /// Waits on a FIFO access that never came.
   Blocked,
-  /// Stopped by SimulationOptions::maxCycles or maxIterations.
+  /// Stopped by SimulationOptions::maxCycles, maxIterations or
+  /// maxKeptTokens.
   StoppedAtLimit,
 };
 
