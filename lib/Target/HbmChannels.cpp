@@ -3,6 +3,8 @@
 #include "streamtensor/Target/HbmChannels.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <limits>
 
@@ -21,6 +23,40 @@ struct RoledPort {
 int64_t getBytes(MemRefType type) {
   return type.getNumElements() *
          ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
+/// The processes' DMA records (`dataflow.dma`, written while the pipeline
+/// profiled them, for the reports) name the channel of their port: the
+/// one just assigned.
+void refreshDmaChannels(func::FuncOp kernel) {
+  auto names = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
+  if (!names)
+    return;
+  llvm::StringMap<int64_t> channelOfPort;
+  for (auto [index, name] : llvm::enumerate(names))
+    if (auto channel =
+            kernel.getArgAttrOfType<IntegerAttr>(index, "dataflow.hbm_channel"))
+      channelOfPort[cast<StringAttr>(name).getValue()] = channel.getInt();
+  Builder builder(kernel.getContext());
+  for (auto call : kernel.getOps<func::CallOp>()) {
+    auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    auto dmas =
+        process ? process->getAttrOfType<ArrayAttr>("dataflow.dma") : nullptr;
+    if (!dmas)
+      continue;
+    SmallVector<Attribute> refreshed;
+    for (auto dma : dmas.getAsRange<DictionaryAttr>()) {
+      NamedAttrList fields(dma);
+      auto port = dma.getAs<StringAttr>("port");
+      auto channel =
+          port ? channelOfPort.find(port.getValue()) : channelOfPort.end();
+      if (channel != channelOfPort.end())
+        fields.set("hbm_channel", builder.getI64IntegerAttr(channel->second));
+      refreshed.push_back(fields.getDictionary(kernel.getContext()));
+    }
+    process->setAttr("dataflow.dma", builder.getArrayAttr(refreshed));
+  }
 }
 
 } // namespace
@@ -75,5 +111,11 @@ streamtensor::assignHbmChannels(ArrayRef<HostFunctionRoles> functions,
       port.kernel.setArgAttr(port.argument, "dataflow.hbm_channel_count",
                              builder.getI64IntegerAttr(range.count));
   }
+  for (const HostFunctionRoles &function : functions)
+    for (auto kernel : SymbolTable::getNearestSymbolTable(function.entry)
+                           ->getRegion(0)
+                           .getOps<func::FuncOp>())
+      if (kernel->hasAttr("dataflow.kernel"))
+        refreshDmaChannels(kernel);
   return success();
 }
