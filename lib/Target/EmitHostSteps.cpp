@@ -15,13 +15,14 @@
 using namespace mlir;
 using namespace streamtensor;
 
+int64_t streamtensor::getBufferBytes(MemRefType type) {
+  return type.getNumElements() *
+         ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
 namespace {
 
-int64_t getBytes(Type type) {
-  auto memref = cast<MemRefType>(type);
-  return memref.getNumElements() *
-         ((memref.getElementType().getIntOrFloatBitWidth() + 7) / 8);
-}
+int64_t getBytes(Type type) { return getBufferBytes(cast<MemRefType>(type)); }
 
 bool isBuffer(Type type) {
   auto memref = dyn_cast<MemRefType>(type);

@@ -20,11 +20,6 @@ struct RoledPort {
   std::string role;
 };
 
-int64_t getBytes(MemRefType type) {
-  return type.getNumElements() *
-         ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
-}
-
 /// The processes' DMA records (`dataflow.dma`, written while the pipeline
 /// profiled them, for the reports) name the channel of their port: the
 /// one just assigned.
@@ -86,7 +81,7 @@ streamtensor::assignHbmChannels(ArrayRef<HostFunctionRoles> functions,
           continue;
         BufferRole role = function.roleOf(binding);
         buffers.push_back(
-            {role.name, role.use, getBytes(type) * role.instances});
+            {role.name, role.use, getBufferBytes(type) * role.instances});
         ports.push_back({kernel, unsigned(argument), role.name});
       }
     }

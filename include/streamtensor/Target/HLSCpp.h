@@ -123,6 +123,9 @@ struct HostSteps {
   std::vector<std::string> constants;
 };
 
+/// Bytes of a static buffer in external memory (whole bytes per element).
+int64_t getBufferBytes(mlir::MemRefType type);
+
 /// What the host function `entry` binds to every kernel port, in call
 /// order, for host programs that bind device buffers themselves (XRT).
 mlir::FailureOr<HostSteps> getHostSteps(mlir::func::FuncOp entry);
