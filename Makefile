@@ -2,7 +2,8 @@
 #   make run    set up, build, run the main job on its built-in default
 #   make test   set up, build, run every test (ends with ctest's summary)
 #   make bench  the benchmarks (never part of the tests): the simulator on a
-#               GPT-2 Medium block, and our designs of the Stream-HLS corpus
+#               GPT-2 Medium block, our designs of the Stream-HLS corpus, and
+#               the LLM presets at the paper's [in:out] points
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
@@ -60,6 +61,8 @@ bench: build
 	@$(BUILD_DIR)/bench/simulator/streamtensor-bench-simulator --width 1
 	@/usr/bin/python3 bench/corpus/compare-streamhls.py \
 	  $(BUILD_DIR)/bin/streamtensor $(CORPUS) $(BUILD_DIR)/bench-corpus
+	@/usr/bin/python3 bench/llm/llm-estimates.py \
+	  $(BUILD_DIR)/bin/streamtensor $(BUILD_DIR)/bench-llm --jobs $(JOBS)
 
 docs: build
 	@ninja -C $(BUILD_DIR) mlir-doc

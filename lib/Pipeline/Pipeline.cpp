@@ -19,7 +19,7 @@ void buildLinalgOptimization(OpPassManager &pm,
   pm.addPass(createSymbolDCEPass()); // unused ml_program globals of exports
   OpPassManager &function = pm.nest<func::FuncOp>();
   function.addPass(createLinalgGeneralizeNamedOpsPass());
-  function.addPass(createLinalgElementwiseOpFusionPass());
+  function.addPass(dataflow::createFuseElementwise());
   if (options.foldUnitDims)
     function.addPass(createLinalgFoldUnitExtentDimsPass());
   function.addPass(createLinalgInlineScalarOperandsPass());

@@ -69,7 +69,7 @@ const OptionSpec compileOptions[] = {
     {"fifo-mode", "MODE",
      "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
     {"dsp-budget", "N",
-     "DSPs the unrolling may use (default -1: the platform's)"},
+     "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% of the platform's)"},
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
     {"dump-ir", "DIR", "write the IR after every pipeline stage into DIR"},

@@ -52,6 +52,17 @@ constexpr llvm::StringLiteral command = "compile";
 /// random weights of a full preset are gigabytes nobody will read.
 constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
 
+/// The DSPs the unrolling of one graph may use out of `total`: the graphs
+/// share the device, so each gets a part. The two layer graphs and the LM
+/// head do the work (prefill bounds the time to the first token, decode
+/// and the head every later token) and get 30% each; the embedding
+/// lookups, which only gather rows, 5% each.
+int64_t getGraphDspBudget(GraphKind kind, int64_t total) {
+  bool embedding =
+      kind == GraphKind::EmbedPrefill || kind == GraphKind::EmbedDecode;
+  return total * (embedding ? 5 : 30) / 100;
+}
+
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
 /// that the graphs' kernels live side by side.
 LogicalResult compileGraph(MLIRContext &context,
@@ -314,8 +325,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // reads the same files.
   WeightLayouts prefillLayouts;
   for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
+    CompileOptions graphOptions = options;
+    graphOptions.dspBudget = getGraphDspBudget(
+        kind, options.dspBudget >= 0 ? options.dspBudget
+                                     : platform.getAvailableDsps());
     if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            groupSize, options, dumpDir,
+                            groupSize, graphOptions, dumpDir,
                             kind == GraphKind::Decode ? &prefillLayouts
                                                       : nullptr,
                             graph)))

@@ -6,8 +6,8 @@
 // dataflow-unroll-by-intensity: the slowest process (largest latency L, over
 // every kernel) gets its compute loop (innermost, no FIFO traffic) unrolled
 // to the next divisor of its trip count, while the DSPs of the whole design
-// stay within the budget and the process gets faster; a kernel whose slowest
-// process has no such loop is done. Latencies as in profile-tasks.mlir:
+// stay within the budget and the process gets faster; a process with no such
+// loop, or that gets no faster, is done. Latencies as in profile-tasks.mlir:
 // a pipelined loop of N iterations runs (N - 1) * II + lat cycles; load 2,
 // store 1, stream ops 1, fmul 3 cycles / 3 DSP, fadd 6 cycles / 2 DSP; a
 // loop that reads HBM adds 64 cycles.
@@ -36,22 +36,26 @@
 //  lat 5, 999 + 5 = 1004, 3 DSP.             sink: 999 + 1 = 1000.
 //  small: buf[i] = buf[i] * a over 64: lat 2 + 3 + 1 = 6, 63 + 6 = 69, 3 DSP.
 // heavy, the slowest process of the design (1004), only has a loop that
-// streams: a FIFO passes one token per cycle, so it is not unrolled, and k2
-// is done: small's compute loop, which could be unrolled, is left alone.
+// streams: a FIFO passes one token per cycle, so it is not unrolled and is
+// done. The other processes go on (the paper would stop k2 here): small's
+// compute loop is unrolled once poly, slower, is done: 3 DSP per copy, to
+// the divisors 2, 4, 8, 16, 32, 64 of its trip count, each step faster.
 //
 // DSPs of the design before unrolling: bias 2 + poly 5 + heavy 3 + small 3
 // = 13.
-//  - default budget: the platform's DSPs less the shell's, 9024 - (147 +
-//    195 + 192) = 8490. poly goes all the way to f = 60: 13 - 5 + 300 = 308
-//    DSP. There is no divisor of 60 above 60: done.
+//  - default budget: 80% of the platform's DSPs less the shell's,
+//    0.8 * (9024 - (147 + 195 + 192)) = 6792. poly goes all the way to f = 60: 13 - 5 + 300 = 308
+//    DSP. There is no divisor of 60 above 60: done. small then goes to 64:
+//    308 - 3 + 192 = 497 DSP.
 //  - dsp-budget=32: f = 2, 3, 4 give 13 - 5 + 5f = 18, 23, 28 DSP; f = 5
-//    would need 33 > 32: undone, poly stays at 4.
+//    would need 33 > 32: undone, poly stays at 4. small at 2 takes
+//    28 - 3 + 6 = 31 DSP; at 4 it would need 37: it stays at 2.
 //  - dsp-budget=13: the design fits as it is (13), but f = 2 needs 18:
 //    nothing is unrolled.
 //  - dsp-budget=12: the design is already over (13 > 12): the pass leaves it
 //    to the resource check and changes nothing.
 
-// Only poly's compute loop is ever unrolled.
+// Only the compute loops of poly and small are ever unrolled.
 // CHECK-NOT: dataflow.unroll
 // CHECK-LABEL: func.func @k_poly(
 // CHECK: scf.for
@@ -72,6 +76,15 @@
 // CHECK-NEXT: }{{$}}
 // CHECK-NOT: dataflow.unroll
 // CHECK-LABEL: func.func @k(
+// CHECK-NOT: dataflow.unroll
+// CHECK-LABEL: func.func @k2_small(
+// CHECK: scf.for
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: memref.store
+// DEFAULT-NEXT: } {dataflow.unroll = 64 : i64}
+// B32-NEXT: } {dataflow.unroll = 2 : i64}
+// NONE-NEXT: }{{$}}
 // CHECK-NOT: dataflow.unroll
 func.func @k_load(%in: memref<60xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {
   %c0 = arith.constant 0 : index

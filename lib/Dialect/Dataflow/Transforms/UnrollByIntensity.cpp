@@ -2,10 +2,12 @@
 //
 // Paper section 5.1, on the lowered processes: a max-heap of process
 // latencies; the slowest process's main compute loop (the innermost loop
-// nest without FIFO traffic that takes the most cycles) gets the next larger
+// nest without FIFO traffic that takes the most cycles, looking through
+// loops already unrolled completely) gets the next larger
 // unroll factor that divides its trip count, as long as the design's DSPs
 // stay within the budget. A process whose slowest part cannot be unrolled
-// (it is bound by its FIFOs) bounds its kernel, so the kernel is done.
+// (it is bound by its FIFOs) is done; unlike the paper, the other processes
+// of its kernel go on (see below).
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,9 +39,15 @@ scf::ForOp findComputeLoop(func::FuncOp process) {
   scf::ForOp best;
   int64_t bestCycles = 0;
   process.walk([&](scf::ForOp loop) {
+    // Loops inside that are unrolled completely are the pipelined loop's
+    // body: once the innermost loop is unrolled completely, its parent is
+    // the one to unroll next.
+    if (perf::isFullyUnrolled(loop))
+      return;
     bool innermost = true, streams = false;
     loop.getBody()->walk([&](Operation *op) {
-      innermost &= !isa<scf::ForOp>(op);
+      if (auto nested = dyn_cast<scf::ForOp>(op))
+        innermost &= perf::isFullyUnrolled(nested);
       streams |= isa<dataflow::StreamReadOp, dataflow::StreamWriteOp,
                      dataflow::BlockAcquireOp>(op);
     });
@@ -79,43 +87,65 @@ public:
       return signalPassFailure();
     const perf::ModelParameters &params = design->params;
     std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
+    // By default 80% of the DSPs: a design that uses them all cannot be
+    // split into dies whole processes at a time (the attention example
+    // fails the die assignment there).
     double budget = dspBudget >= 0
                         ? double(dspBudget)
-                        : double(design->platform.getAvailableDsps());
+                        : 0.8 * double(design->platform.getAvailableDsps());
     double used = 0;
+    // A process sits on one die: unrolled, it may take at most half of
+    // the largest die's DSPs, LUTs and FFs, so that the die assignment can
+    // still place it beside the others. The operators' LUTs and FFs of the
+    // whole design stay within 70% of the device's: FIFOs, converters and
+    // DMAs take their share too, and processes pack into dies unevenly.
+    FabricResources largestDie;
+    for (const SlrSpec &slr : design->platform.slrs) {
+      FabricResources available = slr.getAvailable();
+      largestDie.dsp = std::max(largestDie.dsp, available.dsp);
+      largestDie.lut = std::max(largestDie.lut, available.lut);
+      largestDie.ff = std::max(largestDie.ff, available.ff);
+    }
+    FabricResources device = design->platform.getTotalAvailable();
+    auto fitsOneDie = [&](const Resources &process) {
+      return process.dsp <= 0.5 * double(largestDie.dsp) &&
+             process.lut <= 0.5 * double(largestDie.lut) &&
+             process.ff <= 0.5 * double(largestDie.ff);
+    };
+    double usedLut = 0, usedFf = 0;
     // (latency, kernel, process)
     using Entry = std::tuple<int64_t, size_t, size_t>;
     std::priority_queue<Entry> heap;
     for (size_t k = 0; k < kernels->size(); ++k)
       for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p) {
-        used += (*kernels)[k].model.processes[p].operators.dsp;
+        const Resources &operators = (*kernels)[k].model.processes[p].operators;
+        used += operators.dsp;
+        usedLut += operators.lut;
+        usedFf += operators.ff;
         heap.push({(*kernels)[k].profiles[p].latency, k, p});
       }
     if (used > budget)
       return; // the resource check reports the overflow
 
-    std::vector<bool> kernelDone(kernels->size(), false);
+    // A process leaves the heap when it cannot get faster; the others go
+    // on. (The paper stops the whole kernel there, which suits a pipeline
+    // whose throughput its slowest stage sets. A transformer block decoding
+    // one token is a chain: each stage's latency adds to the kernel's.)
     while (!heap.empty()) {
       auto [latency, k, p] = heap.top();
       heap.pop();
-      if (kernelDone[k])
-        continue;
       perf::AnalyzedKernel &kernel = (*kernels)[k];
       func::FuncOp process = kernel.model.processes[p].func;
-      if (process->hasAttr("dataflow.csynth")) {
-        kernelDone[k] = true; // measured, not ours to change
-        continue;
-      }
+      if (process->hasAttr("dataflow.csynth"))
+        continue; // measured, not ours to change
       scf::ForOp loop = findComputeLoop(process);
       int64_t factor =
           loop ? nextFactor(constantTrips(loop), perf::getUnrollFactor(loop))
                : 0;
-      if (!factor) {
-        kernelDone[k] = true;
+      if (!factor)
         continue;
-      }
       int64_t previous = perf::getUnrollFactor(loop);
-      double before = kernel.model.processes[p].operators.dsp;
+      Resources before = kernel.model.processes[p].operators;
       loop->setAttr(
           "dataflow.unroll",
           IntegerAttr::get(IntegerType::get(&getContext(), 64), factor));
@@ -123,22 +153,27 @@ public:
           perf::buildKernelModel(kernel.kernel, params);
       if (failed(model))
         return signalPassFailure();
-      double after = model->processes[p].operators.dsp;
+      const Resources &after = model->processes[p].operators;
       perf::TaskProfile profile =
           perf::profileProcess(model->design.processes[p]);
-      if (used - before + after > budget || profile.latency >= latency) {
+      bool fits = used - before.dsp + after.dsp <= budget &&
+                  usedLut - before.lut + after.lut <= 0.7 * double(device.lut) &&
+                  usedFf - before.ff + after.ff <= 0.7 * double(device.ff) &&
+                  fitsOneDie(after);
+      if (!fits || profile.latency >= latency) {
         // Over budget, or no faster (the loop is not the bottleneck any
-        // more): undo, and this kernel is as fast as it gets.
+        // more): undo, and this process is as fast as it gets.
         if (previous > 1)
           loop->setAttr(
               "dataflow.unroll",
               IntegerAttr::get(IntegerType::get(&getContext(), 64), previous));
         else
           loop->removeAttr("dataflow.unroll");
-        kernelDone[k] = true;
         continue;
       }
-      used += after - before;
+      used += after.dsp - before.dsp;
+      usedLut += after.lut - before.lut;
+      usedFf += after.ff - before.ff;
       kernel.model = std::move(*model);
       kernel.profiles[p] = profile;
       heap.push({profile.latency, k, p});

@@ -3,6 +3,31 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FuseElementwise : Pass<"dataflow-fuse-elementwise",
+                           "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg producers into their consumers, "
+                "unless that recomputes arithmetic";
+  let description = [{
+    Upstream's elementwise fusion with a cost rule. A producer whose result
+    the consumer reads once per element (the operand's indexing map is a
+    permutation of the consumer's loops) is fused: nothing is computed
+    twice. A producer whose result the consumer reads again and again (a
+    matmul's activation, read once per output column; a row statistic
+    broadcast over the row) is fused only when its payload is free in
+    hardware: casts, shifts and bit operations on integers, selects,
+    constants (the unpacking of 4-bit weights). Anything else (float
+    arithmetic, math functions, integer multiplies and divides) stays a
+    separate op: after tiling it becomes its own kernel, computed once per
+    element and streamed, where fusion would recompute it per reuse (a GELU
+    and its requantisation 4096 times per element in a down projection).
+    Reshapes are folded by expansion under the same rule.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 def ConvertLinalgToKernel : Pass<"dataflow-convert-linalg-to-kernel",
                                  "::mlir::func::FuncOp"> {
   let summary = "Tile every linalg op and turn it into a dataflow kernel";
@@ -88,16 +113,21 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
   let description = [{
     Paper section 5.1: a max-heap of task latencies; the slowest task's
     unroll factor is raised (to the next divisor of its compute loop's trip
-    count) as long as the design's DSPs stay within the budget. Latencies
-    and DSPs come from the task profiler on the platform's operator costs,
-    so the factors and the profiles agree. Loops that move tokens through
-    FIFOs are not unrolled: a FIFO passes one token per cycle.
+    count) as long as the design's DSPs stay within the budget, its LUTs
+    and FFs within the device's, and the task within half of one die (a
+    task is placed on one die). A compute loop whose inner loops are all
+    unrolled completely is unrolled next: they are its pipeline's body.
+    Latencies and resources come from the task profiler on the platform's
+    operator costs, so the factors and the profiles agree. Loops that move
+    tokens through FIFOs are not unrolled: a FIFO passes one token per
+    cycle.
   }];
   let options = [
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
            "Target platform (a name under platforms/ or a .json path)">,
     Option<"dspBudget", "dsp-budget", "int64_t", /*default=*/"-1",
-           "DSPs the kernels may use (-1: the platform's, less the shell)">
+           "DSPs the kernels may use (-1: 80% of the platform's, less "
+           "the shell)">
   ];
 }
 
