@@ -150,10 +150,6 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
                                      getLinearName(*spec).c_str());
     inputScale = found->second;
   }
-  if (argument.form == WeightForm::NibbleShift) {
-    const int8_t shifts[] = {4, 0};
-    return getBytes(shifts, sizeof(shifts));
-  }
   if (argument.form == WeightForm::InputScale) {
     std::vector<float> repeated(elements, inputScale);
     return getBytes(repeated.data(), repeated.size() * sizeof(float));

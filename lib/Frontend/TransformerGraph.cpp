@@ -123,7 +123,7 @@ public:
                      std::vector<int64_t> rows = {},
                      WeightForm form = WeightForm::Values) {
     Type type;
-    if (form == WeightForm::Quantized || form == WeightForm::NibbleShift)
+    if (form == WeightForm::Quantized)
       type = IntegerType::get(graph.getBuilder().getContext(), 8);
     GraphTensor tensor = graph.addArgument(dims, type);
     GraphArgument entry{ArgumentKind::Weight, name, getShape(tensor), role,
@@ -199,18 +199,17 @@ public:
             return arith::FPToSIOp::create(b, loc, i8, clamped);
           },
           i8);
-      // int4: the last reduced dimension is the pair within a byte, and a
-      // two-element tensor of shifts picks the nibble: (w << shift) >> 4 as
-      // int8 sign-extends the low nibble (shift 4) or the high one (0).
+      // int4: the last reduced dimension is the pair within a byte, and its
+      // index picks the nibble: (w << shift) >> 4 as int8 sign-extends the
+      // low nibble (pair 0, shift 4) or the high one (pair 1, shift 0). The
+      // shift is computed from the index, wiring in hardware, rather than
+      // read from memory.
       bool pairs = precision == Precision::W4A8;
       std::vector<GraphTensor> operands{quantized};
       if (pairs) {
         Dims bytes(weightDims.begin(), weightDims.end() - 1);
         operands.push_back(
             weight(role, name, bytes, rows, WeightForm::Quantized));
-        operands.push_back(weight(role, name + ".nibble_shift",
-                                  {reduced.back()}, {},
-                                  WeightForm::NibbleShift));
       } else {
         operands.push_back(
             weight(role, name, weightDims, rows, WeightForm::Quantized));
@@ -227,7 +226,16 @@ public:
           [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
             Value weightValue = v[1];
             if (pairs) {
-              Value shifted = arith::ShLIOp::create(b, loc, v[1], v[2]);
+              // shift = (pair xor 1) << 2: 4 for pair 0, 0 for pair 1.
+              Value pair = arith::IndexCastOp::create(
+                  b, loc, i8, graph.getIndex(b, loc, reduced.back()));
+              Value one =
+                  arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 1));
+              Value two =
+                  arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 2));
+              Value shift = arith::ShLIOp::create(
+                  b, loc, arith::XOrIOp::create(b, loc, pair, one), two);
+              Value shifted = arith::ShLIOp::create(b, loc, v[1], shift);
               Value four =
                   arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 4));
               weightValue = arith::ShRSIOp::create(b, loc, shifted, four);

@@ -522,9 +522,15 @@ int64_t perf::getUnrollFactor(Operation *loop) {
 }
 
 bool perf::isFullyUnrolled(scf::ForOp loop) {
-  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
   std::optional<int64_t> trips = getConstantTripCount(loop);
-  return unroll && trips && unroll.getInt() >= *trips;
+  if (!trips)
+    return false;
+  // A loop of one iteration is its body: the loop around it pipelines it
+  // (the lane loops of a DMA whose tile is one token wide).
+  if (*trips <= 1)
+    return true;
+  auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+  return unroll && unroll.getInt() >= *trips;
 }
 
 int64_t perf::getBitWidth(Type type) {

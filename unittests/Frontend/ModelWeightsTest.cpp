@@ -2,7 +2,7 @@
 //
 // GoogleTest for lib/Frontend/ModelWeights.cpp: the per-row quantisation,
 // the packing of a weight argument (row selection, float values, int8 and
-// int4 values, scales, nibble shifts) and the RoPE inverse frequencies.
+// int4 values, scales) and the RoPE inverse frequencies.
 // Expected values are worked out here by hand or from the definitions in
 // the header, never with the code under test; the random weights of a
 // preset (makeRandomWeights) are the source of truth for the values that
@@ -350,16 +350,6 @@ TEST_F(PackArgumentTest, Int4ValuesArePackedTwoPerByteLowNibbleFirst) {
   // nibble signs and the full range are exercised.
   EXPECT_TRUE(sawMaximum);
   EXPECT_TRUE(sawNegative);
-}
-
-TEST_F(PackArgumentTest, NibbleShiftsAreFourThenZero) {
-  QuantizationScheme scheme;
-  scheme.precision = Precision::W4A8;
-  scheme.inputScales[kQueryLayer0] = 0.5f;
-  GraphArgument argument = makeWeightArgument(WeightRole::QueryWeight, {2}, {},
-                                              WeightForm::NibbleShift);
-  EXPECT_EQ(asInt8s(packOrFail(argument, 0, scheme)),
-            (std::vector<int8_t>{4, 0}));
 }
 
 TEST_F(PackArgumentTest, InputScaleIsRepeatedOverTheInput) {

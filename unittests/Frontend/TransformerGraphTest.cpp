@@ -103,8 +103,7 @@ protected:
       }
       EXPECT_EQ(Shape(tensor.getShape()), argument.shape) << argument.name;
       bool bytes = argument.kind == ArgumentKind::Weight &&
-                   (argument.form == WeightForm::Quantized ||
-                    argument.form == WeightForm::NibbleShift);
+                   argument.form == WeightForm::Quantized;
       if (bytes)
         EXPECT_TRUE(tensor.getElementType().isInteger(8)) << argument.name;
       else if (argument.kind == ArgumentKind::Tokens)
@@ -449,11 +448,10 @@ TEST_F(TransformerGraphTest, W4A8PacksQuantizedWeightsTwoPerByte) {
         << argument.name;
     EXPECT_EQ(argument.role, reference->role) << argument.name;
     EXPECT_EQ(argument.rows, reference->rows) << argument.name;
-    // Its companions: the nibble shifts {4, 0} ([2] bytes) and the scales.
-    const GraphArgument *shifts = findArgument(argument.name + ".nibble_shift");
-    ASSERT_TRUE(shifts) << argument.name;
-    EXPECT_EQ(shifts->form, WeightForm::NibbleShift);
-    EXPECT_EQ(shifts->shape, (Shape{2}));
+    // Its companions: the scales. The nibble's shift is computed from the
+    // pair index, not read from memory.
+    EXPECT_FALSE(findArgument(argument.name + ".nibble_shift"))
+        << argument.name;
     const GraphArgument *input = findArgument(argument.name + ".input_scale");
     ASSERT_TRUE(input) << argument.name;
     EXPECT_EQ(input->form, WeightForm::InputScale);
@@ -479,7 +477,6 @@ TEST_F(TransformerGraphTest, W8A8KeepsTheFloatShapes) {
   build(*config, GraphKind::Prefill, 4, 16, Precision::W8A8);
   int quantized = 0;
   for (const GraphArgument &argument : signature.arguments) {
-    EXPECT_NE(argument.form, WeightForm::NibbleShift) << argument.name;
     if (argument.form != WeightForm::Quantized)
       continue;
     ++quantized;

@@ -81,9 +81,6 @@ enum class WeightForm {
   /// (element 2k in the low nibble, 2k + 1 in the high one) along the
   /// last dimension the layer reduces.
   Quantized,
-  /// int4 layers: the left shifts {4, 0} that bring the low and the high
-  /// nibble of a byte to the top (int8).
-  NibbleShift,
   /// The activation scale of the layer's input, repeated over the input's
   /// dimensions (float32; the quantised input is x / scale).
   InputScale,
@@ -117,9 +114,7 @@ struct GraphArgument {
 
   /// Bytes of one element in memory.
   int getElementBytes() const {
-    return form == WeightForm::Quantized || form == WeightForm::NibbleShift
-               ? 1
-               : 4;
+    return form == WeightForm::Quantized ? 1 : 4;
   }
 };
 

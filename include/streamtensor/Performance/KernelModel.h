@@ -103,8 +103,9 @@ std::optional<int64_t> getConstantTripCount(mlir::scf::ForOp loop);
 /// The `dataflow.unroll` factor of a loop (1 without one).
 int64_t getUnrollFactor(mlir::Operation *loop);
 
-/// A loop its `dataflow.unroll` factor unrolls completely: replicated in
-/// the body of the loop around it, not a loop in hardware.
+/// A loop its `dataflow.unroll` factor unrolls completely, or a loop of one
+/// iteration: replicated in the body of the loop around it, not a loop in
+/// hardware.
 bool isFullyUnrolled(mlir::scf::ForOp loop);
 
 /// Bits of a value of `type`: all the elements of a shaped type (a vector
