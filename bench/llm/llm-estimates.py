@@ -2,7 +2,8 @@
 """Benchmark (not a test): the LLM presets against the paper's figures.
 
 Compiles each preset in w4a8 for the U55C at the paper's [in:out] points
-(`streamtensor compile <preset> --seq-len IN --out-tokens OUT --params no`)
+(`streamtensor compile <preset> --seq-len IN --out-tokens OUT
+--max-len IN+OUT --params no`)
 and prints markdown tables:
 
 - GPT-2 Medium at [32:32] ... [256:256]: our estimated TTFT, decode speed
@@ -48,7 +49,8 @@ def compile_point(binary, work, preset, seq_len, out_tokens):
     out = os.path.join(work, f"{preset}-{seq_len}-{out_tokens}")
     command = [binary, "compile", preset, "--precision", "w4a8",
                "--platform", "u55c", "--seq-len", str(seq_len),
-               "--out-tokens", str(out_tokens), "--params", "no",
+               "--out-tokens", str(out_tokens),
+               "--max-len", str(seq_len + out_tokens), "--params", "no",
                "-o", out, "--quiet"]
     # GNU time reports the peak resident memory of this one compile (the
     # rusage of children would mix the parallel compiles).
