@@ -4,12 +4,15 @@
 #   make bench  the benchmarks (never part of the tests): the simulator on a
 #               GPT-2 Medium block, our designs of the Stream-HLS corpus, and
 #               the LLM presets at the paper's [in:out] points
+#   make sanitize  every test again on an ASan + UBSan build of our code, in
+#               build-sanitize/ (slow: run before every release,
+#               docs/sanitizers.md)
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test run bench docs clean
+.PHONY: all setup build test run bench docs sanitize clean
 
 all: build
 
@@ -54,6 +57,25 @@ run: build
 	  --seed 1 -o $(RUN_LLM_OUT) --quiet
 	@$(BUILD_DIR)/bin/streamtensor csim $(RUN_LLM_OUT) --prompt $(RUN_LLM_PROMPT) \
 	  --steps 8
+
+# The whole suite on an AddressSanitizer + UndefinedBehaviorSanitizer build
+# (STREAMTENSOR_SANITIZE, cmake/Sanitizers.cmake) at -O1 with debug info for
+# the reports' stacks. The fuzz targets are left out: they are ASan + UBSan
+# builds of their own in every build, and their tests run in `make test`.
+# run-tests.sh fails on any sanitizer report, even one inside a test that
+# expected its program to fail.
+SANITIZE_BUILD_DIR ?= build-sanitize
+SANITIZE_OPT_FLAGS ?= -O1 -g -DNDEBUG
+sanitize: setup
+	@test -f $(SANITIZE_BUILD_DIR)/build.ninja || \
+	  cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja \
+	    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(SANITIZE_OPT_FLAGS)" \
+	    -DCMAKE_C_FLAGS_RELWITHDEBINFO="$(SANITIZE_OPT_FLAGS)" \
+	    -DSTREAMTENSOR_SANITIZE=ON -DSTREAMTENSOR_ENABLE_FUZZING=OFF \
+	    $(CMAKE_FLAGS)
+	@ninja -C $(SANITIZE_BUILD_DIR) -j $(JOBS)
+	@scripts/sanitizers/run-tests.sh $(SANITIZE_BUILD_DIR) -j $(JOBS)
 
 CORPUS ?= ../shared/corpus/streamhls
 bench: build

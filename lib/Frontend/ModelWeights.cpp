@@ -186,11 +186,13 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
                scales);
   if (argument.form == WeightForm::Quantized &&
       scheme.precision == Precision::W4A8) {
-    // Two per byte along the row: element 2k low, 2k + 1 high.
+    // Two per byte along the row: element 2k low, 2k + 1 high. The high
+    // one is shifted as a byte: shifting a negative int left is undefined
+    // (before C++20).
     std::vector<uint8_t> packed(quantized.size() / 2);
     for (size_t index = 0; index < packed.size(); ++index)
       packed[index] = uint8_t(quantized[2 * index] & 0xF) |
-                      uint8_t(quantized[2 * index + 1] << 4);
+                      uint8_t(uint8_t(quantized[2 * index + 1]) << 4);
     return getBytes(packed.data(), packed.size());
   }
   if (argument.form == WeightForm::Quantized)
