@@ -69,7 +69,7 @@ def compile_point(binary, work, preset, seq_len, out_tokens):
         return json.load(f), "", seconds, megabytes
 
 
-def roofline(report, in_tokens):
+def roofline(report):
     """The platform's bounds for this design: (TTFT ms, decode tok/s).
 
     Bytes and MACs per call are the tools' own counts (report.json,
@@ -142,7 +142,7 @@ def main():
             print(f"| [{i}:{o}] | failed: {error} |")
             continue
         perf = report["performance"]
-        roof_ttft, roof_decode = roofline(report, i)
+        roof_ttft, roof_decode = roofline(report)
         print(f"| [{i}:{o}] | {fmt(perf['estimated_ttft_ms'])} "
               f"| {fmt(paper_ttft)} | {fmt(roof_ttft)} "
               f"| {fmt(perf['estimated_decode_tokens_per_s'])} "
@@ -166,7 +166,7 @@ def main():
                 print(f"| [{i}:{o}] | failed: {error} |")
                 continue
             perf = report["performance"]
-            roof_ttft, roof_decode = roofline(report, i)
+            roof_ttft, roof_decode = roofline(report)
             dsp = report["resources"]["dsp"]
             print(f"| [{i}:{o}] | {fmt(perf['estimated_ttft_ms'])} "
                   f"| {fmt(perf['estimated_decode_tokens_per_s'])} "

@@ -44,18 +44,19 @@ bool readsEachElementOnce(OpOperand *operand) {
   return consumer && consumer.getMatchingIndexingMap(operand).isPermutation();
 }
 
+/// Upstream's rule: the producer has no other user.
+bool hasOneUseProducer(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp();
+  return producer && producer->hasOneUse();
+}
+
 bool shouldFuse(OpOperand *operand) {
   auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-  if (!producer || !producer->hasOneUse())
+  if (!producer || !hasOneUseProducer(operand))
     return false;
   if (readsEachElementOnce(operand))
     return true;
   return llvm::all_of(producer.getRegion().front(), isWiring);
-}
-
-bool hasOneUseProducer(OpOperand *operand) {
-  Operation *producer = operand->get().getDefiningOp();
-  return producer && producer->hasOneUse();
 }
 
 class FuseElementwisePass
