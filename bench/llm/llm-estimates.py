@@ -3,21 +3,31 @@
 
 Compiles each preset in w4a8 for the U55C at the paper's [in:out] points
 (`streamtensor compile <preset> --seq-len IN --out-tokens OUT
---max-len IN+OUT --params no`)
-and prints markdown tables:
+--max-len IN+OUT --params no`) and prints markdown tables:
 
-- GPT-2 Medium at [32:32] ... [256:256]: our estimated TTFT, decode speed
-  and total latency beside the paper's on-board figures (its Table 4) and
-  the platform's roofline for the same design;
+- GPT-2 Medium at [32:32] ... [256:256]: the design of the fixed defaults
+  (`--dse-budget 1`) and the searched one (`--dse-budget GPT2_BUDGET`),
+  their estimated TTFT, decode speed and total latency, beside the paper's
+  on-board figures (its Table 4) and the platform's roofline; what the
+  search chose per graph;
 - qwen2.5-0.5b, tinyllama-1.1b and gemma-3-1b at the nine points of the
   paper's Figure 9 (which gives no per-point figures to compare with);
-- compile time and peak memory of each preset at its first point.
+- on-chip intermediates after fusion over before (the paper's Figure 10a);
+- FIFO bytes: the paper's LP (`--fifo-mode conservative`), our default
+  sizing, and the peak occupancy with every FIFO unbounded (simulate
+  --unbounded);
+- estimated power and tokens/J, beside the paper's and the GPUs' figures
+  computed from their latencies and TDPs (the paper's Tables 4-6);
+- compile time and peak memory of each preset at its first point, with and
+  without the search.
 
-Our figures are estimates of the cycle-level simulator, never measurements.
-The only figures typed in are the paper's, each with its source.
+Our figures are estimates of the cycle-level simulator (and, for power,
+of our power model), never measurements. The only figures typed in are the
+paper's, each with its source.
 
 Usage: llm-estimates.py <streamtensor binary> [work dir] [--jobs N]
-"""
+           [--gpt2-budget N] [--preset-budget N]
+""" 
 
 import json
 import os
@@ -35,23 +45,39 @@ PAPER_TABLE4 = {
     (128, 128): (696.65, 125.35, 224.05),
     (256, 256): (1387.76, 272.85, 229.61),
 }
-# The paper's Table 6: the U55C's HBM bandwidth and peak INT8 throughput.
+# The paper's Table 5: GPT-2 Medium on the GPUs, latency ms per [in:out].
+PAPER_TABLE5_LATENCY = {
+    "A100": {(32, 32): 291.16, (64, 64): 567.41, (128, 128): 1118.28,
+             (256, 256): 2227.79},
+    "2080Ti": {(32, 32): 518.46, (64, 64): 1010.81, (128, 128): 3969.76,
+               (256, 256): 7914.23},
+}
+# The paper's Table 6: TDPs in watts, the U55C's HBM bandwidth and peak
+# INT8 throughput.
+TDP_W = {"U55C": 150.0, "A100": 300.0, "2080Ti": 250.0}
 HBM_BYTES_PER_S = 460e9
 PEAK_INT8_OPS_PER_S = 24.5e12
-# The paper's Figure 9 points.
+# The paper's Figure 9 points, and its only energy claims for them (section
+# 9.5): tokens/J up to 1.99x the A100's on Qwen, 1.59x on Gemma.
 FIGURE9_POINTS = [(i, o) for i in (32, 64, 128) for o in (32, 64, 128)]
-# The paper's Figure 10c: its compile times, 26.8 to 63.4 s.
+PAPER_FIGURE9_VS_A100 = {"qwen2.5-0.5b": "up to 1.99x the A100",
+                         "tinyllama-1.1b": "no claim",
+                         "gemma-3-1b": "up to 1.59x the A100"}
+# The paper's Figure 10a: intermediates after fusion, 14.8% to 16.8% of
+# before; Figure 10c: its compile times, 26.8 to 63.4 s.
+PAPER_INTERMEDIATES = (14.8, 16.8)
 PAPER_COMPILE_S = (26.8, 63.4)
+PRESETS = ("qwen2.5-0.5b", "tinyllama-1.1b", "gemma-3-1b")
 
 
-def compile_point(binary, work, preset, seq_len, out_tokens):
+def compile_point(binary, work, preset, seq_len, out_tokens, tag, extra):
     """Compiles one point; returns (report or None, error, seconds, peak MB)."""
-    out = os.path.join(work, f"{preset}-{seq_len}-{out_tokens}")
+    out = os.path.join(work, f"{preset}-{seq_len}-{out_tokens}-{tag}")
     command = [binary, "compile", preset, "--precision", "w4a8",
                "--platform", "u55c", "--seq-len", str(seq_len),
                "--out-tokens", str(out_tokens),
                "--max-len", str(seq_len + out_tokens), "--params", "no",
-               "-o", out, "--quiet"]
+               "-o", out, "--quiet"] + extra
     # GNU time reports the peak resident memory of this one compile (the
     # rusage of children would mix the parallel compiles).
     timed = ["/usr/bin/time", "-f", "%e %M"] + command
@@ -66,7 +92,26 @@ def compile_point(binary, work, preset, seq_len, out_tokens):
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[0], seconds, megabytes
     with open(os.path.join(out, "report.json")) as f:
-        return json.load(f), "", seconds, megabytes
+        report = json.load(f)
+    report["_out"] = out
+    return report, "", seconds, megabytes
+
+
+def simulate_fifo_peak_bytes(binary, out):
+    """Peak FIFO bytes of the design with every FIFO unbounded."""
+    result = subprocess.run([binary, "simulate", out, "--unbounded", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    if result.returncode != 0:
+        return None
+    simulation = json.loads(result.stdout)
+    return sum(fifo["peak_occupancy"] * fifo["token_bits"] // 8
+               for kernel in simulation["kernels"] for fifo in kernel["fifos"])
+
+
+def fifo_bytes(report):
+    return sum(graph["on_chip_bytes"]["fifos"]
+               for graph in report["graphs"].values())
 
 
 def roofline(report):
@@ -92,6 +137,11 @@ def roofline(report):
     return ttft * 1e3, 1.0 / token
 
 
+def tokens_per_joule(tokens, latency_ms, watts):
+    """Tokens generated per joule at a constant power over the request."""
+    return tokens / (latency_ms / 1e3 * watts)
+
+
 def fmt(value, digits=2):
     if value is None:
         return "-"
@@ -100,13 +150,41 @@ def fmt(value, digits=2):
     return f"{value:.{digits}f}"
 
 
+def chosen_points(report):
+    """graph: chosen point of its search, for the searched design."""
+    chosen = {}
+    for name, graph in sorted(report["graphs"].items()):
+        search = graph.get("search")
+        if search and "chosen" in search:
+            trial = search["trials"][search["chosen"]]
+            chosen[name] = (trial["point"], len(search["trials"]),
+                            search["trials"][0].get("estimated_cycles"),
+                            trial["estimated_cycles"])
+    return chosen
+
+
+def energy(report):
+    """(average W, tokens/J) of our estimate, or (None, None)."""
+    power = report["performance"].get("estimated_energy")
+    if not power:
+        return None, None
+    return power["average_watts"], power["tokens_per_j"]
+
+
+def take_option(args, name, default):
+    if name in args:
+        at = args.index(name)
+        value = int(args[at + 1])
+        del args[at:at + 2]
+        return value
+    return default
+
+
 def main():
     args = sys.argv[1:]
-    jobs = os.cpu_count() or 1
-    if "--jobs" in args:
-        at = args.index("--jobs")
-        jobs = int(args[at + 1])
-        del args[at:at + 2]
+    jobs = take_option(args, "--jobs", os.cpu_count() or 1)
+    gpt2_budget = take_option(args, "--gpt2-budget", 8)
+    preset_budget = take_option(args, "--preset-budget", 1)
     if not args:
         print(__doc__, file=sys.stderr)
         return 2
@@ -114,54 +192,93 @@ def main():
     work = args[1] if len(args) > 1 else tempfile.mkdtemp(prefix="st-llm-")
     os.makedirs(work, exist_ok=True)
 
-    points = [("gpt2-medium", i, o) for (i, o) in PAPER_TABLE4]
-    for preset in ("qwen2.5-0.5b", "tinyllama-1.1b", "gemma-3-1b"):
-        points += [(preset, i, o) for (i, o) in FIGURE9_POINTS]
+    fixed = ("fixed", ["--dse-budget", "1"])
+    searched = ("searched", ["--dse-budget", str(gpt2_budget)])
+    presets_mode = ("preset", ["--dse-budget", str(preset_budget)])
+    lp = ("lp", ["--dse-budget", "1", "--fifo-mode", "conservative"])
+    points = []
+    for (i, o) in PAPER_TABLE4:
+        points += [("gpt2-medium", i, o) + fixed, ("gpt2-medium", i, o) +
+                   searched]
+    for preset in PRESETS:
+        points += [(preset, i, o) + presets_mode for (i, o) in FIGURE9_POINTS]
+    for preset in ("gpt2-medium",) + PRESETS:
+        points.append((preset, 32, 32) + lp)
+    # Each preset's first point alone, fixed and searched, so that its time
+    # and memory are not those of a machine shared with another compile.
+    timed = [("gpt2-medium", 32, 32) + fixed, ("gpt2-medium", 32, 32) +
+             searched, ("gpt2-medium", 32, 32, "searched-default", [])]
+    for preset in PRESETS:
+        timed.append((preset, 32, 32) + presets_mode)
+        if preset_budget == 1:
+            timed.append((preset, 32, 32) + ("searched-default", []))
     started = time.time()
-    # Each preset's first point alone, so that its time and memory are not
-    # those of a machine shared with another compile; the rest in parallel.
-    timed = [p for p in points if p[1:] == (32, 32)]
-    results = {p: compile_point(binary, work, *p) for p in timed}
-    rest = [p for p in points if p not in results]
+    run = (lambda p: compile_point(binary, work, p[0], p[1], p[2], p[3],
+                                   p[4]))
+    results = {p[:4]: run(p) for p in timed}
+    rest = [p for p in points if p[:4] not in results]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results.update(zip(rest, pool.map(
-            lambda p: compile_point(binary, work, *p), rest)))
+        results.update(zip([p[:4] for p in rest], pool.map(run, rest)))
+    # The unbounded simulations of the LP designs.
+    peaks = {}
+    for preset in ("gpt2-medium",) + PRESETS:
+        report = results[(preset, 32, 32, "lp")][0]
+        peaks[preset] = (simulate_fifo_peak_bytes(binary, report["_out"])
+                         if report else None)
     wall = time.time() - started
 
     print("All figures of ours are estimates of the cycle-level simulator "
           "(w4a8, U55C at 250 MHz), not measurements.\n")
     print("## GPT-2 Medium w4a8 on the U55C\n")
-    print("| [in:out] | est. TTFT (ms) | paper TTFT | roofline TTFT "
-          "| est. decode (tok/s) | paper decode | roofline decode "
-          "| est. latency (ms) | paper latency |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| [in:out] | design | est. TTFT (ms) | paper TTFT "
+          "| roofline TTFT | est. decode (tok/s) | paper decode "
+          "| roofline decode | est. latency (ms) | paper latency |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for (i, o), (paper_latency, paper_ttft, paper_decode) in \
             PAPER_TABLE4.items():
-        report, error, _, _ = results[("gpt2-medium", i, o)]
-        if report is None:
-            print(f"| [{i}:{o}] | failed: {error} |")
-            continue
-        perf = report["performance"]
-        roof_ttft, roof_decode = roofline(report)
-        print(f"| [{i}:{o}] | {fmt(perf['estimated_ttft_ms'])} "
-              f"| {fmt(paper_ttft)} | {fmt(roof_ttft)} "
-              f"| {fmt(perf['estimated_decode_tokens_per_s'])} "
-              f"| {fmt(paper_decode)} | {fmt(roof_decode)} "
-              f"| {fmt(perf['estimated_total_ms'])} | {fmt(paper_latency)} |")
+        for tag in ("fixed", "searched"):
+            report, error, _, _ = results[("gpt2-medium", i, o, tag)]
+            label = ("fixed defaults" if tag == "fixed"
+                     else f"searched ({gpt2_budget} per graph)")
+            if report is None:
+                print(f"| [{i}:{o}] | {label} | failed: {error} |")
+                continue
+            perf = report["performance"]
+            roof_ttft, roof_decode = roofline(report)
+            print(f"| [{i}:{o}] | {label} | {fmt(perf['estimated_ttft_ms'])} "
+                  f"| {fmt(paper_ttft)} | {fmt(roof_ttft)} "
+                  f"| {fmt(perf['estimated_decode_tokens_per_s'])} "
+                  f"| {fmt(paper_decode)} | {fmt(roof_decode)} "
+                  f"| {fmt(perf['estimated_total_ms'])} "
+                  f"| {fmt(paper_latency)} |")
     print("\nPaper: on-board, its Table 4. Roofline: the design's HBM bytes "
           "over 460 GB/s or its MACs over 24.5 INT8 TOPS (the paper's "
           "Table 6), whichever is longer, per call.")
     print("Targets for our estimates (issue 8): decode >= 1000 tok/s, "
           "TTFT at 32 tokens <= 17 ms.\n")
 
-    for preset in ("qwen2.5-0.5b", "tinyllama-1.1b", "gemma-3-1b"):
-        print(f"## {preset} w4a8 on the U55C\n")
+    report = results[("gpt2-medium", 32, 32, "searched")][0]
+    if report:
+        print("What the search chose for GPT-2 Medium [32:32] (estimated "
+              "cycles per call):\n")
+        print("| graph | points compiled | options as given | chosen | "
+              "chosen point |")
+        print("|---|---|---|---|---|")
+        for name, (point, count, start, best) in chosen_points(report).items():
+            print(f"| {name} | {count} | {fmt(start)} | {fmt(best)} "
+                  f"| {point} |")
+        print()
+
+    for preset in PRESETS:
+        label = ("fixed defaults" if preset_budget == 1
+                 else f"searched, {preset_budget} per graph")
+        print(f"## {preset} w4a8 on the U55C ({label})\n")
         print("| [in:out] | est. TTFT (ms) | est. decode (tok/s) "
               "| est. latency (ms) | roofline TTFT (ms) "
               "| roofline decode (tok/s) | DSP used |")
         print("|---|---|---|---|---|---|---|")
         for (i, o) in FIGURE9_POINTS:
-            report, error, _, _ = results[(preset, i, o)]
+            report, error, _, _ = results[(preset, i, o, "preset")]
             if report is None:
                 print(f"| [{i}:{o}] | failed: {error} |")
                 continue
@@ -176,14 +293,77 @@ def main():
         print("\nThe paper gives no per-point figures for these models "
               "(Figure 9 plots tokens/J only).\n")
 
-    print("## Compile time and peak memory (this machine)\n")
-    print("| preset | [in:out] | compile (s) | peak memory (MB) |")
+    print("## On-chip intermediates of one layer, after fusion over before\n")
+    print("| preset [32:32] | graph | before fusion (KB) | after fusion (KB) "
+          "| after / before |")
+    print("|---|---|---|---|---|")
+    for preset in ("gpt2-medium",) + PRESETS:
+        tag = "fixed" if preset == "gpt2-medium" else "preset"
+        report = results[(preset, 32, 32, tag)][0]
+        if report is None:
+            continue
+        for graph in ("block_prefill", "block_decode"):
+            on_chip = report["graphs"][graph]["on_chip_bytes"]
+            before, after = on_chip["unfused_intermediates"], on_chip["total"]
+            print(f"| {preset} | {graph} | {before / 1024:,.1f} "
+                  f"| {after / 1024:,.1f} | {100 * after / before:.1f}% |")
+    print(f"\nBefore: every tensor one kernel passes to another, whole (one "
+          f"kernel per op). After: FIFOs and converter buffers. Paper "
+          f"(Figure 10a): {PAPER_INTERMEDIATES[0]}-{PAPER_INTERMEDIATES[1]}%; "
+          f"target (issue 8): <= 10%.\n")
+
+    print("## FIFO bytes: the paper's LP, our sizing, the unbounded peak\n")
+    print("| preset [32:32] | LP (conservative) | ours (normal) "
+          "| peak, FIFOs unbounded |")
     print("|---|---|---|---|")
-    for (preset, i, o) in timed:
-        report, error, seconds, megabytes = results[(preset, i, o)]
+    for preset in ("gpt2-medium",) + PRESETS:
+        tag = "fixed" if preset == "gpt2-medium" else "preset"
+        ours = results[(preset, 32, 32, tag)][0]
+        lp_report = results[(preset, 32, 32, "lp")][0]
+        print(f"| {preset} "
+              f"| {fmt(fifo_bytes(lp_report)) if lp_report else 'failed'} "
+              f"| {fmt(fifo_bytes(ours)) if ours else 'failed'} "
+              f"| {fmt(peaks[preset])} |")
+    print("\nAll graphs of the design; the peak is the simulator's, for the "
+          "LP's design with every FIFO unbounded.\n")
+
+    print("## Estimated power and tokens per joule\n")
+    print("| preset | [in:out] | est. power (W) | est. tokens/J "
+          "| paper tokens/J (150 W TDP) | A100 tokens/J (300 W TDP) "
+          "| 2080Ti tokens/J (250 W TDP) | paper's claim |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (i, o), (paper_latency, _, _) in PAPER_TABLE4.items():
+        report = results[("gpt2-medium", i, o, "searched")][0]
+        watts, per_joule = energy(report) if report else (None, None)
+        print(f"| gpt2-medium | [{i}:{o}] | {fmt(watts)} | {fmt(per_joule)} "
+              f"| {fmt(tokens_per_joule(o, paper_latency, TDP_W['U55C']))} "
+              f"| {fmt(tokens_per_joule(o, PAPER_TABLE5_LATENCY['A100'][(i, o)], TDP_W['A100']))} "
+              f"| {fmt(tokens_per_joule(o, PAPER_TABLE5_LATENCY['2080Ti'][(i, o)], TDP_W['2080Ti']))} "
+              f"| |")
+    for preset in PRESETS:
+        report = results[(preset, 32, 32, "preset")][0]
+        watts, per_joule = energy(report) if report else (None, None)
+        print(f"| {preset} | [32:32] | {fmt(watts)} | {fmt(per_joule)} "
+              f"| - | - | - | {PAPER_FIGURE9_VS_A100[preset]} |")
+    print("\nOurs: the power model's estimate (docs/power.md) over the "
+          "estimated latency. The paper's and the GPUs': generated tokens "
+          "over latency times TDP (Tables 4-6); the paper does not say how "
+          "it measured energy.\n")
+
+    print("## Compile time and peak memory (this machine)\n")
+    print("| preset | [in:out] | design | compile (s) | peak memory (MB) |")
+    print("|---|---|---|---|---|")
+    for key in [p[:4] for p in timed]:
+        report, error, seconds, megabytes = results[key]
         status = "" if report else f" (failed: {error})"
-        print(f"| {preset} | [{i}:{o}] | {seconds:.1f}{status} "
-              f"| {megabytes:,.0f} |")
+        design = {"fixed": "fixed defaults", "searched":
+                  f"search, {gpt2_budget} per graph", "preset":
+                  "fixed defaults" if preset_budget == 1 else
+                  f"search, {preset_budget} per graph",
+                  "searched-default": "default compile (search, 4 per graph)"
+                  }[key[3]]
+        print(f"| {key[0]} | [{key[1]}:{key[2]}] | {design} "
+              f"| {seconds:.1f}{status} | {megabytes:,.0f} |")
     print(f"\nEach compiled alone; the bench ran {len(points)} compiles "
           f"(the others {jobs} at a time) in {wall:.0f} s. "
           f"Paper (Figure 10c): {PAPER_COMPILE_S[0]}-{PAPER_COMPILE_S[1]} s "

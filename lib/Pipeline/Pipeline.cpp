@@ -30,6 +30,8 @@ void buildLinalgOptimization(OpPassManager &pm,
 void buildLinalgToDataflow(OpPassManager &pm, const CompileOptions &options) {
   dataflow::ConvertLinalgToKernelOptions convert;
   convert.tileSize = options.tileSize;
+  convert.kernelTileSizes.assign(options.kernelTileSizes.begin(),
+                                 options.kernelTileSizes.end());
   convert.unrollFactor = options.unrollFactor;
   pm.nest<func::FuncOp>().addPass(dataflow::createConvertLinalgToKernel(convert));
   pm.addPass(createCanonicalizerPass());
@@ -66,6 +68,7 @@ void buildResourceAllocation(OpPassManager &pm,
   dataflow::UnrollByIntensityOptions unroll;
   unroll.platform = options.platform;
   unroll.dspBudget = options.dspBudget;
+  unroll.share = options.resourceShare;
   pm.addPass(dataflow::createUnrollByIntensity(unroll));
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
@@ -125,6 +128,9 @@ struct CompilePipelineOptions
   Option<int64_t> tileSize{*this, "tile-size",
                            llvm::cl::desc("Largest tile size on any loop"),
                            llvm::cl::init(16)};
+  ListOption<std::string> kernelTileSizes{
+      *this, "kernel-tile-sizes",
+      llvm::cl::desc("Largest tile size of named kernels (name=size)")};
   Option<int64_t> unrollFactor{
       *this, "unroll-factor",
       llvm::cl::desc("Elements each task computes per cycle"),
@@ -144,8 +150,12 @@ struct CompilePipelineOptions
       llvm::cl::init("normal")};
   Option<int64_t> dspBudget{
       *this, "dsp-budget",
-      llvm::cl::desc("DSPs for unrolling (-1: the platform's)"),
+      llvm::cl::desc("DSPs for unrolling (-1: 80% of the platform's)"),
       llvm::cl::init(-1)};
+  Option<double> resourceShare{
+      *this, "share",
+      llvm::cl::desc("Part of the device the design may fill, in (0, 1]"),
+      llvm::cl::init(1.0)};
 };
 } // namespace
 
@@ -157,6 +167,8 @@ void streamtensor::registerCompilePipeline() {
       [](OpPassManager &pm, const CompilePipelineOptions &pipelineOptions) {
         CompileOptions options;
         options.tileSize = pipelineOptions.tileSize;
+        options.kernelTileSizes.assign(pipelineOptions.kernelTileSizes.begin(),
+                                       pipelineOptions.kernelTileSizes.end());
         options.unrollFactor = pipelineOptions.unrollFactor;
         options.maxOnChipBytes = pipelineOptions.maxOnChipBytes;
         options.fifoDepthOverrides.assign(pipelineOptions.fifoDepths.begin(),
@@ -164,6 +176,7 @@ void streamtensor::registerCompilePipeline() {
         options.platform = pipelineOptions.platform;
         options.fifoMode = pipelineOptions.fifoMode;
         options.dspBudget = pipelineOptions.dspBudget;
+        options.resourceShare = pipelineOptions.resourceShare;
         buildCompilePipeline(pm, options);
       });
 }

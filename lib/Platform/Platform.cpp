@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -569,6 +570,72 @@ void readMemories(ObjectReader &root, Platform &platform) {
                                    policy.uramMinBits, policy.lutramMaxBits));
 }
 
+/// A number from the file as the file would write it (1500, 14.77), not
+/// with formatv's fixed two decimals.
+std::string formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
+
+/// The optional "power" section. A file without one still loads (platform
+/// files written before it existed, cards nobody has figures for): the
+/// compiler then makes no power estimate rather than a made-up one.
+void readPower(ObjectReader &root, Platform &platform) {
+  Diagnostics &diag = root.getDiagnostics();
+  const json::Value *value = root.take("power");
+  if (!value || diag.failed())
+    return;
+  const json::Object *object = value->getAsObject();
+  if (!object)
+    return diag.fail("power", "expected an object");
+
+  PowerSpec spec;
+  power::PowerFigures &figures = spec.figures;
+  ObjectReader reader(diag, object, "power");
+
+  ObjectReader tdp = reader.readObject("tdp");
+  tdp.readPositiveNumber("watts", spec.tdpWatts);
+  tdp.readString("source", spec.tdpSource);
+  tdp.finish();
+
+  ObjectReader idle = reader.readObject("static");
+  idle.readNonNegativeNumber("watts", figures.staticWatts);
+  idle.readString("source", spec.staticSource);
+  idle.finish();
+
+  ObjectReader activity = reader.readObject("activity");
+  activity.readFraction("toggleRate", figures.toggleRate);
+  activity.readString("source", spec.activitySource);
+  activity.finish();
+
+  ObjectReader fabric = reader.readObject("fabric");
+  fabric.readPositiveNumber("referenceClockMHz", figures.referenceClockMHz);
+  fabric.readNonNegativeNumber("wattsPerDsp", figures.wattsPerDsp);
+  fabric.readNonNegativeNumber("wattsPerLut", figures.wattsPerLut);
+  fabric.readNonNegativeNumber("wattsPerFf", figures.wattsPerFf);
+  fabric.readNonNegativeNumber("wattsPerBram18k", figures.wattsPerBram18k);
+  fabric.readNonNegativeNumber("wattsPerUram", figures.wattsPerUram);
+  fabric.readString("source", spec.fabricSource);
+  fabric.finish();
+
+  ObjectReader hbm = reader.readObject("hbm");
+  hbm.readNonNegativeNumber("picojoulesPerBit", figures.hbmPicojoulesPerBit);
+  hbm.readString("source", spec.hbmSource);
+  hbm.finish();
+  reader.finish();
+  if (diag.failed())
+    return;
+
+  // The card cannot idle above its thermal design power; a file saying so
+  // has a typo (or the two figures in different units).
+  if (figures.staticWatts > spec.tdpWatts)
+    return diag.fail(idle.getPath("watts"),
+                     formatNumber(figures.staticWatts) + " exceeds the TDP (" +
+                         formatNumber(spec.tdpWatts) + " W)");
+  platform.power = std::move(spec);
+}
+
 void readPlatform(ObjectReader &root, Platform &platform) {
   Diagnostics &diag = root.getDiagnostics();
 
@@ -618,6 +685,8 @@ void readPlatform(ObjectReader &root, Platform &platform) {
                              platform.host.invocationOverheadUs);
   host.readString("source", platform.host.source);
   host.finish();
+
+  readPower(root, platform);
 
   root.finish();
 }

@@ -72,6 +72,15 @@ const OptionSpec compileOptions[] = {
      "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% of the platform's)"},
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
+    {"dse-budget", "N",
+     "LLMs: design points the search compiles per graph (default 4; 1: the "
+     "options as given, no search)"},
+    {"dse-seconds", "S",
+     "LLMs: stop the search after S seconds (default 0: no limit; a limit "
+     "makes the result depend on the machine's speed)"},
+    {"dse-seed", "N", "LLMs: seed of the search (default 1)"},
+    {"jobs", "N",
+     "LLMs: design points compiled at once (default 0: one per core)"},
     {"dump-ir", "DIR", "write the IR after every pipeline stage into DIR"},
     {"entry", "NAME", "MLIR inputs: the model's function (default forward)"},
     {"precision", "P", "LLMs: fp32, w8a8 or w4a8 (default w4a8)"},
@@ -226,6 +235,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     return Failure;
 
   llvm::json::Object fusion;
+  int64_t unfusedIntermediateBytes = 0;
   for (const PipelineStage &stage : getPipelineStages()) {
     ProgressStep step(stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
@@ -238,6 +248,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       return Failure;
     if (!dump(stage.name))
       return Failure;
+    if (llvm::StringRef(stage.name) == "linalg-to-dataflow")
+      unfusedIntermediateBytes = getUnfusedIntermediateBytes(*module);
     if (llvm::StringRef(stage.name) == "kernel-fusion")
       fusion = describeFusion(*module);
   }
@@ -369,6 +381,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
           (*module)->getAttrOfType<IntegerAttr>("dataflow.slr_crossing_bits"))
     resources["slr_crossing_bits"] = crossing.getInt();
 
+  llvm::json::Object onChipBytes = describeOnChipBytes(*module, fusion);
+  onChipBytes["unfused_intermediates"] = unfusedIntermediateBytes;
   llvm::json::Object report{
       {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
       {"input", input},
@@ -394,7 +408,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"host_invocation_us_per_kernel",
                            platform->host.invocationOverheadUs}}},
       {"kernels", std::move(kernelReports)},
-      {"on_chip_bytes", describeOnChipBytes(*module, fusion)},
+      {"on_chip_bytes", std::move(onChipBytes)},
       {"constants", int64_t(constants.size())},
       {"csim",
        noTestbench

@@ -13,6 +13,7 @@
 #include "streamtensor/Target/HLSCpp.h"
 #include "streamtensor/Version.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/Pass.h"
@@ -21,6 +22,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 
 using namespace mlir;
@@ -313,6 +315,31 @@ LogicalResult streamtensor::driver::runPipelineStage(PassManager &pm,
     reportInternalError("compile",
                         "stage '" + stage + "' failed without a diagnostic");
   return result;
+}
+
+int64_t streamtensor::driver::getUnfusedIntermediateBytes(ModuleOp module) {
+  // Whether `value` reaches another kernel, through views.
+  std::function<bool(Value)> feedsKernel = [&](Value value) {
+    for (Operation *user : value.getUsers()) {
+      if (isa<dataflow::KernelOp>(user))
+        return true;
+      if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user) &&
+          feedsKernel(user->getResult(0)))
+        return true;
+    }
+    return false;
+  };
+  int64_t bytes = 0;
+  module.walk([&](dataflow::KernelOp kernel) {
+    for (Value result : kernel->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type || !type.hasStaticShape() || !feedsKernel(result))
+        continue;
+      bytes += type.getNumElements() *
+               ((getTokenBits(type.getElementType()) + 7) / 8);
+    }
+  });
+  return bytes;
 }
 
 llvm::json::Object

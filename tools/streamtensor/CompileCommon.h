@@ -68,6 +68,13 @@ mlir::LogicalResult runResourceStage(mlir::PassManager &pm,
 llvm::json::Object describeOnChipBytes(mlir::ModuleOp module,
                                        const llvm::json::Object &fusion);
 
+/// On-chip bytes the intermediate results would take without fusion:
+/// every tensor one kernel passes to another, whole (the paper's Figure
+/// 10a baseline, weights excluded). `module` is the design right after
+/// linalg-to-dataflow, one kernel per op; reshapes between kernels are
+/// views of the same tensor.
+int64_t getUnfusedIntermediateBytes(mlir::ModuleOp module);
+
 /// Writes `<partial>/Makefile` for `kernels` (the top functions of
 /// hls/kernels.h) on `platform`.
 bool writeMakefile(const std::string &partial,

@@ -16,7 +16,9 @@
 #include "ReportHtml.h"
 #include "ModelOutputs.h"
 #include "Progress.h"
+#include "SearchRunner.h"
 
+#include "streamtensor/Analysis/PowerModel.h"
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Frontend/Calibration.h"
 #include "streamtensor/Frontend/DiagnosticPrinter.h"
@@ -52,15 +54,16 @@ constexpr llvm::StringLiteral command = "compile";
 /// random weights of a full preset are gigabytes nobody will read.
 constexpr int64_t autoParamsLimitBytes = int64_t(256) << 20;
 
-/// The DSPs the unrolling of one graph may use out of `total`: the graphs
-/// share the device, so each gets a part. The two layer graphs and the LM
-/// head do the work (prefill bounds the time to the first token, decode
-/// and the head every later token) and get 30% each; the embedding
-/// lookups, which only gather rows, 5% each.
-int64_t getGraphDspBudget(GraphKind kind, int64_t total) {
+/// The part of the device one graph may fill: the graphs sit side by side
+/// on it. The two layer graphs and the LM head do the work (prefill bounds
+/// the time to the first token, decode and the head every later token) and
+/// get 30% each; the embedding lookups, which only gather rows, 5% each.
+/// The unrolling's DSP, LUT and FF limits and the search's resource check
+/// both take this share.
+double getGraphShare(GraphKind kind) {
   bool embedding =
       kind == GraphKind::EmbedPrefill || kind == GraphKind::EmbedDecode;
-  return total * (embedding ? 5 : 30) / 100;
+  return embedding ? 0.05 : 0.30;
 }
 
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
@@ -72,7 +75,7 @@ LogicalResult compileGraph(MLIRContext &context,
                            const CompileOptions &options,
                            std::optional<std::string> dumpDir,
                            const WeightLayouts *fixedLayouts,
-                           CompiledGraph &compiled) {
+                           CompiledGraph &compiled, bool candidate) {
   // Errors about the graph (it does not fit the platform) name the model.
   compiled.module =
       ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
@@ -111,18 +114,28 @@ LogicalResult compileGraph(MLIRContext &context,
   graphOptions.foldUnitDims = false;
   // The graph as built, in case it does not fit: runResourceStage builds it
   // again with the smallest tiles.
-  OwningOpRef<ModuleOp> built = compiled.module->clone();
+  OwningOpRef<ModuleOp> built;
+  if (!candidate)
+    built = compiled.module->clone();
   std::string what = ("graph " + frontend::getGraphName(kind)).str();
   for (const PipelineStage &stage : getPipelineStages()) {
-    ProgressStep step(frontend::getGraphName(kind) + ": " + stage.name);
+    std::optional<ProgressStep> step;
+    if (!candidate)
+      step.emplace(frontend::getGraphName(kind) + ": " + stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
     stage.build(pm, graphOptions);
+    // A candidate of the design space search runs on a worker thread: its
+    // errors only make it infeasible, and go to the search's handler.
     LogicalResult ran =
-        llvm::StringRef(stage.name) == "resource-allocation"
+        candidate ? pm.run(*compiled.module)
+        : llvm::StringRef(stage.name) == "resource-allocation"
             ? runResourceStage(pm, *compiled.module, *built, graphOptions, what)
             : runPipelineStage(pm, *compiled.module, stage.name);
     if (failed(ran) || !dump(stage.name))
       return failure();
+    if (llvm::StringRef(stage.name) == "linalg-to-dataflow")
+      compiled.unfusedIntermediateBytes =
+          getUnfusedIntermediateBytes(*compiled.module);
     if (llvm::StringRef(stage.name) == "kernel-fusion")
       compiled.fusion = describeFusion(*compiled.module);
   }
@@ -140,6 +153,59 @@ LogicalResult compileGraph(MLIRContext &context,
   }
   compiled.fusion = std::move(renamedFusion);
   return success();
+}
+
+/// The kernels of a graph whose tiles the search may set one by one.
+std::vector<std::string> getGraphKernels(MLIRContext &context,
+                                         const model::ModelConfig &config,
+                                         GraphKind kind, int64_t seqLen,
+                                         int64_t maxLen,
+                                         frontend::Precision precision,
+                                         int64_t groupSize,
+                                         CompileOptions options) {
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
+  GraphSignature signature;
+  frontend::buildTransformerGraph(*module, config, kind, seqLen, maxLen,
+                                  precision, groupSize, signature);
+  options.foldUnitDims = false;
+  return getReducingKernels(*module, options);
+}
+
+/// What one call of a graph keeps busy and moves, for its energy.
+struct CallActivity {
+  /// Each task's resources times the fraction of the call it runs (its
+  /// latency over the call's cycles): a task done early, or not yet
+  /// started, switches nothing.
+  Resources weightedResources;
+  double hbmBytes = 0;
+};
+
+CallActivity getCallActivity(const llvm::json::Array &kernels,
+                             int64_t callCycles) {
+  CallActivity call;
+  for (const llvm::json::Value &kernelValue : kernels) {
+    const llvm::json::Object &kernel = *kernelValue.getAsObject();
+    if (const llvm::json::Object *performance = kernel.getObject("performance"))
+      call.hbmBytes += performance->getNumber("hbm_bytes").value_or(0);
+    const llvm::json::Array *processes = kernel.getArray("processes");
+    if (!processes || callCycles <= 0)
+      continue;
+    for (const llvm::json::Value &processValue : *processes) {
+      const llvm::json::Object &process = *processValue.getAsObject();
+      double busy = std::min(
+          1.0, process.getNumber("latency_cycles").value_or(0) /
+                   double(callCycles));
+      call.weightedResources.dsp += busy * process.getNumber("dsp").value_or(0);
+      call.weightedResources.lut += busy * process.getNumber("lut").value_or(0);
+      call.weightedResources.ff += busy * process.getNumber("ff").value_or(0);
+      call.weightedResources.bram18k +=
+          busy * process.getNumber("bram18k").value_or(0);
+      call.weightedResources.uram +=
+          busy * process.getNumber("uram").value_or(0);
+    }
+  }
+  return call;
 }
 
 /// Bits of a FIFO token: a scalar or an hls::vector of them.
@@ -253,6 +319,10 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   if (!outOption)
     return Failure;
   int64_t outTokens = *outOption;
+  std::optional<SearchSettings> searchSettings =
+      readSearchSettings(arguments, command);
+  if (!searchSettings)
+    return Failure;
   std::string paramsMode = arguments.get("params").value_or("auto");
   if (paramsMode != "auto" && paramsMode != "yes" && paramsMode != "no") {
     reportError(command,
@@ -324,16 +394,71 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // Prefill packs the layer weights in the order its DMAs read them; decode
   // reads the same files.
   WeightLayouts prefillLayouts;
+  FabricResources device = platform.getTotalAvailable();
+  llvm::json::Object searchReports;
+  // The estimates of the design the options ask for (each search's start
+  // point), to show what the search gained.
+  std::map<std::string, int64_t> startCycles;
   for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
+    double share = getGraphShare(kind);
     CompileOptions graphOptions = options;
-    graphOptions.dspBudget = getGraphDspBudget(
-        kind, options.dspBudget >= 0 ? options.dspBudget
-                                     : platform.getAvailableDsps());
-    if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            groupSize, graphOptions, dumpDir,
-                            kind == GraphKind::Decode ? &prefillLayouts
-                                                      : nullptr,
-                            graph)))
+    graphOptions.resourceShare = share;
+    if (options.dspBudget >= 0)
+      graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
+    const WeightLayouts *layouts =
+        kind == GraphKind::Decode ? &prefillLayouts : nullptr;
+    std::string name = frontend::getGraphName(kind).str();
+    std::optional<search::Point> chosenPoint;
+    if (searchSettings->budget > 1) {
+      Resources available;
+      available.dsp = share * double(device.dsp);
+      available.lut = share * double(device.lut);
+      available.ff = share * double(device.ff);
+      available.bram18k = share * double(device.bram18k);
+      available.uram = share * double(device.uram);
+      search::Space space;
+      space.kernels = getGraphKernels(context, *config, kind, *seqLen, *maxLen,
+                                      precision, groupSize, graphOptions);
+      search::Search search(space, getStartPoint(graphOptions),
+                            searchSettings->seed);
+      Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
+                                             CompiledGraph &candidate) {
+        CompileOptions pointOptions = applyPoint(graphOptions, point);
+        if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen,
+                                precision, groupSize, pointOptions,
+                                std::nullopt, layouts, candidate,
+                                /*candidate=*/true)))
+          return search::Outcome{};
+        candidate.measured.emplace();
+        search::Outcome outcome =
+            measureDesign(*candidate.module, candidate.fusion, platform,
+                          pointOptions, available, candidate.measured->kernels);
+        candidate.measured->cycles = outcome.cycles;
+        candidate.measured->resources = outcome.used;
+        return outcome;
+      };
+      std::optional<size_t> chosen = runSearch(
+          search, *searchSettings, name, context, evaluate, graph);
+      searchReports[name] = describeSearch(search, chosen, *searchSettings);
+      const search::Trial &start = search.getTrials().front();
+      if (start.outcome.feasible)
+        startCycles[name] = start.outcome.cycles;
+      if (chosen)
+        chosenPoint = search.getTrials()[*chosen].point;
+    }
+    // --dump-ir shows the chosen design's stages: it is compiled again,
+    // with the dumps.
+    if (chosenPoint && dumpDir &&
+        failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
+                            groupSize, applyPoint(graphOptions, *chosenPoint),
+                            dumpDir, layouts, graph, /*candidate=*/false)))
+      return Failure;
+    // No search, or no point of it fits: the options as given, with the
+    // compile's own diagnostics.
+    if (!chosenPoint &&
+        failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
+                            groupSize, graphOptions, dumpDir, layouts, graph,
+                            /*candidate=*/false)))
       return Failure;
     if (kind == GraphKind::Prefill)
       prefillLayouts = getWeightLayouts(graph);
@@ -435,13 +560,22 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   int64_t deviceParameterBytes = 0;
   Resources used;
   std::map<std::string, int64_t> cycles;
+  std::map<std::string, CallActivity> activity;
   for (CompiledGraph &graph : graphs) {
     int64_t graphCycles = 0;
     Resources graphResources;
-    llvm::json::Array kernels =
-        describeKernels(*graph.module, graph.fusion, platform, options,
-                        graphCycles, graphResources);
+    llvm::json::Array kernels;
+    if (graph.measured) {
+      kernels = std::move(graph.measured->kernels);
+      graphCycles = graph.measured->cycles;
+      graphResources = graph.measured->resources;
+    } else {
+      kernels = describeKernels(*graph.module, graph.fusion, platform, options,
+                                graphCycles, graphResources);
+    }
     cycles[graph.signature.function] = graphCycles;
+    activity[graph.signature.function] =
+        getCallActivity(kernels, graphCycles);
     // The graphs are separate kernels on the device, side by side.
     used += graphResources;
     int64_t fifoBytes = 0, converterBytes = 0;
@@ -477,7 +611,13 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         {"on_chip_bytes",
          llvm::json::Object{{"fifos", fifoBytes},
                             {"converters", converterBytes},
-                            {"total", fifoBytes + converterBytes}}}};
+                            {"total", fifoBytes + converterBytes},
+                            {"unfused_intermediates",
+                             graph.unfusedIntermediateBytes}}}};
+    if (llvm::json::Object *searched =
+            searchReports.getObject(graph.signature.function))
+      (*graphReports.getObject(graph.signature.function))["search"] =
+          std::move(*searched);
   }
   double clockMHz = platform.kernelClockMHz;
   double invocationUs = platform.host.invocationOverheadUs;
@@ -494,6 +634,71 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                     graphUs("block_decode", config->numLayers) +
                     graphUs("lm_head", 1);
   totalUs = prefillUs + double(outTokens - 1) * decodeUs;
+  // The same for the options as given (each search's start point), when
+  // every graph had one that fits.
+  std::optional<double> startPrefillUs, startDecodeUs;
+  if (startCycles.size() == std::size(kinds)) {
+    auto startUs = [&](const char *name, int64_t calls) {
+      return double(calls) *
+             (double(startCycles[name]) / clockMHz + invocationUs);
+    };
+    startPrefillUs = startUs("embed_prefill", 1) +
+                     startUs("block_prefill", config->numLayers) +
+                     startUs("lm_head", 1);
+    startDecodeUs = startUs("embed_decode", 1) +
+                    startUs("block_decode", config->numLayers) +
+                    startUs("lm_head", 1);
+  }
+  // Energy of the request, when the platform has power figures.
+  std::optional<llvm::json::Object> energyReport;
+  if (platform.power) {
+    std::vector<power::Phase> phases;
+    auto addCalls = [&](const char *name, int64_t calls) {
+      const CallActivity &call = activity[name];
+      for (int64_t index = 0; index < calls; ++index) {
+        // The kernel, then the host starting the next one: only the
+        // card's idle power then.
+        phases.push_back({double(cycles[name]) / (clockMHz * 1e6),
+                          call.weightedResources, 1.0, call.hbmBytes});
+        phases.push_back({invocationUs / 1e6, Resources{}, 0.0, 0.0});
+      }
+    };
+    auto addToken = [&](bool prefill) {
+      addCalls(prefill ? "embed_prefill" : "embed_decode", 1);
+      addCalls(prefill ? "block_prefill" : "block_decode", config->numLayers);
+      addCalls("lm_head", 1);
+    };
+    addToken(/*prefill=*/true);
+    for (int64_t step = 1; step < outTokens; ++step)
+      addToken(/*prefill=*/false);
+    power::Energy energy =
+        power::estimateEnergy(platform.power->figures, clockMHz, phases);
+    double seconds = totalUs / 1e6;
+    energyReport = llvm::json::Object{
+        {"method", "power model of docs/power.md on the simulated cycles: "
+                   "the card's idle power over the request, each graph's "
+                   "resources weighted by how long each task is busy, and "
+                   "the HBM bytes moved (an estimate)"},
+        {"joules", energy.joules()},
+        {"static_joules", energy.staticJoules},
+        {"fabric_joules", energy.fabricJoules},
+        {"hbm_joules", energy.hbmJoules},
+        {"average_watts", energy.averageWatts(seconds)},
+        {"tokens_per_j", energy.perJoule(double(outTokens))},
+        {"card_tdp_watts", platform.power->tdpWatts}};
+  }
+  llvm::json::Object searchReport{
+      {"budget_per_graph", searchSettings->budget},
+      {"seed", int64_t(searchSettings->seed)},
+      {"start_design", nullptr}};
+  if (startPrefillUs)
+    searchReport["start_design"] = llvm::json::Object{
+        {"note", "the design of the options as given, without the search "
+                 "(an estimate, same method)"},
+        {"estimated_ttft_ms", *startPrefillUs / 1000.0},
+        {"estimated_decode_tokens_per_s", 1e6 / *startDecodeUs},
+        {"estimated_total_ms",
+         (*startPrefillUs + double(outTokens - 1) * *startDecodeUs) / 1000.0}};
   FabricResources available = platform.getTotalAvailable();
   bool fits;
   llvm::json::Object resources = describeResources(
@@ -551,7 +756,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"in_tokens", *seqLen},
                           {"out_tokens", outTokens},
                           {"estimated_total_ms", totalUs / 1000.0},
-                          {"host_invocation_us_per_kernel", invocationUs}}},
+                          {"host_invocation_us_per_kernel", invocationUs},
+                          {"estimated_energy",
+                           energyReport
+                               ? llvm::json::Value(std::move(*energyReport))
+                               : llvm::json::Value(nullptr)}}},
+      {"search", std::move(searchReport)},
       {"csim", llvm::json::Object{{"available", writeWeights},
                                   {"host", "host/llm_main.cpp"}}}};
   llvm::json::Object summary = summarizeCompile(report, output);
@@ -574,6 +784,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       "estimated TTFT {4:f2} ms for {5} tokens, decode {6:f1} tokens/s)\n",
       output, model::getModelType(config->family), config->numLayers,
       numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs);
+  if (startPrefillUs && searchSettings->budget > 1)
+    textOut() << llvm::formatv(
+        "  (searched {0} designs per graph; the options as given: estimated "
+        "TTFT {1:f2} ms, decode {2:f1} tokens/s)\n",
+        searchSettings->budget, *startPrefillUs / 1000.0,
+        1e6 / *startDecodeUs);
   printJson(std::move(summary));
   return Success;
 }

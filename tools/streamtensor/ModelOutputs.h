@@ -3,6 +3,7 @@
 #ifndef STREAMTENSOR_TOOLS_STREAMTENSOR_MODELOUTPUTS_H
 #define STREAMTENSOR_TOOLS_STREAMTENSOR_MODELOUTPUTS_H
 
+#include "streamtensor/Analysis/Resources.h"
 #include "streamtensor/Frontend/ModelWeights.h"
 #include "streamtensor/Frontend/TransformerGraph.h"
 #include "streamtensor/Target/HbmChannels.h"
@@ -12,6 +13,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace streamtensor::driver {
@@ -21,6 +23,16 @@ struct CompiledGraph {
   frontend::GraphSignature signature;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   llvm::json::Object fusion;
+  /// getUnfusedIntermediateBytes of the graph before fusion.
+  int64_t unfusedIntermediateBytes = 0;
+  /// describeKernels of the design, when the search measured it already:
+  /// the report reuses it instead of simulating again.
+  struct Measured {
+    llvm::json::Array kernels;
+    int64_t cycles = 0;
+    Resources resources;
+  };
+  std::optional<Measured> measured;
 };
 
 /// Per weight argument name, the tiled layout its DMA reads it in

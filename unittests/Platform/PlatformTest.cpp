@@ -226,6 +226,43 @@ TEST(PlatformShipped, Operators) {
     EXPECT_FALSE(op.source.empty()) << name;
 }
 
+// The power figures (docs/power.md): the paper's TDPs, the idle readings,
+// XPE's default toggle rate, O'Connor's 3.97 pJ per HBM2 bit, and the
+// fabric figures derived from the U55C's TDP and shared by the same die.
+TEST(PlatformShipped, PowerFigures) {
+  Platform u55c = loadOrDie("u55c");
+  ASSERT_TRUE(u55c.power.has_value());
+  const power::PowerFigures &figures = u55c.power->figures;
+  EXPECT_DOUBLE_EQ(u55c.power->tdpWatts, 150);
+  EXPECT_DOUBLE_EQ(figures.staticWatts, 14.77);
+  EXPECT_DOUBLE_EQ(figures.referenceClockMHz, 250);
+  EXPECT_DOUBLE_EQ(figures.toggleRate, 0.125);
+  EXPECT_DOUBLE_EQ(figures.hbmPicojoulesPerBit, 3.97);
+  for (const std::string *source :
+       {&u55c.power->tdpSource, &u55c.power->staticSource,
+        &u55c.power->activitySource, &u55c.power->fabricSource,
+        &u55c.power->hbmSource})
+    EXPECT_FALSE(source->empty());
+
+  // The derivation in the file: the whole device busy at 250 MHz, HBM at
+  // its 460 GB/s peak (460e9 * 8 * 3.97e-12 = 14.6096 W) and the idle power
+  // add up to the TDP, within the rounding of the per-resource figures.
+  double fabricWatts =
+      figures.wattsPerDsp * 9024 + figures.wattsPerLut * 1303680 +
+      figures.wattsPerFf * 2607360 + figures.wattsPerBram18k * 4032 +
+      figures.wattsPerUram * 960;
+  EXPECT_NEAR(figures.staticWatts + fabricWatts + 14.6096, 150, 0.01);
+
+  Platform u280 = loadOrDie("u280");
+  ASSERT_TRUE(u280.power.has_value());
+  EXPECT_DOUBLE_EQ(u280.power->tdpWatts, 225);
+  EXPECT_DOUBLE_EQ(u280.power->figures.staticWatts, 39.22);
+  // Same die, same per-resource figures at the same reference clock.
+  EXPECT_DOUBLE_EQ(u280.power->figures.wattsPerDsp, figures.wattsPerDsp);
+  EXPECT_DOUBLE_EQ(u280.power->figures.wattsPerUram, figures.wattsPerUram);
+  EXPECT_DOUBLE_EQ(u280.power->figures.referenceClockMHz, 250);
+}
+
 TEST(PlatformShipped, ListedAndLoadableByPath) {
   ScopedPlatformsDir useDefault(nullptr);
   std::vector<std::string> names = listPlatforms();
@@ -438,6 +475,54 @@ TEST(PlatformParse, UnsupportedVersion) {
   EXPECT_EQ(errorAfter([](json::Object &root) { root["formatVersion"] = 2; }),
             "u55c.json: formatVersion: unsupported version 2; this build "
             "reads version 1");
+}
+
+// A file without a "power" section still loads, with no power estimate.
+TEST(PlatformParse, PowerIsOptional) {
+  llvm::Expected<Platform> platform = parsePlatform(
+      editU55c([](json::Object &root) { root.erase("power"); }), "u55c.json");
+  ASSERT_TRUE(bool(platform)) << llvm::toString(platform.takeError());
+  EXPECT_FALSE(platform->power.has_value());
+}
+
+TEST(PlatformParse, BadPowerFigures) {
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "fabric")["wattsPerDsp"] = -0.001;
+            }),
+            "u55c.json: power.fabric.wattsPerDsp: expected a non-negative "
+            "number");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "hbm").erase("picojoulesPerBit");
+            }),
+            "u55c.json: power.hbm.picojoulesPerBit: missing required field");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "activity")["toggleRate"] = 12.5;
+            }),
+            "u55c.json: power.activity.toggleRate: expected a number in "
+            "(0, 1]");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "fabric")["referenceClockMHz"] = 0;
+            }),
+            "u55c.json: power.fabric.referenceClockMHz: expected a positive "
+            "number");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "static").erase("source");
+            }),
+            "u55c.json: power.static.source: missing required field");
+  EXPECT_EQ(errorAfter([](json::Object &root) { root["power"] = 150; }),
+            "u55c.json: power: expected an object");
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(root, "power")["dynamic"] = 1;
+            }),
+            "u55c.json: power.dynamic: unknown field");
+}
+
+// Idle power above the TDP is a typo (or mixed units).
+TEST(PlatformParse, StaticPowerAboveTdp) {
+  EXPECT_EQ(errorAfter([](json::Object &root) {
+              field(field(root, "power"), "static")["watts"] = 1500;
+            }),
+            "u55c.json: power.static.watts: 1500 exceeds the TDP (150 W)");
 }
 
 //===----------------------------------------------------------------------===//

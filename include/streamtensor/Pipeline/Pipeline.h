@@ -14,6 +14,8 @@ namespace streamtensor {
 struct CompileOptions {
   /// Largest tile size on any loop (paper: default_tile_size).
   int64_t tileSize = 16;
+  /// Largest tile size of named kernels, as NAME=SIZE (overrides tileSize).
+  std::vector<std::string> kernelTileSizes;
   /// Elements each task computes per cycle (the unroll factor of its
   /// innermost loop).
   int64_t unrollFactor = 1;
@@ -27,6 +29,9 @@ struct CompileOptions {
   std::string fifoMode = "normal";
   /// DSPs the intensity-driven unrolling may use (-1: the platform's).
   int64_t dspBudget = -1;
+  /// Part of the device the design may fill, in (0, 1]: each of an LLM's
+  /// graphs gets a share (the unrolling's DSP, LUT and FF limits).
+  double resourceShare = 1.0;
   /// Folder of Vitis HLS csynth reports to use instead of estimates.
   std::string profilesDir;
   /// Drop unit dimensions (upstream's fold-unit-extent-dims). Graphs built

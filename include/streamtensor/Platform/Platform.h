@@ -2,9 +2,10 @@
 //
 // Everything the compiler assumes about a target card (fabric per SLR, the
 // platform shell's share, HBM, operator latencies and costs, memory mapping
-// thresholds, host overheads) lives in platforms/<name>.json, each figure
-// with the document it comes from. This is the typed view of such a file and
-// its loader. The format is described field by field in docs/platforms.md.
+// thresholds, host overheads, power figures) lives in platforms/<name>.json,
+// each figure with the document it comes from. This is the typed view of such
+// a file and its loader. The format is described field by field in
+// docs/platforms.md (the power section in docs/power.md).
 //
 // Plain C++ on LLVMSupport (llvm::json, llvm::Expected): no MLIR dependency,
 // so analyses and tools can use it directly.
@@ -14,11 +15,14 @@
 #ifndef STREAMTENSOR_PLATFORM_PLATFORM_H
 #define STREAMTENSOR_PLATFORM_PLATFORM_H
 
+#include "streamtensor/Analysis/PowerModel.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -148,6 +152,24 @@ struct HostSpec {
   std::string source;
 };
 
+/// What the power estimate needs (docs/power.md), each figure with its
+/// source. The figures are the power model's own struct (Analysis/
+/// PowerModel.h), so the estimate takes them as read; this library only
+/// stores them and needs that header, not the Analysis library.
+struct PowerSpec {
+  power::PowerFigures figures;
+  /// The card's thermal design power. The estimate does not use it; reports
+  /// set the estimated average power beside it.
+  double tdpWatts = 0;
+  std::string tdpSource;
+  std::string staticSource;
+  /// Where the toggle rate the fabric figures assume comes from.
+  std::string activitySource;
+  /// Where the per-resource figures and their reference clock come from.
+  std::string fabricSource;
+  std::string hbmSource;
+};
+
 /// A target card, as read from platforms/<name>.json.
 struct Platform {
   std::string name;
@@ -179,6 +201,8 @@ struct Platform {
   MemorySpec memories;
   BufferMappingPolicy bufferMapping;
   HostSpec host;
+  /// Absent when the file has no "power" section: no power estimate then.
+  std::optional<PowerSpec> power;
 
   /// Sums over the SLRs.
   FabricResources getTotalCapacity() const;

@@ -2,6 +2,8 @@
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=32 | FileCheck %s --check-prefixes=CHECK,B32
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=13 | FileCheck %s --check-prefixes=CHECK,NONE
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=12 | FileCheck %s --check-prefixes=CHECK,NONE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=share=0.05 | FileCheck %s --check-prefixes=CHECK,SHARE
+// RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=share=0 2>&1 | FileCheck %s --check-prefix=BADSHARE
 
 // dataflow-unroll-by-intensity: the slowest process (largest latency L, over
 // every kernel) gets its compute loop (innermost, no FIFO traffic) unrolled
@@ -52,8 +54,13 @@
 //    28 - 3 + 6 = 31 DSP; at 4 it would need 37: it stays at 2.
 //  - dsp-budget=13: the design fits as it is (13), but f = 2 needs 18:
 //    nothing is unrolled.
+//  - share=0.05 (a module beside others, with 5% of the device): the
+//    budget is 0.05 * 6792 = 339.6. poly goes to 60 (308 DSP); small to 2,
+//    4 and 8 (311, 317, 329); 16 would need 353: it stays at 8.
 //  - dsp-budget=12: the design is already over (13 > 12): the pass leaves it
 //    to the resource check and changes nothing.
+
+// BADSHARE: error: dataflow-unroll-by-intensity: share must be in (0, 1], got 0
 
 // Only the compute loops of poly and small are ever unrolled.
 // CHECK-NOT: dataflow.unroll
@@ -69,6 +76,7 @@
 // CHECK-NEXT: memref.store
 // DEFAULT-NEXT: } {dataflow.unroll = 60 : i64}
 // B32-NEXT: } {dataflow.unroll = 4 : i64}
+// SHARE-NEXT: } {dataflow.unroll = 60 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK: scf.for
 // CHECK-NEXT: memref.load
@@ -84,6 +92,7 @@
 // CHECK-NEXT: memref.store
 // DEFAULT-NEXT: } {dataflow.unroll = 64 : i64}
 // B32-NEXT: } {dataflow.unroll = 2 : i64}
+// SHARE-NEXT: } {dataflow.unroll = 8 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK-NOT: dataflow.unroll
 func.func @k_load(%in: memref<60xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {

@@ -11,6 +11,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace streamtensor::dataflow {
 #define GEN_PASS_DEF_CONVERTLINALGTOKERNEL
@@ -120,6 +122,8 @@ public:
           << int64_t(tileSize) << " and " << int64_t(unrollFactor);
       return signalPassFailure();
     }
+    if (failed(parseKernelTileSizes()))
+      return signalPassFailure();
     SmallVector<linalg::LinalgOp> ops;
     for (Operation &op : getOperation().getBody().getOps())
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
@@ -136,6 +140,12 @@ public:
     for (linalg::LinalgOp op : llvm::reverse(ops))
       if (op->use_empty())
         op->erase();
+    for (const auto &entry : tileSizeOf)
+      if (!usedNames.contains(entry.getKey())) {
+        getOperation().emitError("kernel-tile-sizes: '")
+            << entry.getKey() << "' names no kernel of this function";
+        return signalPassFailure();
+      }
 
     // What is left runs on the host between kernels: constants, reshapes
     // (views of the same memory), fresh tensors, and kernel results placed
@@ -156,6 +166,26 @@ public:
   }
 
 private:
+  /// Largest tile size per kernel name, from `kernel-tile-sizes`.
+  llvm::StringMap<int64_t> tileSizeOf;
+  llvm::StringSet<> usedNames;
+
+  LogicalResult parseKernelTileSizes() {
+    tileSizeOf.clear();
+    usedNames.clear();
+    for (const std::string &entry : kernelTileSizes) {
+      auto [name, size] = llvm::StringRef(entry).split('=');
+      int64_t value;
+      if (name.empty() || size.getAsInteger(10, value) || value < 1) {
+        getOperation().emitError("kernel-tile-sizes: '")
+            << entry << "' is not NAME=SIZE with a size of at least 1";
+        return failure();
+      }
+      tileSizeOf[name] = value;
+    }
+    return success();
+  }
+
   /// Whether every use of a generator is an init that convert() recomputes.
   static bool allUsesRecompute(linalg::LinalgOp generator) {
     for (OpOperand &use : generator->getResult(0).getUses()) {
@@ -166,7 +196,7 @@ private:
     return true;
   }
 
-  FailureOr<TileNest> planTiles(linalg::LinalgOp op);
+  FailureOr<TileNest> planTiles(linalg::LinalgOp op, int64_t maxTile);
   FailureOr<ITensorType> getOperandType(linalg::LinalgOp op,
                                         const TileNest &nest, AffineMap map,
                                         RankedTensorType tensor,
@@ -174,7 +204,8 @@ private:
   LogicalResult convert(linalg::LinalgOp op, unsigned index);
 };
 
-FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op) {
+FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op,
+                                                        int64_t maxTile) {
   TileNest nest;
   nest.ranges = op.getStaticLoopRanges();
   for (int64_t range : nest.ranges)
@@ -182,7 +213,7 @@ FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op) {
       return op->emitOpError("has a dynamic loop range; give the model "
                              "static shapes (maximum sizes for dynamic ones)");
   for (int64_t range : nest.ranges)
-    nest.tileSizes.push_back(chooseTileSize(range, tileSize));
+    nest.tileSizes.push_back(chooseTileSize(range, maxTile));
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (auto [loop, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel)
@@ -242,10 +273,15 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
   if (op->getNumResults() != 1 || op.getNumDpsInits() != 1)
     return op->emitOpError("with ")
            << op->getNumResults() << " results is not supported yet";
-  FailureOr<TileNest> nest = planTiles(op);
+  std::string name = describe(op) + "_" + std::to_string(index);
+  int64_t maxTile = tileSize;
+  if (auto found = tileSizeOf.find(name); found != tileSizeOf.end()) {
+    maxTile = found->second;
+    usedNames.insert(name);
+  }
+  FailureOr<TileNest> nest = planTiles(op, maxTile);
   if (failed(nest))
     return failure();
-  std::string name = describe(op) + "_" + std::to_string(index);
   Location loc = op->getLoc();
   OpBuilder builder(op);
 

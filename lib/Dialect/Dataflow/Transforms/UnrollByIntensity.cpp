@@ -90,15 +90,23 @@ public:
     // By default 80% of the DSPs: a design that uses them all cannot be
     // split into dies whole processes at a time (the attention example
     // fails the die assignment there).
-    double budget = dspBudget >= 0
-                        ? double(dspBudget)
-                        : 0.8 * double(design->platform.getAvailableDsps());
+    if (!(share > 0 && share <= 1)) {
+      module.emitError("dataflow-unroll-by-intensity: share must be in "
+                       "(0, 1], got ")
+          << share;
+      return signalPassFailure();
+    }
+    double budget =
+        dspBudget >= 0
+            ? double(dspBudget)
+            : 0.8 * share * double(design->platform.getAvailableDsps());
     double used = 0;
     // A process sits on one die: unrolled, it may take at most half of
     // the largest die's DSPs, LUTs and FFs, so that the die assignment can
     // still place it beside the others. The operators' LUTs and FFs of the
     // whole design stay within 70% of the device's: FIFOs, converters and
     // DMAs take their share too, and processes pack into dies unevenly.
+    // A module that shares the device gets that part of it.
     FabricResources largestDie;
     for (const SlrSpec &slr : design->platform.slrs) {
       FabricResources available = slr.getAvailable();
@@ -157,8 +165,10 @@ public:
       perf::TaskProfile profile =
           perf::profileProcess(model->design.processes[p]);
       bool fits = used - before.dsp + after.dsp <= budget &&
-                  usedLut - before.lut + after.lut <= 0.7 * double(device.lut) &&
-                  usedFf - before.ff + after.ff <= 0.7 * double(device.ff) &&
+                  usedLut - before.lut + after.lut <=
+                      0.7 * share * double(device.lut) &&
+                  usedFf - before.ff + after.ff <=
+                      0.7 * share * double(device.ff) &&
                   fitsOneDie(after);
       if (!fits || profile.latency >= latency) {
         // Over budget, or no faster (the loop is not the bottleneck any

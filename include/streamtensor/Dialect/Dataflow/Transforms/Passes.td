@@ -42,12 +42,17 @@ def ConvertLinalgToKernel : Pass<"dataflow-convert-linalg-to-kernel",
     output's init is recomputed on each tile instead of being streamed in.
 
     Each loop is tiled by the largest divisor of its range that is at most
-    `tile-size`, so every tile is whole. `unroll-factor` is recorded on each
-    task (`dataflow.unroll_factor`) for the lowering and the emitter.
+    `tile-size`, so every tile is whole; `kernel-tile-sizes` sets that
+    bound per kernel instead (the design space search tunes it kernel by
+    kernel). `unroll-factor` is recorded on each task
+    (`dataflow.unroll_factor`) for the lowering and the emitter.
   }];
   let options = [
     Option<"tileSize", "tile-size", "int64_t", /*default=*/"16",
            "Largest tile size on any loop">,
+    ListOption<"kernelTileSizes", "kernel-tile-sizes", "std::string",
+               "Largest tile size of named kernels, as NAME=SIZE (the "
+               "names this pass gives, such as matmul_3)">,
     Option<"unrollFactor", "unroll-factor", "int64_t", /*default=*/"1",
            "Elements of a tile each task computes per cycle: the innermost "
            "loop of the tile computation is unrolled this many times (and "
@@ -127,7 +132,11 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
            "Target platform (a name under platforms/ or a .json path)">,
     Option<"dspBudget", "dsp-budget", "int64_t", /*default=*/"-1",
            "DSPs the kernels may use (-1: 80% of the platform's, less "
-           "the shell)">
+           "the shell, times `share`)">,
+    Option<"share", "share", "double", /*default=*/"1.0",
+           "Part of the device this module's kernels may fill, in (0, 1]: "
+           "an LLM's graphs sit side by side, each with its share of the "
+           "DSPs, LUTs and FFs">
   ];
 }
 

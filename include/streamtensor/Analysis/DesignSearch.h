@@ -1,0 +1,123 @@
+//===- DesignSearch.h - Black-box search of the tiling space ----*- C++ -*-===//
+//
+// Paper section 6.1 tunes the default tile size and the unroll budget with
+// a black-box search fed by compile results. This is that search, without
+// any solver: it proposes design points, the driver compiles and simulates
+// them (in parallel) and records what came out, and the search proposes
+// the next ones from the best so far. Everything it decides follows from
+// the seed and the outcomes, never from timing or the order in which
+// parallel evaluations finish.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STREAMTENSOR_ANALYSIS_DESIGNSEARCH_H
+#define STREAMTENSOR_ANALYSIS_DESIGNSEARCH_H
+
+#include "streamtensor/Analysis/Resources.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace streamtensor::search {
+
+/// One design point: the options of one compile.
+struct Point {
+  /// Largest tile size on any loop (the paper's default_tile_size).
+  int64_t tileSize = 16;
+  /// Largest tile size of single kernels, by name, over tileSize.
+  std::map<std::string, int64_t> kernelTileSizes;
+  /// Part of the design's resource share the unrolling may fill, in (0, 1].
+  double unrollShare = 1.0;
+  /// FIFO sizing mode (dataflow-size-fifos).
+  std::string fifoMode = "normal";
+
+  /// "tile 32, unroll 100%, fifo normal, matmul_3=64": how reports name it.
+  std::string describe() const;
+  bool operator<(const Point &other) const;
+  bool operator==(const Point &other) const;
+};
+
+/// What the compile of a point gave.
+struct Outcome {
+  /// Compiled, simulated without deadlock, and within its resources.
+  bool feasible = false;
+  /// Estimated cycles of the design (the simulator's), when feasible.
+  int64_t cycles = 0;
+  /// Resources the design uses.
+  Resources used;
+  /// Largest fraction of any resource kind used of what it may use.
+  double utilization = 0;
+  /// Why it is not feasible: the compile's first error, or the resource.
+  std::string failure;
+  /// Compiled and simulated, but over its resources: a smaller unroll
+  /// share may make it fit.
+  bool overResources = false;
+};
+
+/// The values each dimension takes.
+struct Space {
+  std::vector<int64_t> tileSizes = {4, 8, 16, 32, 64, 128};
+  std::vector<double> unrollShares = {0.5, 0.75, 1.0};
+  std::vector<std::string> fifoModes = {"normal", "conservative"};
+  /// Kernels whose tile size may differ from the rest (empty: none).
+  std::vector<std::string> kernels;
+};
+
+struct Trial {
+  Point point;
+  Outcome outcome;
+};
+
+class Search {
+public:
+  /// Starts from `start` (the design the options ask for), which is the
+  /// first point proposed.
+  Search(Space space, Point start, uint64_t seed);
+
+  /// Up to `count` points never proposed before. The start comes first,
+  /// then a sweep of the tile size around it (nearest first, the larger on
+  /// a tie), with repairs ahead of the sweep's next point: a recorded point
+  /// faster than the best (or any, before one fits) but over its resources
+  /// is tried again with the next smaller unroll share. After the sweep,
+  /// changes of one dimension of the best point so far, drawn from the
+  /// seeded generator. Fewer (or none) when the space is exhausted.
+  std::vector<Point> propose(size_t count);
+
+  /// Records the outcome of a proposed point. Trials are kept in the order
+  /// recorded; the caller records a batch in the order proposed.
+  void record(const Point &point, Outcome outcome);
+
+  const std::vector<Trial> &getTrials() const { return trials; }
+
+  /// The feasible trial with the fewest cycles (ties: lower utilization,
+  /// then the earlier trial), if any.
+  std::optional<size_t> getBest() const;
+
+  /// The feasible trials no other feasible trial beats on both cycles and
+  /// utilization (and equals on neither), by cycles.
+  std::vector<size_t> getFront() const;
+
+private:
+  Point mutate(const Point &base);
+  std::optional<Point> nextRepair();
+
+  Space space;
+  std::vector<Point> sweep;
+  size_t nextSweep = 0;
+  std::mt19937_64 random;
+  std::set<Point> proposed;
+  std::vector<Trial> trials;
+};
+
+/// The largest fraction of `used` over `available`, per resource kind
+/// (kinds with nothing available count only when used).
+double getUtilization(const Resources &used, const Resources &available);
+
+} // namespace streamtensor::search
+
+#endif // STREAMTENSOR_ANALYSIS_DESIGNSEARCH_H

@@ -1,0 +1,225 @@
+//===- DesignSearch.cpp - Black-box search of the tiling space ------------===//
+
+#include "streamtensor/Analysis/DesignSearch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <tuple>
+
+using namespace streamtensor;
+using namespace streamtensor::search;
+
+std::string Point::describe() const {
+  std::ostringstream os;
+  os << "tile " << tileSize << ", unroll " << std::lround(unrollShare * 100)
+     << "%, fifo " << fifoMode;
+  for (const auto &[kernel, size] : kernelTileSizes)
+    os << ", " << kernel << "=" << size;
+  return os.str();
+}
+
+bool Point::operator<(const Point &other) const {
+  return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode) <
+         std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
+                  other.fifoMode);
+}
+
+bool Point::operator==(const Point &other) const {
+  return !(*this < other) && !(other < *this);
+}
+
+double search::getUtilization(const Resources &used,
+                              const Resources &available) {
+  double largest = 0;
+  for (int kind = 0; kind < Resources::kNumKinds; ++kind) {
+    if (available.get(kind) > 0)
+      largest = std::max(largest, used.get(kind) / available.get(kind));
+    else if (used.get(kind) > 0)
+      largest = std::max(largest, HUGE_VAL);
+  }
+  return largest;
+}
+
+Search::Search(Space spaceIn, Point start, uint64_t seed)
+    : space(std::move(spaceIn)), random(seed) {
+  // The start, then the other tile sizes, nearest to it (in factors of 2)
+  // first: neighbours of the design asked for are the likeliest to fit.
+  sweep.push_back(start);
+  std::vector<int64_t> sizes = space.tileSizes;
+  auto distance = [&](int64_t size) {
+    return std::abs(std::log2(double(size) / double(start.tileSize)));
+  };
+  std::stable_sort(sizes.begin(), sizes.end(), [&](int64_t a, int64_t b) {
+    if (distance(a) != distance(b))
+      return distance(a) < distance(b);
+    return a > b;
+  });
+  for (int64_t size : sizes) {
+    if (size == start.tileSize)
+      continue;
+    Point point = start;
+    point.tileSize = size;
+    sweep.push_back(point);
+  }
+}
+
+Point Search::mutate(const Point &base) {
+  // The generator's raw output, never a std distribution: those differ
+  // between standard libraries, and the search must not.
+  auto pick = [&](size_t count) { return size_t(random() % count); };
+  Point point = base;
+  enum Dimension { TileSize, Kernel, Unroll, Fifo };
+  std::vector<Dimension> dimensions = {TileSize};
+  if (!space.kernels.empty()) {
+    // Per-kernel tiles are the largest part of the space: try them as
+    // often as all the rest together.
+    dimensions.push_back(Kernel);
+    dimensions.push_back(Kernel);
+  }
+  if (space.unrollShares.size() > 1)
+    dimensions.push_back(Unroll);
+  if (space.fifoModes.size() > 1)
+    dimensions.push_back(Fifo);
+  switch (dimensions[pick(dimensions.size())]) {
+  case TileSize: {
+    // A neighbour of the current size in the list.
+    auto at = std::find(space.tileSizes.begin(), space.tileSizes.end(),
+                        base.tileSize);
+    if (at == space.tileSizes.end()) {
+      point.tileSize = space.tileSizes[pick(space.tileSizes.size())];
+      break;
+    }
+    size_t index = size_t(at - space.tileSizes.begin());
+    bool up = pick(2) == 0;
+    if (up && index + 1 < space.tileSizes.size())
+      point.tileSize = space.tileSizes[index + 1];
+    else if (index > 0)
+      point.tileSize = space.tileSizes[index - 1];
+    else if (index + 1 < space.tileSizes.size())
+      point.tileSize = space.tileSizes[index + 1];
+    break;
+  }
+  case Kernel: {
+    const std::string &kernel = space.kernels[pick(space.kernels.size())];
+    // One more choice than sizes: back to the global tile size.
+    size_t choice = pick(space.tileSizes.size() + 1);
+    if (choice == space.tileSizes.size() ||
+        space.tileSizes[choice] == base.tileSize)
+      point.kernelTileSizes.erase(kernel);
+    else
+      point.kernelTileSizes[kernel] = space.tileSizes[choice];
+    break;
+  }
+  case Unroll:
+    point.unrollShare = space.unrollShares[pick(space.unrollShares.size())];
+    break;
+  case Fifo:
+    point.fifoMode = space.fifoModes[pick(space.fifoModes.size())];
+    break;
+  }
+  return point;
+}
+
+std::vector<Point> Search::propose(size_t count) {
+  std::vector<Point> batch;
+  auto add = [&](const Point &point) {
+    if (proposed.insert(point).second)
+      batch.push_back(point);
+  };
+  // The start first; then repairs before the rest of the sweep: the
+  // options as given, or a faster tile size, only a little over the
+  // resources are better bets than a tile size further away.
+  if (nextSweep == 0 && count > 0)
+    add(sweep[nextSweep++]);
+  while (batch.size() < count) {
+    if (std::optional<Point> repair = nextRepair()) {
+      add(*repair);
+      continue;
+    }
+    if (nextSweep == sweep.size())
+      break;
+    add(sweep[nextSweep++]);
+  }
+  // Around the best point; before any point is feasible, around the start.
+  std::optional<size_t> best = getBest();
+  Point base = best ? trials[*best].point : sweep.front();
+  // Enough draws that a space with new points left nearly always yields
+  // them; a small space runs out, and the search ends.
+  for (int attempt = 0; batch.size() < count && attempt < 200; ++attempt) {
+    Point point = mutate(base);
+    if (proposed.insert(point).second)
+      batch.push_back(point);
+  }
+  return batch;
+}
+
+std::optional<Point> Search::nextRepair() {
+  std::optional<size_t> best = getBest();
+  for (const Trial &trial : trials) {
+    const Outcome &outcome = trial.outcome;
+    if (!outcome.overResources ||
+        (best && outcome.cycles >= trials[*best].outcome.cycles))
+      continue;
+    // The largest share below the point's: unrolling less is what frees
+    // DSPs, LUTs and FFs without changing the tiles that made it fast.
+    std::optional<double> smaller;
+    for (double share : space.unrollShares)
+      if (share < trial.point.unrollShare && (!smaller || share > *smaller))
+        smaller = share;
+    if (!smaller)
+      continue;
+    Point repaired = trial.point;
+    repaired.unrollShare = *smaller;
+    if (!proposed.count(repaired))
+      return repaired;
+  }
+  return std::nullopt;
+}
+
+void Search::record(const Point &point, Outcome outcome) {
+  trials.push_back({point, std::move(outcome)});
+}
+
+std::optional<size_t> Search::getBest() const {
+  std::optional<size_t> best;
+  for (size_t index = 0; index < trials.size(); ++index) {
+    const Outcome &outcome = trials[index].outcome;
+    if (!outcome.feasible)
+      continue;
+    if (!best ||
+        std::tie(outcome.cycles, outcome.utilization) <
+            std::tie(trials[*best].outcome.cycles,
+                     trials[*best].outcome.utilization))
+      best = index;
+  }
+  return best;
+}
+
+std::vector<size_t> Search::getFront() const {
+  std::vector<size_t> front;
+  for (size_t index = 0; index < trials.size(); ++index) {
+    const Outcome &candidate = trials[index].outcome;
+    if (!candidate.feasible)
+      continue;
+    bool dominated = false;
+    for (size_t other = 0; other < trials.size() && !dominated; ++other) {
+      const Outcome &rival = trials[other].outcome;
+      if (other == index || !rival.feasible)
+        continue;
+      bool noWorse = rival.cycles <= candidate.cycles &&
+                     rival.utilization <= candidate.utilization;
+      bool better = rival.cycles < candidate.cycles ||
+                    rival.utilization < candidate.utilization;
+      // Of two equal outcomes the earlier trial stands for both.
+      bool equalEarlier = !better && noWorse && other < index;
+      dominated = (noWorse && better) || equalEarlier;
+    }
+    if (!dominated)
+      front.push_back(index);
+  }
+  std::stable_sort(front.begin(), front.end(), [&](size_t a, size_t b) {
+    return trials[a].outcome.cycles < trials[b].outcome.cycles;
+  });
+  return front;
+}

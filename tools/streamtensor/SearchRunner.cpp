@@ -1,0 +1,239 @@
+//===- SearchRunner.cpp - The design space search, run by compile ---------===//
+
+#include "SearchRunner.h"
+
+#include "Commands.h"
+#include "CompileCommon.h"
+
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::driver;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// When the first search of the command began.
+std::optional<Clock::time_point> searchStart;
+
+/// The failure text of the candidate compiling on this thread.
+thread_local std::string *candidateFailure = nullptr;
+
+} // namespace
+
+std::optional<SearchSettings>
+streamtensor::driver::readSearchSettings(const Arguments &arguments,
+                                         llvm::StringRef command) {
+  SearchSettings settings;
+  std::optional<int64_t> budget =
+      arguments.getInteger(command, "dse-budget", settings.budget, 1, 100000);
+  std::optional<int64_t> seconds =
+      arguments.getInteger(command, "dse-seconds", 0, 0, 1 << 24);
+  std::optional<int64_t> seed =
+      arguments.getInteger(command, "dse-seed", 1, 0, INT64_MAX);
+  std::optional<int64_t> jobs = arguments.getInteger(command, "jobs", 0, 0, 1024);
+  if (!budget || !seconds || !seed || !jobs)
+    return std::nullopt;
+  settings.budget = *budget;
+  settings.seconds = *seconds;
+  settings.seed = uint64_t(*seed);
+  settings.jobs = unsigned(*jobs);
+  return settings;
+}
+
+search::Point streamtensor::driver::getStartPoint(const CompileOptions &options) {
+  search::Point point;
+  point.tileSize = options.tileSize;
+  for (const std::string &entry : options.kernelTileSizes) {
+    auto [name, size] = llvm::StringRef(entry).split('=');
+    int64_t value;
+    if (!size.getAsInteger(10, value))
+      point.kernelTileSizes[name.str()] = value;
+  }
+  point.unrollShare = 1.0;
+  point.fifoMode = options.fifoMode;
+  return point;
+}
+
+CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
+                                                const search::Point &point) {
+  options.tileSize = point.tileSize;
+  options.kernelTileSizes.clear();
+  for (const auto &[name, size] : point.kernelTileSizes)
+    options.kernelTileSizes.push_back(name + "=" + std::to_string(size));
+  options.fifoMode = point.fifoMode;
+  // The unrolling fills that part of the design's share; an explicit DSP
+  // budget shrinks with it.
+  options.resourceShare *= point.unrollShare;
+  if (options.dspBudget >= 0)
+    options.dspBudget = int64_t(double(options.dspBudget) * point.unrollShare);
+  return options;
+}
+
+search::Outcome streamtensor::driver::measureDesign(
+    ModuleOp module, llvm::json::Object &fusion, const Platform &platform,
+    const CompileOptions &options, const Resources &available,
+    llvm::json::Array &kernels) {
+  search::Outcome outcome;
+  int64_t cycles = 0;
+  Resources used;
+  kernels = describeKernels(module, fusion, platform, options, cycles, used);
+  outcome.cycles = cycles;
+  outcome.used = used;
+  outcome.utilization = search::getUtilization(used, available);
+  if (kernels.empty()) {
+    outcome.failure = "the design could not be analyzed";
+    return outcome;
+  }
+  for (const llvm::json::Value &kernel : kernels) {
+    const llvm::json::Object *performance =
+        kernel.getAsObject()->getObject("performance");
+    if (!performance || !performance->get("estimated_cycles")) {
+      outcome.failure = ("kernel " +
+                         kernel.getAsObject()->getString("name").value_or("?") +
+                         " deadlocks in simulation")
+                            .str();
+      return outcome;
+    }
+  }
+  for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+    if (used.get(kind) > available.get(kind)) {
+      outcome.failure = llvm::formatv("needs {0:F0} {1}, over its {2:F0}",
+                                      used.get(kind),
+                                      Resources::kindName(kind),
+                                      available.get(kind))
+                            .str();
+      outcome.overResources = true;
+      return outcome;
+    }
+  outcome.feasible = true;
+  return outcome;
+}
+
+std::vector<std::string>
+streamtensor::driver::getReducingKernels(ModuleOp module,
+                                         const CompileOptions &options) {
+  std::vector<std::string> names;
+  OwningOpRef<ModuleOp> copy = module.clone();
+  // The diagnostics of a failure here come again from the real compile.
+  ScopedDiagnosticHandler silence(module.getContext(),
+                                  [](Diagnostic &) { return success(); });
+  for (const PipelineStage &stage : getPipelineStages()) {
+    PassManager pm(module.getContext(), ModuleOp::getOperationName());
+    stage.build(pm, options);
+    if (failed(pm.run(*copy)))
+      return names;
+    if (llvm::StringRef(stage.name) == "linalg-to-dataflow")
+      break;
+  }
+  copy->walk([&](dataflow::KernelOp kernel) {
+    bool reduces = false;
+    kernel.walk([&](linalg::LinalgOp op) {
+      reduces |= op.getNumReductionLoops() > 0;
+    });
+    if (reduces && kernel.getName())
+      names.push_back(kernel.getName()->str());
+  });
+  return names;
+}
+
+llvm::json::Object
+streamtensor::driver::describeSearch(const search::Search &search,
+                                     std::optional<size_t> chosen,
+                                     const SearchSettings &settings) {
+  llvm::json::Array trials;
+  for (const search::Trial &trial : search.getTrials()) {
+    llvm::json::Object kernelTiles;
+    for (const auto &[name, size] : trial.point.kernelTileSizes)
+      kernelTiles[name] = size;
+    llvm::json::Object entry{
+        {"point", trial.point.describe()},
+        {"tile_size", trial.point.tileSize},
+        {"kernel_tile_sizes", std::move(kernelTiles)},
+        {"unroll_share", trial.point.unrollShare},
+        {"fifo_mode", trial.point.fifoMode},
+        {"feasible", trial.outcome.feasible}};
+    if (trial.outcome.feasible || trial.outcome.cycles > 0) {
+      entry["estimated_cycles"] = trial.outcome.cycles;
+      entry["utilization"] = trial.outcome.utilization;
+      entry["dsp"] = trial.outcome.used.dsp;
+      entry["lut"] = trial.outcome.used.lut;
+      entry["bram18k"] = trial.outcome.used.bram18k;
+      entry["uram"] = trial.outcome.used.uram;
+    }
+    if (!trial.outcome.feasible)
+      entry["failure"] = trial.outcome.failure;
+    trials.push_back(std::move(entry));
+  }
+  llvm::json::Array front;
+  for (size_t index : search.getFront())
+    front.push_back(int64_t(index));
+  llvm::json::Object report{
+      {"method", "seeded black-box search: a tile-size sweep around the "
+                 "options given, then one-dimension changes of the best "
+                 "point; objective: the simulator's estimated cycles "
+                 "(an estimate), within the design's resources"},
+      {"budget", settings.budget},
+      {"seed", int64_t(settings.seed)},
+      {"trials", std::move(trials)},
+      {"start", 0},
+      {"front", std::move(front)}};
+  if (chosen)
+    report["chosen"] = int64_t(*chosen);
+  return report;
+}
+
+void streamtensor::driver::evaluateInParallel(
+    MLIRContext &context, unsigned jobs, size_t count,
+    llvm::function_ref<search::Outcome(size_t)> evaluate,
+    std::vector<search::Outcome> &outcomes) {
+  outcomes.assign(count, {});
+  std::vector<std::string> failures(count);
+  // Candidates' diagnostics go to their own failure text, not the user:
+  // a candidate that does not fit is an ordinary point of the search.
+  ScopedDiagnosticHandler hold(&context, [](Diagnostic &diag) {
+    if (candidateFailure && candidateFailure->empty() &&
+        diag.getSeverity() == DiagnosticSeverity::Error)
+      *candidateFailure = diag.str();
+    return success();
+  });
+  auto run = [&](size_t index) {
+    candidateFailure = &failures[index];
+    outcomes[index] = evaluate(index);
+    candidateFailure = nullptr;
+    if (!outcomes[index].feasible && outcomes[index].failure.empty())
+      outcomes[index].failure =
+          failures[index].empty() ? "the compile failed" : failures[index];
+  };
+  if (count == 1 || jobs == 1) {
+    for (size_t index = 0; index < count; ++index)
+      run(index);
+    return;
+  }
+  llvm::StdThreadPool pool(llvm::hardware_concurrency(jobs));
+  for (size_t index = 0; index < count; ++index)
+    pool.async([&run, index] { run(index); });
+  pool.wait();
+}
+
+void streamtensor::driver::startSearchClock() {
+  if (!searchStart)
+    searchStart = Clock::now();
+}
+
+bool streamtensor::driver::searchTimeIsUp(const SearchSettings &settings) {
+  if (!searchStart || settings.seconds <= 0)
+    return false;
+  return Clock::now() - *searchStart >= std::chrono::seconds(settings.seconds);
+}

@@ -1,0 +1,231 @@
+//===- DesignSearchTest.cpp - The black-box design space search -----------===//
+
+#include "streamtensor/Analysis/DesignSearch.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace streamtensor;
+using namespace streamtensor::search;
+
+namespace {
+
+/// A made-up cost: cycles fall with the tile size and with a larger tile on
+/// matmul_1, resources grow with them; points over 64 do not fit.
+Outcome evaluate(const Point &point) {
+  Outcome outcome;
+  int64_t tile = point.tileSize;
+  auto kernel = point.kernelTileSizes.find("matmul_1");
+  int64_t matmulTile =
+      kernel == point.kernelTileSizes.end() ? tile : kernel->second;
+  outcome.cycles = 100000 / tile + 50000 / matmulTile +
+                   (point.fifoMode == "conservative" ? 7 : 0);
+  outcome.used.dsp = double(tile + matmulTile) * point.unrollShare;
+  outcome.utilization = outcome.used.dsp / 128.0;
+  outcome.feasible = tile <= 64 && matmulTile <= 64;
+  if (!outcome.feasible)
+    outcome.failure = "too large";
+  return outcome;
+}
+
+/// Runs a search of `budget` points in batches of `width`.
+std::vector<Trial> runSearch(uint64_t seed, size_t budget, size_t width,
+                             Space space = {}) {
+  Point start;
+  Search search(space, start, seed);
+  while (search.getTrials().size() < budget) {
+    std::vector<Point> batch =
+        search.propose(std::min(width, budget - search.getTrials().size()));
+    if (batch.empty())
+      break;
+    for (const Point &point : batch)
+      search.record(point, evaluate(point));
+  }
+  return search.getTrials();
+}
+
+TEST(DesignSearchTest, StartsAtTheOptionsThenSweepsTheTileSizeNearestFirst) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> batch = search.propose(6);
+  ASSERT_EQ(batch.size(), 6u);
+  // From 16: 32 and 8 are one factor of 2 away (the larger first), then 64
+  // and 4, then 128.
+  std::vector<int64_t> sizes;
+  for (const Point &point : batch)
+    sizes.push_back(point.tileSize);
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 8, 64, 4, 128}));
+  EXPECT_EQ(batch.front(), Point{});
+}
+
+TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
+  Space space;
+  space.kernels = {"matmul_1", "dot_4"};
+  std::vector<Trial> one = runSearch(7, 20, 1, space);
+  std::vector<Trial> two = runSearch(7, 20, 1, space);
+  ASSERT_EQ(one.size(), 20u);
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t index = 0; index < one.size(); ++index)
+    EXPECT_EQ(one[index].point, two[index].point) << index;
+  // Another seed explores another way after the sweep.
+  std::vector<Trial> other = runSearch(8, 20, 1, space);
+  bool differs = false;
+  for (size_t index = 0; index < other.size(); ++index)
+    differs |= !(other[index].point == one[index].point);
+  EXPECT_TRUE(differs);
+}
+
+TEST(DesignSearchTest, NeverProposesAPointTwice) {
+  Space space;
+  space.kernels = {"matmul_1"};
+  std::vector<Trial> trials = runSearch(3, 60, 4, space);
+  for (size_t a = 0; a < trials.size(); ++a)
+    for (size_t b = a + 1; b < trials.size(); ++b)
+      EXPECT_FALSE(trials[a].point == trials[b].point)
+          << trials[a].point.describe();
+}
+
+TEST(DesignSearchTest, EndsWhenTheSpaceIsExhausted) {
+  Space space;
+  space.tileSizes = {8, 16};
+  space.unrollShares = {1.0};
+  space.fifoModes = {"normal"};
+  std::vector<Trial> trials = runSearch(1, 10, 3, space);
+  EXPECT_EQ(trials.size(), 2u);
+}
+
+TEST(DesignSearchTest, FindsTheFastestFeasiblePoint) {
+  Space space;
+  space.kernels = {"matmul_1"};
+  Search search(space, Point{}, 5);
+  while (search.getTrials().size() < 40) {
+    std::vector<Point> batch = search.propose(2);
+    if (batch.empty())
+      break;
+    for (const Point &point : batch)
+      search.record(point, evaluate(point));
+  }
+  std::optional<size_t> best = search.getBest();
+  ASSERT_TRUE(best);
+  const Trial &trial = search.getTrials()[*best];
+  // 64 everywhere is the fastest point that fits (128 does not); the
+  // search reaches it through the sweep.
+  EXPECT_EQ(trial.point.tileSize, 64);
+  EXPECT_TRUE(trial.outcome.feasible);
+  for (const Trial &other : search.getTrials())
+    if (other.outcome.feasible)
+      EXPECT_GE(other.outcome.cycles, trial.outcome.cycles);
+}
+
+TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> sweep = search.propose(6);
+  ASSERT_EQ(sweep.size(), 6u);
+  for (const Point &point : sweep) {
+    Outcome outcome;
+    // Cycles fall with the tile size; from 32 up the design is over.
+    outcome.cycles = 1000 / point.tileSize;
+    outcome.feasible = point.tileSize <= 16;
+    outcome.overResources = !outcome.feasible;
+    search.record(point, outcome);
+  }
+  // The best is 16 (62 cycles). 32, 64 and 128 were faster but over: each
+  // is tried again at the next smaller share (75%), in the order recorded,
+  // before any random change.
+  std::vector<Point> repairs = search.propose(3);
+  ASSERT_EQ(repairs.size(), 3u);
+  EXPECT_EQ(repairs[0].tileSize, 32);
+  EXPECT_EQ(repairs[1].tileSize, 64);
+  EXPECT_EQ(repairs[2].tileSize, 128);
+  for (const Point &point : repairs)
+    EXPECT_DOUBLE_EQ(point.unrollShare, 0.75);
+  // Still over at 75%: 50% next.
+  Outcome over;
+  over.cycles = 40;
+  over.overResources = true;
+  search.record(repairs[0], over);
+  std::vector<Point> next = search.propose(1);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].tileSize, 32);
+  EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.5);
+}
+
+TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> first = search.propose(2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].tileSize, 16);
+  EXPECT_EQ(first[1].tileSize, 32);
+  // Both a little over: nothing fits yet, so both are repaired first.
+  for (const Point &point : first) {
+    Outcome over;
+    over.cycles = 1000 / point.tileSize;
+    over.overResources = true;
+    search.record(point, over);
+  }
+  std::vector<Point> next = search.propose(3);
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_EQ(next[0].tileSize, 16);
+  EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.75);
+  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
+  // Then the sweep goes on where it was.
+  EXPECT_EQ(next[2].tileSize, 8);
+  EXPECT_DOUBLE_EQ(next[2].unrollShare, 1.0);
+}
+
+TEST(DesignSearchTest, BestBreaksTiesOnUtilizationThenOrder) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> batch = search.propose(3);
+  Outcome slow{true, 100, {}, 0.1, ""};
+  Outcome fastFull{true, 50, {}, 0.9, ""};
+  Outcome fastLean{true, 50, {}, 0.5, ""};
+  search.record(batch[0], slow);
+  search.record(batch[1], fastFull);
+  search.record(batch[2], fastLean);
+  EXPECT_EQ(search.getBest(), 2u);
+
+  Search infeasible(Space{}, Point{}, 1);
+  batch = infeasible.propose(1);
+  infeasible.record(batch[0], Outcome{false, 10, {}, 2.0, "too large"});
+  EXPECT_FALSE(infeasible.getBest());
+  EXPECT_TRUE(infeasible.getFront().empty());
+}
+
+TEST(DesignSearchTest, FrontKeepsThePointsNothingBeats) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> batch = search.propose(6);
+  // (cycles, utilization): A (100, 0.2), B (50, 0.6), C (60, 0.7) is beaten
+  // by B, D (40, 0.9), E infeasible (10, 0.1), F equal to B, later.
+  search.record(batch[0], Outcome{true, 100, {}, 0.2, ""});
+  search.record(batch[1], Outcome{true, 50, {}, 0.6, ""});
+  search.record(batch[2], Outcome{true, 60, {}, 0.7, ""});
+  search.record(batch[3], Outcome{true, 40, {}, 0.9, ""});
+  search.record(batch[4], Outcome{false, 10, {}, 0.1, "over"});
+  search.record(batch[5], Outcome{true, 50, {}, 0.6, ""});
+  EXPECT_EQ(search.getFront(), (std::vector<size_t>{3, 1, 0}));
+}
+
+TEST(DesignSearchTest, UtilizationIsTheFullestKind) {
+  Resources used, available;
+  used.dsp = 50;
+  available.dsp = 100;
+  used.lut = 900;
+  available.lut = 1000;
+  EXPECT_DOUBLE_EQ(getUtilization(used, available), 0.9);
+  // A kind the design uses but may not have at all.
+  used.uram = 1;
+  EXPECT_TRUE(std::isinf(getUtilization(used, available)));
+}
+
+TEST(DesignSearchTest, DescribesAPoint) {
+  Point point;
+  point.tileSize = 32;
+  point.unrollShare = 0.75;
+  point.fifoMode = "conservative";
+  point.kernelTileSizes["matmul_3"] = 64;
+  EXPECT_EQ(point.describe(),
+            "tile 32, unroll 75%, fifo conservative, matmul_3=64");
+}
+
+} // namespace
