@@ -183,7 +183,7 @@ def take_option(args, name, default):
 def main():
     args = sys.argv[1:]
     jobs = take_option(args, "--jobs", os.cpu_count() or 1)
-    gpt2_budget = take_option(args, "--gpt2-budget", 8)
+    gpt2_budget = take_option(args, "--gpt2-budget", 6)
     preset_budget = take_option(args, "--preset-budget", 1)
     if not args:
         print(__doc__, file=sys.stderr)

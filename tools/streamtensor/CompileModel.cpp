@@ -66,22 +66,47 @@ double getGraphShare(GraphKind kind) {
   return embedding ? 0.05 : 0.30;
 }
 
+/// What builds one graph of the model, whatever the pipeline's options.
+struct GraphRecipe {
+  MLIRContext &context;
+  const model::ModelConfig &config;
+  GraphKind kind;
+  int64_t seqLen;
+  int64_t maxLen;
+  frontend::Precision precision;
+  int64_t groupSize;
+  /// The layouts another graph packed the weight files in (decode reads
+  /// prefill's), or null.
+  const WeightLayouts *fixedLayouts;
+
+  /// The graph as the frontend builds it, into a new module; `function`
+  /// gets its function.
+  OwningOpRef<ModuleOp> build(GraphSignature &signature,
+                              func::FuncOp *function = nullptr) const {
+    // Errors about the graph (it does not fit the platform) name the model.
+    OwningOpRef<ModuleOp> module =
+        ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
+    func::FuncOp built = frontend::buildTransformerGraph(
+        *module, config, kind, seqLen, maxLen, precision, groupSize,
+        signature);
+    if (function)
+      *function = built;
+    return module;
+  }
+};
+
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
-/// that the graphs' kernels live side by side.
-LogicalResult compileGraph(MLIRContext &context,
-                           const model::ModelConfig &config, GraphKind kind,
-                           int64_t seqLen, int64_t maxLen,
-                           frontend::Precision precision, int64_t groupSize,
+/// that the graphs' kernels live side by side. A `candidate` of the search
+/// shows no progress and leaves its diagnostics to the search.
+LogicalResult compileGraph(const GraphRecipe &recipe,
                            const CompileOptions &options,
                            std::optional<std::string> dumpDir,
-                           const WeightLayouts *fixedLayouts,
                            CompiledGraph &compiled, bool candidate) {
-  // Errors about the graph (it does not fit the platform) name the model.
-  compiled.module =
-      ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
-  func::FuncOp function = frontend::buildTransformerGraph(
-      *compiled.module, config, kind, seqLen, maxLen, precision, groupSize,
-      compiled.signature);
+  MLIRContext &context = recipe.context;
+  GraphKind kind = recipe.kind;
+  func::FuncOp function;
+  compiled.module = recipe.build(compiled.signature, &function);
+  const WeightLayouts *fixedLayouts = recipe.fixedLayouts;
   // Weight files another graph also reads keep the layout it packed them
   // in; those it left unpacked stay so.
   if (fixedLayouts)
@@ -156,20 +181,63 @@ LogicalResult compileGraph(MLIRContext &context,
 }
 
 /// The kernels of a graph whose tiles the search may set one by one.
-std::vector<std::string> getGraphKernels(MLIRContext &context,
-                                         const model::ModelConfig &config,
-                                         GraphKind kind, int64_t seqLen,
-                                         int64_t maxLen,
-                                         frontend::Precision precision,
-                                         int64_t groupSize,
+std::vector<std::string> getGraphKernels(const GraphRecipe &recipe,
                                          CompileOptions options) {
-  OwningOpRef<ModuleOp> module =
-      ModuleOp::create(FileLineColLoc::get(&context, config.path, 0, 0));
   GraphSignature signature;
-  frontend::buildTransformerGraph(*module, config, kind, seqLen, maxLen,
-                                  precision, groupSize, signature);
+  OwningOpRef<ModuleOp> module = recipe.build(signature);
   options.foldUnitDims = false;
   return getReducingKernels(*module, options);
+}
+
+/// `fabric` times `share`, per kind.
+Resources getShareOf(const FabricResources &fabric, double share) {
+  Resources part;
+  part.dsp = share * double(fabric.dsp);
+  part.lut = share * double(fabric.lut);
+  part.ff = share * double(fabric.ff);
+  part.bram18k = share * double(fabric.bram18k);
+  part.uram = share * double(fabric.uram);
+  return part;
+}
+
+/// The design space search of one graph (docs/design-space-search.md):
+/// moves the fastest design that fits `share` of the device into `graph`
+/// and returns its point, or nothing when no point fits. `report` gets the
+/// search's section; `startCycles` the cycles of the options as given, when
+/// they fit.
+std::optional<search::Point>
+searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
+            double share, const Platform &platform,
+            const SearchSettings &settings, CompiledGraph &graph,
+            llvm::json::Object &report, std::optional<int64_t> &startCycles) {
+  Resources available = getShareOf(platform.getTotalAvailable(), share);
+  search::Space space;
+  space.kernels = getGraphKernels(recipe, options);
+  search::Search search(space, getStartPoint(options), settings.seed);
+  Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
+                                         CompiledGraph &candidate) {
+    CompileOptions pointOptions = applyPoint(options, point);
+    if (failed(compileGraph(recipe, pointOptions, std::nullopt, candidate,
+                            /*candidate=*/true)))
+      return search::Outcome{};
+    candidate.measured.emplace();
+    search::Outcome outcome =
+        measureDesign(*candidate.module, candidate.fusion, platform,
+                      pointOptions, available, candidate.measured->kernels);
+    candidate.measured->cycles = outcome.cycles;
+    candidate.measured->resources = outcome.used;
+    return outcome;
+  };
+  std::optional<size_t> chosen =
+      runSearch(search, settings, frontend::getGraphName(recipe.kind),
+                recipe.context, evaluate, graph);
+  report = describeSearch(search, chosen, settings);
+  const search::Trial &start = search.getTrials().front();
+  if (start.outcome.feasible)
+    startCycles = start.outcome.cycles;
+  if (!chosen)
+    return std::nullopt;
+  return search.getTrials()[*chosen].point;
 }
 
 /// What one call of a graph keeps busy and moves, for its energy.
@@ -394,7 +462,6 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // Prefill packs the layer weights in the order its DMAs read them; decode
   // reads the same files.
   WeightLayouts prefillLayouts;
-  FabricResources device = platform.getTotalAvailable();
   llvm::json::Object searchReports;
   // The estimates of the design the options ask for (each search's start
   // point), to show what the search gained.
@@ -405,60 +472,31 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     graphOptions.resourceShare = share;
     if (options.dspBudget >= 0)
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
-    const WeightLayouts *layouts =
-        kind == GraphKind::Decode ? &prefillLayouts : nullptr;
+    GraphRecipe recipe{context,   *config,  kind,
+                       *seqLen,   *maxLen,  precision,
+                       groupSize, kind == GraphKind::Decode ? &prefillLayouts
+                                                            : nullptr};
     std::string name = frontend::getGraphName(kind).str();
     std::optional<search::Point> chosenPoint;
     if (searchSettings->budget > 1) {
-      Resources available;
-      available.dsp = share * double(device.dsp);
-      available.lut = share * double(device.lut);
-      available.ff = share * double(device.ff);
-      available.bram18k = share * double(device.bram18k);
-      available.uram = share * double(device.uram);
-      search::Space space;
-      space.kernels = getGraphKernels(context, *config, kind, *seqLen, *maxLen,
-                                      precision, groupSize, graphOptions);
-      search::Search search(space, getStartPoint(graphOptions),
-                            searchSettings->seed);
-      Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
-                                             CompiledGraph &candidate) {
-        CompileOptions pointOptions = applyPoint(graphOptions, point);
-        if (failed(compileGraph(context, *config, kind, *seqLen, *maxLen,
-                                precision, groupSize, pointOptions,
-                                std::nullopt, layouts, candidate,
-                                /*candidate=*/true)))
-          return search::Outcome{};
-        candidate.measured.emplace();
-        search::Outcome outcome =
-            measureDesign(*candidate.module, candidate.fusion, platform,
-                          pointOptions, available, candidate.measured->kernels);
-        candidate.measured->cycles = outcome.cycles;
-        candidate.measured->resources = outcome.used;
-        return outcome;
-      };
-      std::optional<size_t> chosen = runSearch(
-          search, *searchSettings, name, context, evaluate, graph);
-      searchReports[name] = describeSearch(search, chosen, *searchSettings);
-      const search::Trial &start = search.getTrials().front();
-      if (start.outcome.feasible)
-        startCycles[name] = start.outcome.cycles;
-      if (chosen)
-        chosenPoint = search.getTrials()[*chosen].point;
+      llvm::json::Object report;
+      std::optional<int64_t> start;
+      chosenPoint = searchGraph(recipe, graphOptions, share, platform,
+                                *searchSettings, graph, report, start);
+      searchReports[name] = std::move(report);
+      if (start)
+        startCycles[name] = *start;
     }
     // --dump-ir shows the chosen design's stages: it is compiled again,
     // with the dumps.
     if (chosenPoint && dumpDir &&
-        failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            groupSize, applyPoint(graphOptions, *chosenPoint),
-                            dumpDir, layouts, graph, /*candidate=*/false)))
+        failed(compileGraph(recipe, applyPoint(graphOptions, *chosenPoint),
+                            dumpDir, graph, /*candidate=*/false)))
       return Failure;
     // No search, or no point of it fits: the options as given, with the
     // compile's own diagnostics.
-    if (!chosenPoint &&
-        failed(compileGraph(context, *config, kind, *seqLen, *maxLen, precision,
-                            groupSize, graphOptions, dumpDir, layouts, graph,
-                            /*candidate=*/false)))
+    if (!chosenPoint && failed(compileGraph(recipe, graphOptions, dumpDir,
+                                            graph, /*candidate=*/false)))
       return Failure;
     if (kind == GraphKind::Prefill)
       prefillLayouts = getWeightLayouts(graph);
