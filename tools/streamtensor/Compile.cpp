@@ -12,6 +12,7 @@
 #include "CompileCommon.h"
 #include "Progress.h"
 #include "ReportHtml.h"
+#include "SearchRunner.h"
 
 #include "streamtensor/Analysis/ConverterSizing.h"
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
@@ -73,14 +74,13 @@ const OptionSpec compileOptions[] = {
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
     {"dse-budget", "N",
-     "LLMs: design points the search compiles per graph (default 4; 1: the "
-     "options as given, no search)"},
+     "design points the search compiles, per graph of an LLM (default: 4 "
+     "for LLMs, 1 for MLIR inputs; 1: the options as given, no search)"},
     {"dse-seconds", "S",
-     "LLMs: stop the search after S seconds (default 0: no limit; a limit "
-     "makes the result depend on the machine's speed)"},
-    {"dse-seed", "N", "LLMs: seed of the search (default 1)"},
-    {"jobs", "N",
-     "LLMs: design points compiled at once (default 0: one per core)"},
+     "stop the search after S seconds (default 0: no limit; a limit makes "
+     "the result depend on the machine's speed)"},
+    {"dse-seed", "N", "seed of the search (default 1)"},
+    {"jobs", "N", "design points compiled at once (default 0: one per core)"},
     {"dump-ir", "DIR", "write the IR after every pipeline stage into DIR"},
     {"entry", "NAME", "MLIR inputs: the model's function (default forward)"},
     {"precision", "P", "LLMs: fp32, w8a8 or w4a8 (default w4a8)"},
@@ -192,6 +192,13 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       return Failure;
     }
 
+  // MLIR inputs are searched on request only: their compile is the options
+  // as given unless --dse-budget asks for more points.
+  std::optional<SearchSettings> searchSettings =
+      readSearchSettings(arguments, command, /*defaultBudget=*/1);
+  if (!searchSettings)
+    return Failure;
+
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
@@ -236,6 +243,45 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
 
   llvm::json::Object fusion;
   int64_t unfusedIntermediateBytes = 0;
+  // The design space search (docs/design-space-search.md), on request: the
+  // chosen point's options replace the ones given, and its design is the
+  // one compiled below (again, with the dumps and the diagnostics of a
+  // normal compile; an MLIR design compiles in seconds).
+  std::optional<llvm::json::Object> searchReport;
+  std::optional<int64_t> startCycles;
+  if (searchSettings->budget > 1) {
+    struct Design {
+      OwningOpRef<ModuleOp> module;
+    };
+    Resources device = getShareOf(platform->getTotalAvailable(), 1.0);
+    search::Space space;
+    space.kernels = getReducingKernels(*imported, options);
+    search::Search search(space, getStartPoint(options), searchSettings->seed);
+    Evaluate<Design> evaluate = [&](const search::Point &point,
+                                    Design &design) {
+      CompileOptions pointOptions = applyPoint(options, point);
+      design.module = imported->clone();
+      for (const PipelineStage &stage : getPipelineStages()) {
+        PassManager pm(&context, ModuleOp::getOperationName());
+        stage.build(pm, pointOptions);
+        if (failed(pm.run(*design.module)))
+          return search::Outcome{};
+      }
+      llvm::json::Object candidateFusion = describeFusion(*design.module);
+      llvm::json::Array kernels;
+      return measureDesign(*design.module, candidateFusion, *platform,
+                           pointOptions, device, kernels);
+    };
+    Design chosenDesign;
+    std::optional<size_t> chosen = runSearch(
+        search, *searchSettings, "design", context, evaluate, chosenDesign);
+    searchReport = describeSearch(search, chosen, *searchSettings);
+    if (search.getTrials().front().outcome.feasible)
+      startCycles = search.getTrials().front().outcome.cycles;
+    if (chosen)
+      options = applyPoint(options, search.getTrials()[*chosen].point);
+  }
+
   for (const PipelineStage &stage : getPipelineStages()) {
     ProgressStep step(stage.name);
     PassManager pm(&context, ModuleOp::getOperationName());
@@ -383,6 +429,11 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
 
   llvm::json::Object onChipBytes = describeOnChipBytes(*module, fusion);
   onChipBytes["unfused_intermediates"] = unfusedIntermediateBytes;
+  if (searchReport) {
+    (*searchReport)["start_estimated_kernel_cycles"] =
+        startCycles ? llvm::json::Value(*startCycles)
+                    : llvm::json::Value(nullptr);
+  }
   llvm::json::Object report{
       {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},
       {"input", input},
@@ -415,6 +466,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
            ? llvm::json::Value(llvm::json::Object{{"available", false},
                                                   {"reason", *noTestbench}})
            : llvm::json::Value(llvm::json::Object{{"available", true}})}};
+  if (searchReport)
+    report["search"] = std::move(*searchReport);
   llvm::json::Object summary = summarizeCompile(report, *output);
   std::string reportText;
   llvm::raw_string_ostream(reportText)

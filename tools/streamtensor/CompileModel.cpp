@@ -189,17 +189,6 @@ std::vector<std::string> getGraphKernels(const GraphRecipe &recipe,
   return getReducingKernels(*module, options);
 }
 
-/// `fabric` times `share`, per kind.
-Resources getShareOf(const FabricResources &fabric, double share) {
-  Resources part;
-  part.dsp = share * double(fabric.dsp);
-  part.lut = share * double(fabric.lut);
-  part.ff = share * double(fabric.ff);
-  part.bram18k = share * double(fabric.bram18k);
-  part.uram = share * double(fabric.uram);
-  return part;
-}
-
 /// The design space search of one graph (docs/design-space-search.md):
 /// moves the fastest design that fits `share` of the device into `graph`
 /// and returns its point, or nothing when no point fits. `report` gets the
@@ -388,7 +377,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     return Failure;
   int64_t outTokens = *outOption;
   std::optional<SearchSettings> searchSettings =
-      readSearchSettings(arguments, command);
+      readSearchSettings(arguments, command, /*defaultBudget=*/4);
   if (!searchSettings)
     return Failure;
   std::string paramsMode = arguments.get("params").value_or("auto");

@@ -34,10 +34,11 @@ thread_local std::string *candidateFailure = nullptr;
 
 std::optional<SearchSettings>
 streamtensor::driver::readSearchSettings(const Arguments &arguments,
-                                         llvm::StringRef command) {
+                                         llvm::StringRef command,
+                                         int64_t defaultBudget) {
   SearchSettings settings;
   std::optional<int64_t> budget =
-      arguments.getInteger(command, "dse-budget", settings.budget, 1, 100000);
+      arguments.getInteger(command, "dse-budget", defaultBudget, 1, 100000);
   std::optional<int64_t> seconds =
       arguments.getInteger(command, "dse-seconds", 0, 0, 1 << 24);
   std::optional<int64_t> seed =
@@ -50,6 +51,17 @@ streamtensor::driver::readSearchSettings(const Arguments &arguments,
   settings.seed = uint64_t(*seed);
   settings.jobs = unsigned(*jobs);
   return settings;
+}
+
+Resources streamtensor::driver::getShareOf(const FabricResources &fabric,
+                                          double share) {
+  Resources part;
+  part.dsp = share * double(fabric.dsp);
+  part.lut = share * double(fabric.lut);
+  part.ff = share * double(fabric.ff);
+  part.bram18k = share * double(fabric.bram18k);
+  part.uram = share * double(fabric.uram);
+  return part;
 }
 
 search::Point streamtensor::driver::getStartPoint(const CompileOptions &options) {
@@ -200,6 +212,10 @@ void streamtensor::driver::evaluateInParallel(
     std::vector<search::Outcome> &outcomes) {
   outcomes.assign(count, {});
   std::vector<std::string> failures(count);
+  // A pass manager loads the dialects its passes depend on when it starts,
+  // and loading a dialect is not safe while another thread uses the
+  // context: every dialect is loaded before the workers start.
+  context.loadAllAvailableDialects();
   // Candidates' diagnostics go to their own failure text, not the user:
   // a candidate that does not fit is an ordinary point of the search.
   ScopedDiagnosticHandler hold(&context, [](Diagnostic &diag) {

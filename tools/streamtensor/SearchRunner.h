@@ -45,10 +45,15 @@ struct SearchSettings {
   unsigned jobs = 0;
 };
 
-/// Reads --dse-budget, --dse-seconds, --dse-seed and --jobs; reports and
-/// returns nothing on a bad value.
+/// Reads --dse-budget (`defaultBudget` when absent), --dse-seconds,
+/// --dse-seed and --jobs; reports and returns nothing on a bad value.
 std::optional<SearchSettings> readSearchSettings(const Arguments &arguments,
-                                                 llvm::StringRef command);
+                                                 llvm::StringRef command,
+                                                 int64_t defaultBudget);
+
+/// `fabric` times `share`, per kind: what a design that shares the device
+/// may use.
+Resources getShareOf(const FabricResources &fabric, double share);
 
 /// The point the options ask for, where the search starts.
 search::Point getStartPoint(const CompileOptions &options);
@@ -78,26 +83,15 @@ template <typename Design>
 using Evaluate =
     std::function<search::Outcome(const search::Point &, Design &)>;
 
-/// Runs the search until its budget, its time or its space runs out,
-/// showing progress as `label`. Returns the chosen trial and moves its
-/// design into `chosen`; nothing if no point was feasible.
-template <typename Design>
-std::optional<size_t> runSearch(search::Search &search,
-                                const SearchSettings &settings,
-                                llvm::StringRef label,
-                                mlir::MLIRContext &context,
-                                const Evaluate<Design> &evaluate,
-                                Design &chosen);
-
 /// The search of one design for the report: every trial, the chosen one
 /// and the front (cycles against utilization).
 llvm::json::Object describeSearch(const search::Search &search,
                                   std::optional<size_t> chosen,
                                   const SearchSettings &settings);
 
-/// Runs `evaluate` for `points` on worker threads, holding their
-/// diagnostics; fills `outcomes` in the order of `points`. Used by
-/// runSearch; `evaluate(i)` compiles point i.
+/// Runs `evaluate(i)` for every i below `count` on `jobs` worker threads
+/// (0: one per core), holding their diagnostics; `outcomes[i]` is its
+/// result. Used by runSearch, where `evaluate(i)` compiles point i.
 void evaluateInParallel(mlir::MLIRContext &context, unsigned jobs,
                         size_t count,
                         llvm::function_ref<search::Outcome(size_t)> evaluate,
@@ -109,6 +103,9 @@ void startSearchClock();
 /// Whether --dse-seconds have passed since the clock started.
 bool searchTimeIsUp(const SearchSettings &settings);
 
+/// Runs the search until its budget, its time or its space runs out,
+/// showing progress as `label`. Returns the chosen trial and moves its
+/// design into `chosen`; nothing if no point was feasible.
 template <typename Design>
 std::optional<size_t> runSearch(search::Search &search,
                                 const SearchSettings &settings,
@@ -124,7 +121,8 @@ std::optional<size_t> runSearch(search::Search &search,
     if (!search.getTrials().empty() && searchTimeIsUp(settings))
       break;
     size_t room = size_t(settings.budget) - search.getTrials().size();
-    size_t width = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+    size_t width =
+        jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<search::Point> batch =
         search.propose(std::min<size_t>(room, width));
     if (batch.empty())

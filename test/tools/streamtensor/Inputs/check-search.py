@@ -2,10 +2,10 @@
 
   check-search.py REPORT BUDGET [OTHER_REPORT]
 
-Each graph's search: BUDGET trials, the first the options as given; the
-chosen trial is feasible, has the fewest cycles of the feasible ones and is
-on the front; the graph's kernels are the chosen design (their cycles are
-the chosen trial's). With OTHER_REPORT (the same compile with another
+Each graph's search (or the design's, for an MLIR input): BUDGET trials,
+the first the options as given; the chosen trial is feasible, has the
+fewest cycles of the feasible ones and is on the front; the design written
+is the chosen one (its cycles are the chosen trial's). With OTHER_REPORT (the same compile with another
 --jobs): the same trials and choices, point by point.
 """
 import json
@@ -13,7 +13,17 @@ import sys
 
 
 def searches(report):
+    """name: search section, per graph of an LLM or for an MLIR design."""
+    if "graphs" not in report:
+        return {"design": report["search"]}
     return {name: graph["search"] for name, graph in report["graphs"].items()}
+
+
+def design_cycles(report, name):
+    """The written design's estimated cycles (one graph call for an LLM)."""
+    if "graphs" not in report:
+        return report["performance"]["estimated_kernel_cycles"]
+    return report["graphs"][name]["estimated_cycles"]
 
 
 def main():
@@ -37,16 +47,17 @@ def main():
         for index in search["front"]:
             if not trials[index]["feasible"]:
                 problems.append(f"{name}: trial {index} on the front does not fit")
-        cycles = report["graphs"][name]["estimated_cycles"]
+        cycles = design_cycles(report, name)
         if cycles != chosen["estimated_cycles"]:
             problems.append(f"{name}: the design's {cycles} cycles are not the "
                             f"chosen trial's {chosen['estimated_cycles']}")
         points = [t["point"] for t in trials]
         if len(set(points)) != len(points):
             problems.append(f"{name}: a point was compiled twice")
-    start = report["search"]["start_design"]
-    if start is None or start["estimated_ttft_ms"] <= 0:
-        problems.append("no estimate of the options as given")
+    if "graphs" in report:
+        start = report["search"]["start_design"]
+        if start is None or start["estimated_ttft_ms"] <= 0:
+            problems.append("no estimate of the options as given")
     if len(sys.argv) > 3:
         other = searches(json.load(open(sys.argv[3])))
         for name, search in searches(report).items():
