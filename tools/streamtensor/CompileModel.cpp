@@ -265,13 +265,6 @@ CallActivity getCallActivity(const llvm::json::Array &kernels,
   return call;
 }
 
-/// Bits of a FIFO token: a scalar or an hls::vector of them.
-int64_t getBits(Type type) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.getNumElements() * getBits(vector.getElementType());
-  return type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 32;
-}
-
 } // namespace
 
 std::string streamtensor::driver::findModelConfig(llvm::StringRef input) {
@@ -605,18 +598,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         getCallActivity(kernels, graphCycles);
     // The graphs are separate kernels on the device, side by side.
     used += graphResources;
-    int64_t fifoBytes = 0, converterBytes = 0;
-    graph.module->walk([&](dataflow::StreamOp stream) {
-      fifoBytes += stream.getType().getDepth() *
-                   ((getBits(stream.getType().getElementType()) + 7) / 8);
-    });
-    for (const auto &[name, kernel] : graph.fusion)
-      if (const llvm::json::Array *converters =
-              kernel.getAsObject()->getArray("converters"))
-        for (const llvm::json::Value &converter : *converters)
-          converterBytes += converter.getAsObject()
-                                ->getInteger("ping_pong_bytes")
-                                .value_or(0);
+    llvm::json::Object onChipBytes =
+        describeOnChipBytes(*graph.module, graph.fusion);
+    onChipBytes["unfused_intermediates"] = graph.unfusedIntermediateBytes;
     int64_t weightBytes = 0;
     for (const frontend::GraphArgument &arg : graph.signature.arguments)
       if (arg.kind == frontend::ArgumentKind::Weight)
@@ -635,12 +619,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         {"kernels", std::move(kernels)},
         {"estimated_cycles", graphCycles},
         {"weight_bytes_per_call", weightBytes},
-        {"on_chip_bytes",
-         llvm::json::Object{{"fifos", fifoBytes},
-                            {"converters", converterBytes},
-                            {"total", fifoBytes + converterBytes},
-                            {"unfused_intermediates",
-                             graph.unfusedIntermediateBytes}}}};
+        {"on_chip_bytes", std::move(onChipBytes)}};
     if (llvm::json::Object *searched =
             searchReports.getObject(graph.signature.function))
       (*graphReports.getObject(graph.signature.function))["search"] =
@@ -680,24 +659,23 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   std::optional<llvm::json::Object> energyReport;
   if (platform.power) {
     std::vector<power::Phase> phases;
+    // Energy is linear in time and bytes, so `calls` calls of a graph are
+    // one phase that long; each call is followed by the host starting the
+    // next, when only the card's idle power is drawn.
     auto addCalls = [&](const char *name, int64_t calls) {
       const CallActivity &call = activity[name];
-      for (int64_t index = 0; index < calls; ++index) {
-        // The kernel, then the host starting the next one: only the
-        // card's idle power then.
-        phases.push_back({double(cycles[name]) / (clockMHz * 1e6),
-                          call.weightedResources, 1.0, call.hbmBytes});
-        phases.push_back({invocationUs / 1e6, Resources{}, 0.0, 0.0});
-      }
+      phases.push_back({double(calls) * double(cycles[name]) / (clockMHz * 1e6),
+                        call.weightedResources, 1.0,
+                        double(calls) * call.hbmBytes});
+      phases.push_back(
+          {double(calls) * invocationUs / 1e6, Resources{}, 0.0, 0.0});
     };
-    auto addToken = [&](bool prefill) {
-      addCalls(prefill ? "embed_prefill" : "embed_decode", 1);
-      addCalls(prefill ? "block_prefill" : "block_decode", config->numLayers);
-      addCalls("lm_head", 1);
-    };
-    addToken(/*prefill=*/true);
-    for (int64_t step = 1; step < outTokens; ++step)
-      addToken(/*prefill=*/false);
+    int64_t decodeSteps = outTokens - 1;
+    addCalls("embed_prefill", 1);
+    addCalls("block_prefill", config->numLayers);
+    addCalls("embed_decode", decodeSteps);
+    addCalls("block_decode", decodeSteps * config->numLayers);
+    addCalls("lm_head", 1 + decodeSteps);
     power::Energy energy =
         power::estimateEnergy(platform.power->figures, clockMHz, phases);
     double seconds = totalUs / 1e6;
