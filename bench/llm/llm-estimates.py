@@ -260,6 +260,39 @@ def main():
     print("Targets for our estimates (issue 8): decode >= 1000 tok/s, "
           "TTFT at 32 tokens <= 17 ms.\n")
 
+    print("## Who starts the layers: the host, or the kernel itself\n")
+    print("| [in:out] | host-started: est. TTFT (ms) | est. decode (tok/s) "
+          "| kernel starts per token | device loop: est. TTFT (ms) "
+          "| est. decode (tok/s) | kernel starts per token "
+          "| host overhead per token, host-started (ms) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (i, o) in PAPER_TABLE4:
+        report = results[("gpt2-medium", i, o, "searched")][0]
+        if report is None:
+            print(f"| [{i}:{o}] | failed |")
+            continue
+        perf = report["performance"]
+        host, device = (perf["layer_loop"]["host"],
+                        perf["layer_loop"]["device"])
+        overhead_ms = (host["kernel_starts_per_token"] *
+                       perf["host_invocation_us_per_kernel"] / 1000)
+        device_cells = ("| block split in several kernels: no device loop "
+                        "| | " if device is None else
+                        f"| {fmt(device['estimated_ttft_ms'])} "
+                        f"| {fmt(device['estimated_decode_tokens_per_s'])} "
+                        f"| {device['kernel_starts_per_token']} ")
+        print(f"| [{i}:{o}] | {fmt(host['estimated_ttft_ms'])} "
+              f"| {fmt(host['estimated_decode_tokens_per_s'])} "
+              f"| {host['kernel_starts_per_token']} "
+              f"{device_cells}| {fmt(overhead_ms)} |")
+    print("\nGPT-2 Medium's searched design; every compile estimates both "
+          "(report.json performance.layer_loop). Host-started: the block's "
+          "simulated cycles per layer plus the platform's invocation "
+          "overhead per kernel start (60 us, the upper end of the 30-60 us "
+          "Xilinx's SDAccel 2018.2 documentation gives). Device loop "
+          "(--layer-loop device): the block's processes loop over the "
+          "layers, simulated for 1 and 2 layers and extrapolated.\n")
+
     report = results[("gpt2-medium", 32, 32, "searched")][0]
     if report:
         print("What the search chose for GPT-2 Medium [32:32] (estimated "

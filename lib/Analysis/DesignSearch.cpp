@@ -14,15 +14,23 @@ std::string Point::describe() const {
   std::ostringstream os;
   os << "tile " << tileSize << ", unroll " << std::lround(unrollShare * 100)
      << "%, fifo " << fifoMode;
+  if (fusionShare != 1.0)
+    os << ", fusion " << std::lround(fusionShare * 1000) / 10.0 << "%";
   for (const auto &[kernel, size] : kernelTileSizes)
     os << ", " << kernel << "=" << size;
+  for (const auto &[kernel, order] : kernelTileOrders) {
+    os << ", " << kernel << " order ";
+    for (size_t index = 0; index < order.size(); ++index)
+      os << (index ? "," : "") << order[index];
+  }
   return os.str();
 }
 
 bool Point::operator<(const Point &other) const {
-  return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode) <
+  return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode,
+                  fusionShare, kernelTileOrders) <
          std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
-                  other.fifoMode);
+                  other.fifoMode, other.fusionShare, other.kernelTileOrders);
 }
 
 bool Point::operator==(const Point &other) const {
@@ -69,7 +77,7 @@ Point Search::mutate(const Point &base) {
   // between standard libraries, and the search must not.
   auto pick = [&](size_t count) { return size_t(random() % count); };
   Point point = base;
-  enum Dimension { TileSize, Kernel, Unroll, Fifo };
+  enum Dimension { TileSize, Kernel, Unroll, Fifo, Fusion, Order };
   std::vector<Dimension> dimensions = {TileSize};
   if (!space.kernels.empty()) {
     // Per-kernel tiles are the largest part of the space: try them as
@@ -81,6 +89,14 @@ Point Search::mutate(const Point &base) {
     dimensions.push_back(Unroll);
   if (space.fifoModes.size() > 1)
     dimensions.push_back(Fifo);
+  if (space.fusionShares.size() > 1)
+    dimensions.push_back(Fusion);
+  std::vector<std::string> reorderable;
+  for (const auto &[kernel, loops] : space.reorderable)
+    if (loops.movable.size() > 1)
+      reorderable.push_back(kernel);
+  if (!reorderable.empty())
+    dimensions.push_back(Order);
   switch (dimensions[pick(dimensions.size())]) {
   case TileSize: {
     // A neighbour of the current size in the list.
@@ -117,6 +133,28 @@ Point Search::mutate(const Point &base) {
   case Fifo:
     point.fifoMode = space.fifoModes[pick(space.fifoModes.size())];
     break;
+  case Fusion:
+    point.fusionShare = space.fusionShares[pick(space.fusionShares.size())];
+    break;
+  case Order: {
+    // A random order of the loops that have more than one iteration, the
+    // others in place (Fisher-Yates on the generator's raw output).
+    const std::string &kernel = reorderable[pick(reorderable.size())];
+    const Space::Reorderable &loops = space.reorderable.at(kernel);
+    std::vector<int64_t> order(size_t(loops.parallelLoops));
+    for (size_t index = 0; index < order.size(); ++index)
+      order[index] = int64_t(index);
+    std::vector<int64_t> moved = loops.movable;
+    for (size_t last = moved.size(); last > 1; --last)
+      std::swap(moved[last - 1], moved[pick(last)]);
+    for (size_t index = 0; index < moved.size(); ++index)
+      order[size_t(loops.movable[index])] = moved[index];
+    if (std::is_sorted(order.begin(), order.end()))
+      point.kernelTileOrders.erase(kernel);
+    else
+      point.kernelTileOrders[kernel] = order;
+    break;
+  }
   }
   return point;
 }
@@ -154,19 +192,42 @@ std::vector<Point> Search::propose(size_t count) {
   return batch;
 }
 
+/// The largest of `values` below `current`, if any.
+static std::optional<double> getNextSmaller(const std::vector<double> &values,
+                                            double current) {
+  std::optional<double> smaller;
+  for (double value : values)
+    if (value < current && (!smaller || value > *smaller))
+      smaller = value;
+  return smaller;
+}
+
 std::optional<Point> Search::nextRepair() {
   std::optional<size_t> best = getBest();
+  // While nothing fits: a point that failed other than by its resources
+  // (often a converter too large for a die) is tried again with the next
+  // smaller fusion cap, which splits the kernel where converters are
+  // largest.
+  if (!best)
+    for (const Trial &trial : trials) {
+      std::optional<double> smaller =
+          getNextSmaller(space.fusionShares, trial.point.fusionShare);
+      if (trial.outcome.overResources || !smaller)
+        continue;
+      Point repaired = trial.point;
+      repaired.fusionShare = *smaller;
+      if (!proposed.count(repaired))
+        return repaired;
+    }
   for (const Trial &trial : trials) {
     const Outcome &outcome = trial.outcome;
     if (!outcome.overResources ||
         (best && outcome.cycles >= trials[*best].outcome.cycles))
       continue;
-    // The largest share below the point's: unrolling less is what frees
-    // DSPs, LUTs and FFs without changing the tiles that made it fast.
-    std::optional<double> smaller;
-    for (double share : space.unrollShares)
-      if (share < trial.point.unrollShare && (!smaller || share > *smaller))
-        smaller = share;
+    // Unrolling less is what frees DSPs, LUTs and FFs without changing the
+    // tiles that made it fast.
+    std::optional<double> smaller =
+        getNextSmaller(space.unrollShares, trial.point.unrollShare);
     if (!smaller)
       continue;
     Point repaired = trial.point;

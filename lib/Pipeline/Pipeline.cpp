@@ -32,6 +32,8 @@ void buildLinalgToDataflow(OpPassManager &pm, const CompileOptions &options) {
   convert.tileSize = options.tileSize;
   convert.kernelTileSizes.assign(options.kernelTileSizes.begin(),
                                  options.kernelTileSizes.end());
+  convert.kernelTileOrders.assign(options.kernelTileOrders.begin(),
+                                  options.kernelTileOrders.end());
   convert.unrollFactor = options.unrollFactor;
   pm.nest<func::FuncOp>().addPass(dataflow::createConvertLinalgToKernel(convert));
   pm.addPass(createCanonicalizerPass());
@@ -131,6 +133,10 @@ struct CompilePipelineOptions
   ListOption<std::string> kernelTileSizes{
       *this, "kernel-tile-sizes",
       llvm::cl::desc("Largest tile size of named kernels (name=size)")};
+  ListOption<std::string> kernelTileOrders{
+      *this, "kernel-tile-orders",
+      llvm::cl::desc("Order of the parallel tile loops of named kernels "
+                     "(name=i,j,...)")};
   Option<int64_t> unrollFactor{
       *this, "unroll-factor",
       llvm::cl::desc("Elements each task computes per cycle"),
@@ -169,6 +175,9 @@ void streamtensor::registerCompilePipeline() {
         options.tileSize = pipelineOptions.tileSize;
         options.kernelTileSizes.assign(pipelineOptions.kernelTileSizes.begin(),
                                        pipelineOptions.kernelTileSizes.end());
+        options.kernelTileOrders.assign(
+            pipelineOptions.kernelTileOrders.begin(),
+            pipelineOptions.kernelTileOrders.end());
         options.unrollFactor = pipelineOptions.unrollFactor;
         options.maxOnChipBytes = pipelineOptions.maxOnChipBytes;
         options.fifoDepthOverrides.assign(pipelineOptions.fifoDepths.begin(),

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Target/LayerLoop.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Performance/KernelModel.h"
@@ -70,13 +71,27 @@ public:
   explicit KernelEmitter(raw_ostream &os) : os(os) {}
 
   LogicalResult emitKernel(func::FuncOp kernel);
-  LogicalResult emitSignature(func::FuncOp function, bool isTop);
+  /// `extraParams` follow the function's own parameters.
+  LogicalResult emitSignature(func::FuncOp function, bool isTop,
+                              ArrayRef<std::string> extraParams = {});
 
 private:
+  /// The FIFOs a process of a layer-looping kernel has on top of its own:
+  /// its table entries (one per operand with a table column) and its
+  /// end-of-layer tokens.
+  struct LayerLoopFifos {
+    std::vector<std::pair<unsigned, std::string>> tableEntries;
+    std::vector<std::string> doneWrites, doneReads;
+  };
+
   LogicalResult emitProcess(func::FuncOp process,
                             ArrayRef<std::string> argNames,
-                            ArrayRef<bool> areBlockChannels);
+                            ArrayRef<bool> areBlockChannels,
+                            const LayerLoopFifos *layerFifos);
+  void emitLayerTable(func::FuncOp kernel, const LayerLoopPlan &plan);
   LogicalResult emitTop(func::FuncOp kernel);
+  LogicalResult emitLayerLoopBody(func::FuncOp process,
+                                  const LayerLoopFifos &fifos);
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation &op);
   LogicalResult emitFor(scf::ForOp loop);
@@ -112,6 +127,11 @@ private:
   unsigned loopDepth = 0;
   /// A value emitted without a name, if any.
   Value unnamedValue;
+  /// The kernel's layer loop, when it has one, and each process call's
+  /// extra FIFOs (by call order) and the table process's, by column.
+  std::optional<LayerLoopPlan> layerLoop;
+  std::vector<LayerLoopFifos> layerFifos;
+  std::vector<std::vector<std::string>> tableFifosByColumn;
 };
 
 std::string KernelEmitter::get(Value value) {
@@ -188,7 +208,8 @@ std::string KernelEmitter::getAccess(Value memref, ValueRange indices) {
   return text + "]";
 }
 
-LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop) {
+LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop,
+                                           ArrayRef<std::string> extraParams) {
   os << (isTop ? "extern \"C\" void " : "static void ") << function.getName()
      << "(";
   for (auto [index, arg] : llvm::enumerate(function.getArguments())) {
@@ -225,6 +246,10 @@ LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop) {
       os << scalar << " " << name;
     }
   }
+  if (isTop && hasLayerLoop(function))
+    os << ", int32_t layers, int64_t *layer_table";
+  for (const std::string &param : extraParams)
+    os << ", " << param;
   os << ")";
   return success();
 }
@@ -245,7 +270,42 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
     if (auto name = buffer->getAttrOfType<StringAttr>("name"))
       topNames[buffer.getResult()] = name.str();
 
-  for (auto call : kernel.getOps<func::CallOp>()) {
+  layerLoop.reset();
+  layerFifos.clear();
+  tableFifosByColumn.clear();
+  if (hasLayerLoop(kernel)) {
+    FailureOr<LayerLoopPlan> plan = getLayerLoopPlan(kernel);
+    if (failed(plan))
+      return failure();
+    layerLoop = std::move(*plan);
+    layerFifos.resize(layerLoop->processes.size());
+    tableFifosByColumn.resize(layerLoop->tablePorts.size());
+    auto roleOf = [&](func::CallOp call) {
+      auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      auto role = process ? process->getAttrOfType<StringAttr>(
+                                "dataflow.process")
+                          : StringAttr();
+      return role ? role.str() : call.getCallee().str();
+    };
+    for (auto [index, use] : llvm::enumerate(layerLoop->processes))
+      for (auto [operand, column] : use.tableOperands) {
+        std::string fifo = "layer_table_to_" + roleOf(use.call) + "_" +
+                           topNames.lookup(use.call.getOperand(operand));
+        layerFifos[index].tableEntries.push_back({operand, fifo});
+        tableFifosByColumn[column].push_back(fifo);
+      }
+    for (auto [writer, reader] : layerLoop->syncs) {
+      std::string fifo =
+          roleOf(layerLoop->processes[writer].call) + "_layer_done_to_" +
+          roleOf(layerLoop->processes[reader].call);
+      layerFifos[writer].doneWrites.push_back(fifo);
+      layerFifos[reader].doneReads.push_back(fifo);
+    }
+  }
+
+  for (auto [callIndex, call] :
+       llvm::enumerate(kernel.getOps<func::CallOp>())) {
     auto process = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
         call, call.getCalleeAttr());
     if (!process)
@@ -256,13 +316,19 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
       argNames.push_back(topNames.lookup(operand));
       areBlockChannels.push_back(operand.getDefiningOp<BufferOp>() != nullptr);
     }
-    if (failed(emitProcess(process, argNames, areBlockChannels)))
+    if (failed(emitProcess(process, argNames, areBlockChannels,
+                           layerLoop ? &layerFifos[callIndex] : nullptr)))
       return failure();
   }
+  if (layerLoop)
+    emitLayerTable(kernel, *layerLoop);
   names.clear();
   usedNames.clear();
   pointers.clear();
   blockChannels.clear();
+  if (layerLoop)
+    for (StringRef reserved : {"layers", "layer_table"})
+      usedNames.insert(reserved);
   for (BlockArgument arg : kernel.getArguments()) {
     names[arg] = freshName(topNames[arg]);
     if (isa<MemRefType>(arg.getType()))
@@ -278,14 +344,22 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
 
 LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
                                          ArrayRef<std::string> argNames,
-                                         ArrayRef<bool> areBlockChannels) {
+                                         ArrayRef<bool> areBlockChannels,
+                                         const LayerLoopFifos *layerFifos) {
   names.clear();
   usedNames.clear();
   pointers.clear();
   blockChannels.clear();
-  for (auto [arg, name, isBlockChannel] :
-       llvm::zip(process.getArguments(), argNames, areBlockChannels)) {
-    names[arg] = freshName(name.empty() ? "arg" : name);
+  // In a layer loop, a parameter with a table entry is the base of all
+  // layers' buffers (or, for a scalar, unused): the body sees the layer's.
+  DenseSet<unsigned> perLayer;
+  if (layerFifos)
+    for (auto [operand, fifo] : layerFifos->tableEntries)
+      perLayer.insert(operand);
+  for (auto [index, arg, name, isBlockChannel] :
+       llvm::enumerate(process.getArguments(), argNames, areBlockChannels)) {
+    std::string base = name.empty() ? "arg" : name;
+    names[arg] = freshName(perLayer.contains(index) ? base + "_all" : base);
     if (isBlockChannel)
       blockChannels.insert(arg);
     else if (isa<MemRefType>(arg.getType()))
@@ -321,15 +395,98 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
   });
   if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
     os << "// Process '" << role.getValue() << "'.\n";
-  if (failed(emitSignature(process, /*isTop=*/false)))
+  std::vector<std::string> layerParams;
+  if (layerFifos) {
+    layerParams.push_back("int32_t layers");
+    for (const auto &[operand, fifo] : layerFifos->tableEntries)
+      layerParams.push_back("hls::stream<int64_t, 2> &" + fifo);
+    for (const std::string &fifo : layerFifos->doneWrites)
+      layerParams.push_back("hls::stream<bool, 2> &" + fifo);
+    for (const std::string &fifo : layerFifos->doneReads)
+      layerParams.push_back("hls::stream<bool, 2> &" + fifo);
+    // The loop's names are the process's, not the body's.
+    usedNames.insert("layers");
+    for (const std::string &param : layerParams)
+      usedNames.insert(StringRef(param).rsplit('&').second.str());
+  }
+  if (failed(emitSignature(process, /*isTop=*/false, layerParams)))
     return failure();
   os << " {\n";
   os.indent();
-  if (failed(emitBlock(process.getBody().front())))
+  if (layerFifos) {
+    if (failed(emitLayerLoopBody(process, *layerFifos)))
+      return failure();
+  } else if (failed(emitBlock(process.getBody().front()))) {
     return failure();
+  }
   os.unindent();
   os << "}\n\n";
   return success();
+}
+
+LogicalResult KernelEmitter::emitLayerLoopBody(func::FuncOp process,
+                                               const LayerLoopFifos &fifos) {
+  // A scalar's value is the table's; the parameter only keeps the
+  // process's signature that of the kernel.
+  for (auto [operand, fifo] : fifos.tableEntries)
+    if (!isa<MemRefType>(process.getArgument(operand).getType()))
+      os << "(void)" << names[process.getArgument(operand)] << ";\n";
+  std::string layer = freshName("layer");
+  os << "for (int " << layer << " = 0; " << layer << " < layers; ++" << layer
+     << ") {\n";
+  os.indent();
+  os << "ST_PRAGMA(HLS loop_tripcount min=" << layerLoop->layers
+     << " max=" << layerLoop->layers << ")\n";
+  for (auto [operand, fifo] : fifos.tableEntries) {
+    BlockArgument arg = process.getArgument(operand);
+    std::string all = names[arg];
+    std::string name = freshName(StringRef(all).drop_back(4));
+    names[arg] = name;
+    if (auto memref = dyn_cast<MemRefType>(arg.getType()))
+      os << getScalarTypeName(memref.getElementType()) << " *" << name
+         << " = " << all << " + " << fifo << ".read();\n";
+    else
+      os << getScalarTypeName(arg.getType()) << " " << name << " = "
+         << getScalarTypeName(arg.getType()) << "(" << fifo << ".read());\n";
+  }
+  if (failed(emitBlock(process.getBody().front())))
+    return failure();
+  // The writer's end of layer: everything it stored is in memory. The
+  // reader's: the next layer may load what the writer stored.
+  for (const std::string &fifo : fifos.doneWrites)
+    os << fifo << ".write(true);\n";
+  for (const std::string &fifo : fifos.doneReads)
+    os << fifo << ".read();\n";
+  os.unindent();
+  os << "}\n";
+  return success();
+}
+
+void KernelEmitter::emitLayerTable(func::FuncOp kernel,
+                                   const LayerLoopPlan &plan) {
+  os << "// Process 'layer_table': per layer, every table entry to the "
+        "process that uses it.\n";
+  os << "static void " << kernel.getName()
+     << "_layer_table(int64_t *layer_table, int32_t layers";
+  for (const std::vector<std::string> &fifos : tableFifosByColumn)
+    for (const std::string &fifo : fifos)
+      os << ", hls::stream<int64_t, 2> &" << fifo;
+  os << ") {\n";
+  os.indent();
+  os << "for (int layer = 0; layer < layers; ++layer) {\n";
+  os.indent();
+  os << "ST_PRAGMA(HLS loop_tripcount min=" << plan.layers
+     << " max=" << plan.layers << ")\n";
+  for (auto [column, fifos] : llvm::enumerate(tableFifosByColumn)) {
+    os << "int64_t entry_" << column << " = layer_table[layer * "
+       << plan.tablePorts.size() << " + " << column << "];\n";
+    for (const std::string &fifo : fifos)
+      os << fifo << ".write(entry_" << column << ");\n";
+  }
+  os.unindent();
+  os << "}\n";
+  os.unindent();
+  os << "}\n\n";
 }
 
 LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
@@ -346,8 +503,25 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     os << "ST_PRAGMA(HLS interface s_axilite port=" << names[arg]
        << " bundle=control)\n";
   }
+  if (layerLoop) {
+    os << "ST_PRAGMA(HLS interface s_axilite port=layers bundle=control)\n";
+    os << "ST_PRAGMA(HLS interface m_axi port=layer_table offset=slave "
+          "bundle=gmem"
+       << bundle++ << ")\n";
+    os << "ST_PRAGMA(HLS interface s_axilite port=layer_table "
+          "bundle=control)\n";
+  }
   os << "ST_PRAGMA(HLS interface s_axilite port=return bundle=control)\n";
   os << "ST_PRAGMA(HLS dataflow)\n";
+  // The layer loop's FIFOs: an entry per layer, a token per layer.
+  if (layerLoop) {
+    for (const std::vector<std::string> &fifos : tableFifosByColumn)
+      for (const std::string &fifo : fifos)
+        os << "hls::stream<int64_t, 2> " << fifo << "(\"" << fifo << "\");\n";
+    for (const LayerLoopFifos &fifos : layerFifos)
+      for (const std::string &fifo : fifos.doneWrites)
+        os << "hls::stream<bool, 2> " << fifo << "(\"" << fifo << "\");\n";
+  }
   for (auto stream : kernel.getOps<StreamOp>()) {
     StreamType type = stream.getType();
     std::string name = freshName(stream.getName() ? *stream.getName() : "fifo");
@@ -368,6 +542,7 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     os << "> " << cname << " ST_NAMED(\"" << cname << "\");\n";
   }
   os << "ST_DATAFLOW_BEGIN(\"" << kernel.getName() << "\")\n";
+  unsigned callIndex = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<StreamOp, BufferOp, func::ReturnOp>(op))
       continue;
@@ -383,6 +558,25 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     os << "ST_PROCESS(\"" << role << "\", " << call.getCallee() << "(";
     llvm::interleaveComma(call.getOperands(), os,
                           [&](Value operand) { os << get(operand); });
+    if (layerLoop) {
+      const LayerLoopFifos &fifos = layerFifos[callIndex];
+      os << ", layers";
+      for (const auto &[operand, fifo] : fifos.tableEntries)
+        os << ", " << fifo;
+      for (const std::string &fifo : fifos.doneWrites)
+        os << ", " << fifo;
+      for (const std::string &fifo : fifos.doneReads)
+        os << ", " << fifo;
+    }
+    os << "));\n";
+    ++callIndex;
+  }
+  if (layerLoop) {
+    os << "ST_PROCESS(\"layer_table\", " << kernel.getName()
+       << "_layer_table(layer_table, layers";
+    for (const std::vector<std::string> &fifos : tableFifosByColumn)
+      for (const std::string &fifo : fifos)
+        os << ", " << fifo;
     os << "));\n";
   }
   os << "ST_DATAFLOW_END\n";

@@ -10,6 +10,7 @@
 
 #include "streamtensor/Performance/DesignAnalysis.h"
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Target/LayerLoop.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Support/IndentedOstream.h"
@@ -179,8 +180,15 @@ LogicalResult streamtensor::emitHostFunction(
 
   os << "// The host function '" << entry.getName()
      << "': its kernels, called in order on buffers in external memory.\n";
-  os << "void " << name
-     << "(const void *const *args, void *const *results) {\n";
+  // A kernel that walks the layers itself takes their count and table.
+  bool layered = false;
+  entry.walk([&](func::CallOp call) {
+    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    layered |= callee && hasLayerLoop(callee);
+  });
+  os << "void " << name << "(const void *const *args, void *const *results"
+     << (layered ? ", int32_t layers, const int64_t *table" : "") << ") {\n";
   os.indent();
   // A scalar argument comes as a pointer to its value.
   for (auto [index, arg] : llvm::enumerate(entry.getArguments())) {
@@ -253,6 +261,11 @@ LogicalResult streamtensor::emitHostFunction(
               llvm::interleaveComma(call.getOperands(), os, [&](Value value) {
                 os << names.lookup(value);
               });
+              auto callee =
+                  SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                      call, call.getCalleeAttr());
+              if (callee && hasLayerLoop(callee))
+                os << ", layers, const_cast<int64_t *>(table)";
               os << ");\n";
               return success();
             })

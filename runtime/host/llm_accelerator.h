@@ -27,6 +27,9 @@ public:
   /// and its KV cache is updated in place there.
   virtual void runLayer(Stage stage, int layer, int32_t position,
                         int32_t window) = 0;
+  /// --layer-loop device: runs every layer of `stage` in one kernel call,
+  /// which reads each layer's window and buffers from the layer table.
+  virtual void runLayers(Stage stage, int32_t position) = 0;
   /// The LM head on row `row` of the last layer's output: the logits.
   virtual std::vector<float> runHead(int row) = 0;
 };

@@ -168,3 +168,185 @@ int32_t llm::getWindow(const Model &model, int layer) {
              ? model.slidingWindow
              : model.maxLen + model.prefillTokens;
 }
+
+bool llm::hasDeviceLayerLoop(const Model &model) {
+  if (model.prefill.layerLoop != model.decode.layerLoop)
+    throw std::runtime_error(std::string(model.prefill.name) + " and " +
+                             model.decode.name +
+                             " disagree on --layer-loop device");
+  return model.prefill.layerLoop;
+}
+
+namespace {
+
+/// Device layer-loop mode: the all-layer buffer `buffer` is a part of and
+/// the part's number there; an empty name for a buffer that stays on its
+/// own.
+std::pair<std::string, int> getAllLayerBuffer(const BufferRef &buffer) {
+  switch (buffer.kind) {
+  case BufferRef::Weight:
+    if (buffer.layer >= 0)
+      return {"layers/" + buffer.name, buffer.layer};
+    break;
+  case BufferRef::KeyCache:
+    return {"k_cache." + std::to_string(buffer.index), buffer.layer};
+  case BufferRef::ValueCache:
+    return {"v_cache", buffer.layer};
+  case BufferRef::Activation:
+    return {"activations", buffer.index};
+  case BufferRef::RopeGlobal:
+    return {"rope_inv_freq", 0};
+  case BufferRef::RopeLocal:
+    return {"rope_inv_freq", 1};
+  default:
+    break;
+  }
+  return {"", 0};
+}
+
+} // namespace
+
+llm::MemoryPlan llm::planMemory(const Model &model) {
+  bool layered = hasDeviceLayerLoop(model);
+  auto plan = planBuffers(model);
+  // Parts sit at multiples of the part size, so it must be one per
+  // all-layer buffer: the largest part (in practice they are all equal).
+  std::map<std::string, size_t> partBytes;
+  if (layered)
+    for (const auto &[key, planned] : plan) {
+      std::string whole = getAllLayerBuffer(planned.first).first;
+      if (!whole.empty())
+        partBytes[whole] = std::max(partBytes[whole], planned.second);
+    }
+  MemoryPlan memory;
+  for (const auto &[key, planned] : plan) {
+    const auto &[buffer, bytes] = planned;
+    auto [whole, part] = layered ? getAllLayerBuffer(buffer)
+                                 : std::pair<std::string, int>{"", 0};
+    if (whole.empty()) {
+      memory.placements[key] = {buffer, {key, 0, bytes}};
+      memory.buffers[key] = bytes;
+      continue;
+    }
+    size_t offset = size_t(part) * partBytes.at(whole);
+    memory.placements[key] = {buffer, {whole, offset, bytes}};
+    size_t &total = memory.buffers[whole];
+    total = std::max(total, offset + partBytes.at(whole));
+  }
+  return memory;
+}
+
+const llm::Placement &llm::MemoryPlan::place(const BufferRef &buffer) const {
+  auto found = placements.find(buffer.key());
+  if (found == placements.end())
+    throw std::runtime_error("no memory is planned for " + buffer.key());
+  return found->second.second;
+}
+
+std::vector<char> llm::getInitialContents(const MemoryPlan &memory,
+                                          const Params &params,
+                                          const std::string &key) {
+  auto size = memory.buffers.find(key);
+  if (size == memory.buffers.end())
+    throw std::runtime_error("no memory buffer " + key);
+  std::vector<char> contents(size->second, 0);
+  for (const auto &[name, placed] : memory.placements) {
+    const auto &[buffer, placement] = placed;
+    if (placement.key != key)
+      continue;
+    const char *begin;
+    size_t bytes;
+    if (buffer.kind == BufferRef::Weight) {
+      const std::vector<char> &weights =
+          getWeights(params, buffer.layer).at(buffer.name);
+      begin = weights.data();
+      bytes = weights.size();
+    } else if (buffer.kind == BufferRef::RopeGlobal ||
+               buffer.kind == BufferRef::RopeLocal) {
+      const std::vector<float> &table = buffer.kind == BufferRef::RopeGlobal
+                                            ? params.invFreqGlobal
+                                            : params.invFreqLocal;
+      begin = reinterpret_cast<const char *>(table.data());
+      bytes = table.size() * sizeof(float);
+    } else {
+      continue;
+    }
+    if (bytes > placement.bytes)
+      throw std::runtime_error(name + " has " + std::to_string(bytes) +
+                               " bytes, its buffer " +
+                               std::to_string(placement.bytes));
+    std::copy(begin, begin + bytes, contents.begin() + placement.offset);
+  }
+  return contents;
+}
+
+std::vector<int64_t> llm::buildLayerTable(const Model &model,
+                                          const MemoryPlan &memory,
+                                          const Graph &graph) {
+  if (!graph.layerLoop || graph.numSteps < 1 || !graph.steps[0].kernel)
+    throw std::runtime_error(std::string(graph.name) +
+                             " is not one kernel call over the layers");
+  const Step &step = graph.steps[0];
+  std::vector<bool> tabled(step.numBindings, false);
+  for (int column = 0; column < graph.numTableColumns; ++column) {
+    int port = graph.tableColumns[column];
+    if (port < 0 || port >= step.numBindings)
+      throw std::runtime_error(std::string(graph.name) + ": layer table " +
+                               "column " + std::to_string(column) +
+                               " names no port");
+    tabled[port] = true;
+  }
+  auto fail = [&](const Binding &binding, const std::string &why) {
+    throw std::runtime_error(std::string("port ") + binding.port + " of " +
+                             step.kernel + ": " + why);
+  };
+  // The kernel gets one pointer per port, the start of a memory buffer, for
+  // all layers, and adds the table's offset where there is a column; so a
+  // port must see the same memory buffer at every layer, and at offset 0
+  // where it has no column. The window varies by layer and comes only from
+  // the table.
+  auto getEntry = [&](int layer, int port) -> int64_t {
+    const Binding &binding = step.bindings[port];
+    BufferRef buffer = locate(model, graph, layer, binding.kind, binding.index);
+    if (buffer.kind == BufferRef::Window) {
+      if (!tabled[port])
+        fail(binding, "the window has no layer table column");
+      return getWindow(model, layer);
+    }
+    if (buffer.kind == BufferRef::Position) {
+      if (tabled[port])
+        fail(binding, "the position cannot come from the layer table");
+      return 0;
+    }
+    const Placement &placement = memory.place(buffer);
+    BufferRef first = locate(model, graph, 0, binding.kind, binding.index);
+    if (placement.key != memory.place(first).key)
+      fail(binding, "layer " + std::to_string(layer) + " has its buffer in " +
+                        placement.key + ", layer 0 in " +
+                        memory.place(first).key);
+    if (!tabled[port]) {
+      if (placement.offset != 0)
+        fail(binding, "layer " + std::to_string(layer) +
+                          " needs an offset but there is no table column");
+      return 0;
+    }
+    // A graph's internal buffer is the same for every layer (offset 0).
+    size_t elementBytes = binding.kind == BindingKind::Result ? sizeof(float)
+                          : binding.kind == BindingKind::Buffer
+                              ? 1
+                              : size_t(graph.args[binding.index].elementBytes);
+    if (placement.offset % elementBytes != 0)
+      fail(binding, "an offset that is not a whole element");
+    return int64_t(placement.offset / elementBytes);
+  };
+  std::vector<int64_t> table;
+  table.reserve(size_t(model.layers) * graph.numTableColumns);
+  for (int layer = 0; layer < model.layers; ++layer) {
+    for (int port = 0; port < step.numBindings; ++port)
+      if (!tabled[port])
+        getEntry(layer, port);
+    for (int column = 0; column < graph.numTableColumns; ++column)
+      table.push_back(getEntry(layer, graph.tableColumns[column]));
+  }
+  return table;
+}

@@ -1,5 +1,6 @@
 // The C-simulation backend: each graph is its generated run_<graph>
-// function, which calls the kernels' C++ on host memory.
+// function (or, with --layer-loop device, run_layers_<graph>), which calls
+// the kernels' C++ on host memory.
 #ifndef STREAMTENSOR_XRT
 
 #include "llm_accelerator.h"
@@ -14,26 +15,42 @@ namespace {
 using llm::BindingKind;
 using llm::BufferRef;
 
+bool isParameter(const BufferRef &buffer) {
+  return buffer.kind == BufferRef::Weight ||
+         buffer.kind == BufferRef::RopeGlobal ||
+         buffer.kind == BufferRef::RopeLocal;
+}
+
 class CSimAccelerator : public llm::Accelerator {
 public:
   CSimAccelerator(const llm::Model &model, const llm::Params &params)
-      : model(model), params(params) {
+      : model(model), params(params), plan(llm::planMemory(model)) {
     // Zeroed like the device's: rows past the position are masked, and a
-    // masked row must not hold NaN (0 x NaN is NaN).
-    for (const auto &[key, planned] : llm::planBuffers(model))
-      if (planned.first.kind != BufferRef::Weight &&
-          planned.first.kind != BufferRef::RopeGlobal &&
-          planned.first.kind != BufferRef::RopeLocal)
-        memory[key].assign(planned.second, 0);
+    // masked row must not hold NaN (0 x NaN is NaN). A weight or RoPE table
+    // that is a memory buffer of its own is read in place from `params`;
+    // the all-layer buffers of --layer-loop device hold copies.
+    for (const auto &[key, placed] : plan.placements) {
+      const auto &[buffer, placement] = placed;
+      if ((isParameter(buffer) && placement.key == key) ||
+          memory.count(placement.key))
+        continue;
+      memory[placement.key] =
+          llm::getInitialContents(plan, params, placement.key);
+    }
+    if (llm::hasDeviceLayerLoop(model))
+      for (llm::Stage stage : {llm::Stage::Prefill, llm::Stage::Decode})
+        layerTables[stage] =
+            llm::buildLayerTable(model, plan, llm::getBlockGraph(model, stage));
   }
 
   void embed(llm::Stage stage, const std::vector<int32_t> &tokens,
              int32_t position) override {
-    std::vector<char> &ids =
-        memory.at(BufferRef{BufferRef::Tokens, -1, 0, ""}.key());
-    if (tokens.size() * sizeof(int32_t) > ids.size())
+    const llm::Placement &ids =
+        plan.place(BufferRef{BufferRef::Tokens, -1, 0, ""});
+    if (tokens.size() * sizeof(int32_t) > ids.bytes)
       throw std::runtime_error("more tokens than the embedding takes");
-    std::memcpy(ids.data(), tokens.data(), tokens.size() * sizeof(int32_t));
+    std::memcpy(memory.at(ids.key).data() + ids.offset, tokens.data(),
+                tokens.size() * sizeof(int32_t));
     run(llm::getEmbeddingGraph(model, stage), -1, position, 0);
   }
 
@@ -42,40 +59,67 @@ public:
     run(llm::getBlockGraph(model, stage), layer, position, window);
   }
 
+  void runLayers(llm::Stage stage, int32_t position) override {
+    const llm::Graph &graph = llm::getBlockGraph(model, stage);
+    if (!graph.layerLoop || !graph.runLayers)
+      throw std::runtime_error(std::string(graph.name) +
+                               " does not run the layers in one call");
+    // The window port is still passed, but the kernel takes each layer's
+    // window from the table.
+    int32_t window = 0;
+    std::vector<const void *> args;
+    std::vector<void *> results;
+    bind(graph, 0, position, window, /*whole=*/true, args, results);
+    graph.runLayers(args.data(), results.data(), model.layers,
+                    layerTables.at(stage).data());
+  }
+
   std::vector<float> runHead(int row) override {
-    const char *last = memory.at(llm::getLastActivation(model).key()).data() +
+    const char *last = getAddress(llm::getLastActivation(model)) +
                        size_t(row) * model.hidden * sizeof(float);
-    std::vector<char> &input =
-        memory.at(BufferRef{BufferRef::HeadInput, -1, 0, ""}.key());
-    std::memcpy(input.data(), last, size_t(model.hidden) * sizeof(float));
+    std::memcpy(getAddress(BufferRef{BufferRef::HeadInput, -1, 0, ""}), last,
+                size_t(model.hidden) * sizeof(float));
     run(model.lmHead, -1, 0, 0);
-    const std::vector<char> &logits =
-        memory.at(BufferRef{BufferRef::Logits, -1, 0, ""}.key());
     std::vector<float> values(model.vocab);
-    std::memcpy(values.data(), logits.data(), values.size() * sizeof(float));
+    std::memcpy(values.data(),
+                getAddress(BufferRef{BufferRef::Logits, -1, 0, ""}),
+                values.size() * sizeof(float));
     return values;
   }
 
 private:
-  void *getAddress(const BufferRef &buffer) {
+  char *getAddress(const BufferRef &buffer) {
+    const llm::Placement &placement = plan.place(buffer);
+    auto found = memory.find(placement.key);
+    if (found != memory.end())
+      return found->second.data() + placement.offset;
+    // Read in place from the parameters. The generated function takes
+    // non-const pointers; weights are only read through them.
     switch (buffer.kind) {
     case BufferRef::Weight:
-      // The generated function takes non-const pointers; weights are only
-      // read through them.
       return const_cast<char *>(
           llm::getWeights(params, buffer.layer).at(buffer.name).data());
     case BufferRef::RopeGlobal:
-      return const_cast<float *>(params.invFreqGlobal.data());
+      return reinterpret_cast<char *>(
+          const_cast<float *>(params.invFreqGlobal.data()));
     case BufferRef::RopeLocal:
-      return const_cast<float *>(params.invFreqLocal.data());
+      return reinterpret_cast<char *>(
+          const_cast<float *>(params.invFreqLocal.data()));
     default:
-      return memory.at(buffer.key()).data();
+      throw std::runtime_error("no memory for " + buffer.key());
     }
   }
 
-  void run(const llm::Graph &graph, int layer, int32_t position,
-           int32_t window) {
-    std::vector<const void *> args;
+  /// The pointers `graph` at `layer` takes: each argument and result's
+  /// buffer, or with `whole` the start of the memory buffer holding it (a
+  /// layered graph's ports, which add the table's offsets themselves).
+  void bind(const llm::Graph &graph, int layer, const int32_t &position,
+            const int32_t &window, bool whole, std::vector<const void *> &args,
+            std::vector<void *> &results) {
+    auto address = [&](const BufferRef &buffer) -> char * {
+      return whole ? memory.at(plan.place(buffer).key).data()
+                   : getAddress(buffer);
+    };
     for (int index = 0; index < graph.numArgs; ++index) {
       BufferRef buffer =
           llm::locate(model, graph, layer, BindingKind::Argument, index);
@@ -84,18 +128,28 @@ private:
       else if (buffer.kind == BufferRef::Window)
         args.push_back(&window);
       else
-        args.push_back(getAddress(buffer));
+        args.push_back(address(buffer));
     }
-    std::vector<void *> results;
     for (int index = 0; index < graph.numResults; ++index)
-      results.push_back(getAddress(
+      results.push_back(address(
           llm::locate(model, graph, layer, BindingKind::Result, index)));
+  }
+
+  void run(const llm::Graph &graph, int layer, int32_t position,
+           int32_t window) {
+    std::vector<const void *> args;
+    std::vector<void *> results;
+    bind(graph, layer, position, window, /*whole=*/false, args, results);
     graph.run(args.data(), results.data());
   }
 
   const llm::Model &model;
   const llm::Params &params;
+  llm::MemoryPlan plan;
+  /// Each memory buffer of the plan but the weights read in place.
   std::map<std::string, std::vector<char>> memory;
+  /// --layer-loop device: each block graph's layer table.
+  std::map<llm::Stage, std::vector<int64_t>> layerTables;
 };
 
 } // namespace

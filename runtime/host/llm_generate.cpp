@@ -1,7 +1,24 @@
-// Prefill and decode on the accelerator, layer after layer.
+// Prefill and decode on the accelerator, layer after layer (or all layers
+// in one call with --layer-loop device).
 #include "llm_generate.h"
 
 #include <stdexcept>
+
+namespace {
+
+/// Every layer of `stage`: one call per layer, or with --layer-loop device
+/// one call in which the block graph's kernel walks the layers itself.
+void runBlocks(const llm::Model &model, llm::Accelerator &accelerator,
+               llm::Stage stage, int32_t position) {
+  if (llm::getBlockGraph(model, stage).layerLoop) {
+    accelerator.runLayers(stage, position);
+    return;
+  }
+  for (int layer = 0; layer < model.layers; ++layer)
+    accelerator.runLayer(stage, layer, position, llm::getWindow(model, layer));
+}
+
+} // namespace
 
 void llm::Generator::checkTokens(const std::vector<int> &tokens) const {
   // The device gathers the rows the ids give: an id past the table would
@@ -20,8 +37,7 @@ std::vector<float> llm::Generator::prefill(const std::vector<int> &prompt) {
   std::vector<int32_t> padded(prompt.begin(), prompt.end());
   padded.resize(model.prefillTokens, 0);
   accelerator.embed(Stage::Prefill, padded, 0);
-  for (int layer = 0; layer < model.layers; ++layer)
-    accelerator.runLayer(Stage::Prefill, layer, 0, getWindow(model, layer));
+  runBlocks(model, accelerator, Stage::Prefill, 0);
   return accelerator.runHead(int(prompt.size()) - 1);
 }
 
@@ -32,9 +48,7 @@ std::vector<float> llm::Generator::decode(int token, int position) {
                              std::to_string(model.maxLen) + ")");
   checkTokens({token});
   accelerator.embed(Stage::Decode, {int32_t(token)}, position);
-  for (int layer = 0; layer < model.layers; ++layer)
-    accelerator.runLayer(Stage::Decode, layer, position,
-                         getWindow(model, layer));
+  runBlocks(model, accelerator, Stage::Decode, position);
   return accelerator.runHead(0);
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,17 @@ struct Graph {
   /// Bytes of the graph's internal buffers (between its kernels).
   const size_t *bufferBytes;
   int numBuffers;
+  /// --layer-loop device (block graphs only): the graph is one kernel call
+  /// that runs every layer itself. Its kernel's ports are steps[0]'s
+  /// bindings, in order, then `int32_t layers` and `int64_t *layer_table`.
+  bool layerLoop;
+  /// The table's columns: indices into steps[0].bindings.
+  const int *tableColumns;
+  int numTableColumns;
+  /// C simulation of the whole layered graph (null in an XRT build or when
+  /// !layerLoop): args/results as for `run`, then layers and the table.
+  void (*runLayers)(const void *const *args, void *const *results,
+                    int32_t layers, const int64_t *table);
 };
 
 struct Model {

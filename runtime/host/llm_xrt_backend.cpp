@@ -3,10 +3,12 @@
 // writes the token ids and reads back only the logits.
 //
 // A device buffer lives in one memory bank, and XRT requires the bank of a
-// kernel port's connectivity. So every model buffer gets one xrt::bo per
-// bank it is bound in (usually one); after a kernel writes one of them, it
-// is copied on the device to the others, which keeps them equal between
-// kernel runs (a partial write, such as a KV-cache row, is then correct).
+// kernel port's connectivity. So every memory buffer (llm::planMemory: a
+// model buffer, or with --layer-loop device an all-layer buffer) gets one
+// xrt::bo per bank it is bound in (usually one); after a kernel writes one
+// of them, it is copied on the device to the others, which keeps them equal
+// between kernel runs (a partial write, such as a KV-cache row, is then
+// correct).
 #ifdef STREAMTENSOR_XRT
 
 #include "llm_accelerator.h"
@@ -15,6 +17,7 @@
 #include <xrt/xrt_device.h>
 #include <xrt/xrt_kernel.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -23,31 +26,46 @@ namespace {
 using llm::BindingKind;
 using llm::BufferRef;
 
-/// One step of a graph for one layer, ready to start.
+/// One step of a graph for one layer (or, with --layer-loop device, for
+/// all of them), ready to start.
 struct Invocation {
   xrt::run run;
   /// The scalar ports (XRT argument index) and what each takes.
   std::vector<std::pair<int, BufferRef::Kind>> scalars;
-  /// Buffers the kernel stores to, and the bank of the port.
+  /// Memory buffers the kernel stores to, and the bank of the port.
   std::vector<std::pair<std::string, xrt::memory_group>> written;
+  /// Sub-buffers bound to ports, kept for as long as the run.
+  std::vector<xrt::bo> slices;
   /// A copy step instead: from one model buffer to another.
-  std::string copyFrom, copyTo;
+  bool isCopy = false;
+  llm::Placement copyFrom, copyTo;
   size_t copyBytes = 0;
 };
+
+bool isSamePlace(const llm::Placement &one, const llm::Placement &other) {
+  return one.key == other.key && one.offset == other.offset;
+}
 
 class XrtAccelerator : public llm::Accelerator {
 public:
   XrtAccelerator(const llm::Model &model, const llm::Params &params,
                  const llm::BackendOptions &options)
       : model(model), params(params), device(options.device),
-        plan(llm::planBuffers(model)) {
+        plan(llm::planMemory(model)) {
     xrt::uuid uuid = device.load_xclbin(options.xclbin);
-    // One xrt::run per step and layer, its buffers bound once: a layer's
-    // call then only sets the position and the window.
-    for (llm::Stage stage : {llm::Stage::Prefill, llm::Stage::Decode})
+    // One xrt::run per step and layer (or per stage, when the kernel walks
+    // the layers), its buffers bound once: a call then only sets the
+    // position (and the window of the layer).
+    bool layered = llm::hasDeviceLayerLoop(model);
+    for (llm::Stage stage : {llm::Stage::Prefill, llm::Stage::Decode}) {
+      if (layered) {
+        invocations[{int(stage), allLayers}] = prepareLayers(uuid, stage);
+        continue;
+      }
       for (int layer = 0; layer < model.layers; ++layer)
         invocations[{int(stage), layer}] =
             prepare(uuid, llm::getBlockGraph(model, stage), layer);
+    }
     invocations[{-1, -1}] = prepare(uuid, model.lmHead, -1);
     for (llm::Stage stage : {llm::Stage::Prefill, llm::Stage::Decode})
       invocations[{int(stage), embeddingStep}] =
@@ -57,13 +75,14 @@ public:
   void embed(llm::Stage stage, const std::vector<int32_t> &tokens,
              int32_t position) override {
     size_t bytes = tokens.size() * sizeof(int32_t);
-    for (auto &[group, bo] :
-         getBanks(BufferRef{BufferRef::Tokens, -1, 0, ""}.key())) {
+    const llm::Placement &ids =
+        plan.place(BufferRef{BufferRef::Tokens, -1, 0, ""});
+    if (bytes > ids.bytes)
+      throw std::runtime_error("more tokens than the embedding takes");
+    for (auto &[group, bo] : getBanks(ids.key)) {
       (void)group;
-      if (bytes > bo.size())
-        throw std::runtime_error("more tokens than the embedding takes");
-      bo.write(tokens.data(), bytes, 0);
-      bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, bytes, 0);
+      bo.write(tokens.data(), bytes, ids.offset);
+      bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, bytes, ids.offset);
     }
     for (Invocation &step : invocations.at({int(stage), embeddingStep}))
       start(step, position, 0);
@@ -75,22 +94,33 @@ public:
       start(step, position, window);
   }
 
+  void runLayers(llm::Stage stage, int32_t position) override {
+    // The window port is set, but the kernel takes each layer's window from
+    // the table.
+    for (Invocation &step : invocations.at({int(stage), allLayers}))
+      start(step, position, 0);
+  }
+
   std::vector<float> runHead(int row) override {
     size_t rowBytes = size_t(model.hidden) * sizeof(float);
-    xrt::bo &last =
-        getBanks(llm::getLastActivation(model).key()).begin()->second;
-    for (auto &[group, input] :
-         getBanks(BufferRef{BufferRef::HeadInput, -1, 0, ""}.key())) {
+    const llm::Placement &last = plan.place(llm::getLastActivation(model));
+    const llm::Placement &input =
+        plan.place(BufferRef{BufferRef::HeadInput, -1, 0, ""});
+    xrt::bo &from = getBanks(last.key).begin()->second;
+    for (auto &[group, to] : getBanks(input.key)) {
       (void)group;
-      input.copy(last, rowBytes, size_t(row) * rowBytes, 0);
+      to.copy(from, rowBytes, last.offset + size_t(row) * rowBytes,
+              input.offset);
     }
     for (Invocation &step : invocations.at({-1, -1}))
       start(step, 0, 0);
-    xrt::bo &logits =
-        getBanks(BufferRef{BufferRef::Logits, -1, 0, ""}.key()).begin()->second;
+    const llm::Placement &logits =
+        plan.place(BufferRef{BufferRef::Logits, -1, 0, ""});
+    xrt::bo &bo = getBanks(logits.key).begin()->second;
     std::vector<float> values(model.vocab);
-    logits.sync(XCL_BO_SYNC_BO_FROM_DEVICE, values.size() * sizeof(float), 0);
-    logits.read(values.data(), values.size() * sizeof(float), 0);
+    bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, values.size() * sizeof(float),
+            logits.offset);
+    bo.read(values.data(), values.size() * sizeof(float), logits.offset);
     return values;
   }
 
@@ -102,28 +132,15 @@ private:
     return found->second;
   }
 
-  /// The buffer's bo in `group`, allocated and filled the first time.
-  xrt::bo &getBo(const BufferRef &buffer, xrt::memory_group group) {
-    std::map<xrt::memory_group, xrt::bo> &banks = buffers[buffer.key()];
+  /// Memory buffer `key`'s bo in `group`, allocated and filled (weights and
+  /// RoPE tables; caches and activations zeroed) the first time.
+  xrt::bo &getBo(const std::string &key, xrt::memory_group group) {
+    std::map<xrt::memory_group, xrt::bo> &banks = buffers[key];
     auto found = banks.find(group);
     if (found != banks.end())
       return found->second;
-    size_t bytes = plan.at(buffer.key()).second;
-    xrt::bo bo(device, bytes, xrt::bo::flags::normal, group);
-    std::vector<char> contents(bytes, 0);
-    if (buffer.kind == BufferRef::Weight) {
-      contents = llm::getWeights(params, buffer.layer).at(buffer.name);
-    } else if (buffer.kind == BufferRef::RopeGlobal ||
-               buffer.kind == BufferRef::RopeLocal) {
-      const std::vector<float> &table = buffer.kind == BufferRef::RopeGlobal
-                                            ? params.invFreqGlobal
-                                            : params.invFreqLocal;
-      contents.assign(
-          reinterpret_cast<const char *>(table.data()),
-          reinterpret_cast<const char *>(table.data() + table.size()));
-    }
-    // Caches start zeroed: masked rows are multiplied by 0, and 0 x NaN of
-    // uninitialised memory would be NaN.
+    std::vector<char> contents = llm::getInitialContents(plan, params, key);
+    xrt::bo bo(device, contents.size(), xrt::bo::flags::normal, group);
     bo.write(contents.data(), contents.size(), 0);
     bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, contents.size(), 0);
     return banks.emplace(group, bo).first->second;
@@ -132,60 +149,115 @@ private:
   std::vector<Invocation> prepare(const xrt::uuid &uuid,
                                   const llm::Graph &graph, int layer) {
     std::vector<Invocation> steps;
-    for (int index = 0; index < graph.numSteps; ++index) {
-      const llm::Step &step = graph.steps[index];
-      Invocation invocation;
-      if (!step.kernel) {
-        invocation.copyFrom =
-            llm::locate(model, graph, layer, step.bindings[0].kind,
-                        step.bindings[0].index)
-                .key();
-        invocation.copyTo =
-            llm::locate(model, graph, layer, step.bindings[1].kind,
-                        step.bindings[1].index)
-                .key();
-        invocation.copyBytes = step.copyBytes;
-        steps.push_back(std::move(invocation));
-        continue;
-      }
-      auto kernel = kernels.find(step.kernel);
-      if (kernel == kernels.end())
-        kernel =
-            kernels.emplace(step.kernel, xrt::kernel(device, uuid, step.kernel))
-                .first;
-      invocation.run = xrt::run(kernel->second);
-      // The bindings are in the order of the kernel's parameters in
-      // hls/kernels.h, which is the order of its XRT arguments.
-      for (int port = 0; port < step.numBindings; ++port) {
-        const llm::Binding &binding = step.bindings[port];
-        BufferRef buffer =
-            llm::locate(model, graph, layer, binding.kind, binding.index);
-        if (binding.kind == BindingKind::Scalar) {
-          if (!buffer.isScalar())
-            throw std::runtime_error(std::string("port ") + binding.port +
-                                     " of " + step.kernel +
-                                     " is a scalar the host cannot set");
-          invocation.scalars.push_back({port, buffer.kind});
-          continue;
-        }
-        auto group = xrt::memory_group(kernel->second.group_id(port));
-        invocation.run.set_arg(port, getBo(buffer, group));
-        if (binding.written)
-          invocation.written.push_back({buffer.key(), group});
-      }
-      steps.push_back(std::move(invocation));
-    }
+    for (int index = 0; index < graph.numSteps; ++index)
+      steps.push_back(
+          prepareStep(uuid, graph, graph.steps[index], layer, false));
     return steps;
   }
 
+  /// The one kernel call of a layered block graph: every port bound to the
+  /// start of its all-layer buffer, then the layer count and the table.
+  std::vector<Invocation> prepareLayers(const xrt::uuid &uuid,
+                                        llm::Stage stage) {
+    const llm::Graph &graph = llm::getBlockGraph(model, stage);
+    // Also checks that steps[0] is a kernel whose ports keep their buffer
+    // over the layers.
+    std::vector<int64_t> table = llm::buildLayerTable(model, plan, graph);
+    // A later step can only be a copy of a buffer onto itself (a KV cache
+    // the kernel updates in place): anything else would have to happen
+    // between two layers, inside the kernel's call.
+    for (int index = 1; index < graph.numSteps; ++index) {
+      const llm::Step &step = graph.steps[index];
+      for (int layer = 0; layer < model.layers; ++layer)
+        if (step.kernel ||
+            !isSamePlace(plan.place(llm::locate(model, graph, layer,
+                                                step.bindings[0].kind,
+                                                step.bindings[0].index)),
+                         plan.place(llm::locate(model, graph, layer,
+                                                step.bindings[1].kind,
+                                                step.bindings[1].index))))
+          throw std::runtime_error(std::string(graph.name) +
+                                   " runs the layers in one call but has "
+                                   "steps after its kernel");
+    }
+    const llm::Step &step = graph.steps[0];
+    Invocation invocation = prepareStep(uuid, graph, step, 0, true);
+    const xrt::kernel &kernel = kernels.at(step.kernel);
+    int layersPort = step.numBindings, tablePort = step.numBindings + 1;
+    // The table does not depend on the position: written once.
+    size_t bytes = std::max(table.size(), size_t(1)) * sizeof(int64_t);
+    xrt::bo tableBo(device, bytes, xrt::bo::flags::normal,
+                    xrt::memory_group(kernel.group_id(tablePort)));
+    tableBo.write(table.data(), table.size() * sizeof(int64_t), 0);
+    tableBo.sync(XCL_BO_SYNC_BO_TO_DEVICE, table.size() * sizeof(int64_t), 0);
+    invocation.run.set_arg(layersPort, int32_t(model.layers));
+    invocation.run.set_arg(tablePort, tableBo);
+    layerTables[int(stage)] = tableBo;
+    std::vector<Invocation> steps;
+    steps.push_back(std::move(invocation));
+    return steps;
+  }
+
+  /// `whole`: bind each port to the start of the memory buffer holding its
+  /// buffer (a layered graph, which adds the table's offsets itself);
+  /// otherwise to the buffer itself.
+  Invocation prepareStep(const xrt::uuid &uuid, const llm::Graph &graph,
+                         const llm::Step &step, int layer, bool whole) {
+    Invocation invocation;
+    if (!step.kernel) {
+      invocation.isCopy = true;
+      invocation.copyFrom = plan.place(llm::locate(
+          model, graph, layer, step.bindings[0].kind, step.bindings[0].index));
+      invocation.copyTo = plan.place(llm::locate(
+          model, graph, layer, step.bindings[1].kind, step.bindings[1].index));
+      invocation.copyBytes = step.copyBytes;
+      return invocation;
+    }
+    auto kernel = kernels.find(step.kernel);
+    if (kernel == kernels.end())
+      kernel =
+          kernels.emplace(step.kernel, xrt::kernel(device, uuid, step.kernel))
+              .first;
+    invocation.run = xrt::run(kernel->second);
+    // The bindings are in the order of the kernel's parameters in
+    // hls/kernels.h, which is the order of its XRT arguments.
+    for (int port = 0; port < step.numBindings; ++port) {
+      const llm::Binding &binding = step.bindings[port];
+      BufferRef buffer =
+          llm::locate(model, graph, layer, binding.kind, binding.index);
+      if (binding.kind == BindingKind::Scalar) {
+        if (!buffer.isScalar())
+          throw std::runtime_error(std::string("port ") + binding.port +
+                                   " of " + step.kernel +
+                                   " is a scalar the host cannot set");
+        invocation.scalars.push_back({port, buffer.kind});
+        continue;
+      }
+      const llm::Placement &placement = plan.place(buffer);
+      auto group = xrt::memory_group(kernel->second.group_id(port));
+      xrt::bo &bo = getBo(placement.key, group);
+      if (whole || placement.offset == 0) {
+        invocation.run.set_arg(port, bo);
+      } else {
+        // A part of an all-layer buffer, such as an activation slot.
+        invocation.slices.push_back(
+            xrt::bo(bo, placement.bytes, placement.offset));
+        invocation.run.set_arg(port, invocation.slices.back());
+      }
+      if (binding.written)
+        invocation.written.push_back({placement.key, group});
+    }
+    return invocation;
+  }
+
   void start(Invocation &step, int32_t position, int32_t window) {
-    if (!step.copyFrom.empty()) {
-      if (step.copyFrom == step.copyTo)
+    if (step.isCopy) {
+      if (isSamePlace(step.copyFrom, step.copyTo))
         return;
-      xrt::bo &from = getBanks(step.copyFrom).begin()->second;
-      for (auto &[group, to] : getBanks(step.copyTo)) {
+      xrt::bo &from = getBanks(step.copyFrom.key).begin()->second;
+      for (auto &[group, to] : getBanks(step.copyTo.key)) {
         (void)group;
-        to.copy(from, step.copyBytes, 0, 0);
+        to.copy(from, step.copyBytes, step.copyFrom.offset, step.copyTo.offset);
       }
       return;
     }
@@ -208,13 +280,16 @@ private:
   const llm::Model &model;
   const llm::Params &params;
   xrt::device device;
-  std::map<std::string, std::pair<BufferRef, size_t>> plan;
+  llm::MemoryPlan plan;
   std::map<std::string, xrt::kernel> kernels;
-  /// Per model buffer, its bo in each memory bank it is bound in.
+  /// Per memory buffer, its bo in each memory bank it is bound in.
   std::map<std::string, std::map<xrt::memory_group, xrt::bo>> buffers;
-  /// Per (stage, layer), (stage, embeddingStep) for the embedding, or
-  /// (-1, -1) for the LM head, its steps.
-  static constexpr int embeddingStep = -1;
+  /// --layer-loop device: each stage's layer table on the device.
+  std::map<int, xrt::bo> layerTables;
+  /// Per (stage, layer), (stage, allLayers) with --layer-loop device,
+  /// (stage, embeddingStep) for the embedding, or (-1, -1) for the LM head,
+  /// its steps.
+  static constexpr int embeddingStep = -1, allLayers = -2;
   std::map<std::pair<int, int>, std::vector<Invocation>> invocations;
 };
 

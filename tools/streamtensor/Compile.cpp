@@ -67,6 +67,13 @@ const OptionSpec compileOptions[] = {
      "on-chip bytes the converters of one fused kernel may use (default "
      "42991616)"},
     {"fifo-depth", "[KERNEL/]FIFO=D", "force a FIFO's depth (repeatable)"},
+    {"kernel-tile-size", "[GRAPH/]KERNEL=N",
+     "largest tile size of one kernel, by the name tiling gives it (such as "
+     "matmul_3; LLMs: prefixed with the graph, block_decode/matmul_5); "
+     "repeatable"},
+    {"kernel-tile-order", "[GRAPH/]KERNEL=I,J,...",
+     "order of one kernel's parallel tile loops, outermost first (a "
+     "permutation of the op's parallel loops); repeatable"},
     {"fifo-mode", "MODE",
      "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
     {"dsp-budget", "N",
@@ -91,6 +98,10 @@ const OptionSpec compileOptions[] = {
      "seq-len)"},
     {"group-size", "G",
      "LLMs, w4a8: one int4 scale per G inputs (default 0: no groups)"},
+    {"layer-loop", "WHERE",
+     "LLMs: host (the host starts the block kernel once per layer, as the "
+     "paper does; default) or device (one start per token: the kernel walks "
+     "every layer, reading their addresses from a table)"},
     {"seed", "S",
      "LLMs: seed of the random weights of a folder without any (default 0)"},
     {"params", "MODE",
@@ -153,6 +164,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   options.unrollFactor = *unrollFactor;
   options.maxOnChipBytes = *maxOnChip;
   options.fifoDepthOverrides = arguments.getAll("fifo-depth");
+  options.kernelTileSizes = arguments.getAll("kernel-tile-size");
+  options.kernelTileOrders = arguments.getAll("kernel-tile-order");
   options.platform = arguments.get("platform").value_or("u55c");
   options.fifoMode = arguments.get("fifo-mode").value_or("normal");
   if (options.fifoMode != "normal" && options.fifoMode != "conservative" &&
@@ -183,7 +196,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                         *output);
   for (const char *modelOption :
        {"seq-len", "max-len", "precision", "seed", "params",
-        "calibration-prompt", "out-tokens", "group-size"})
+        "calibration-prompt", "out-tokens", "group-size", "layer-loop"})
     if (arguments.has(modelOption)) {
       reportError(command, "--" + llvm::Twine(modelOption) +
                                " applies to LLM inputs (a config.json "
@@ -255,7 +268,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     };
     Resources device = getShareOf(platform->getTotalAvailable(), 1.0);
     search::Space space;
-    space.kernels = getReducingKernels(*imported, options);
+    addKernelDimensions(*imported, options, space);
     search::Search search(space, getStartPoint(options), searchSettings->seed);
     Evaluate<Design> evaluate = [&](const search::Point &point,
                                     Design &design) {

@@ -14,6 +14,7 @@
 #include "Commands.h"
 #include "CompileCommon.h"
 #include "ReportHtml.h"
+#include "LayerLoopEstimate.h"
 #include "ModelOutputs.h"
 #include "Progress.h"
 #include "SearchRunner.h"
@@ -67,6 +68,28 @@ double getGraphShare(GraphKind kind) {
 }
 
 /// What builds one graph of the model, whatever the pipeline's options.
+/// The graphs of an LLM, by the names the per-graph options use.
+std::vector<std::string> getGraphNames() {
+  std::vector<std::string> names;
+  for (GraphKind kind : {GraphKind::Prefill, GraphKind::Decode,
+                         GraphKind::LMHead, GraphKind::EmbedPrefill,
+                         GraphKind::EmbedDecode})
+    names.push_back(frontend::getGraphName(kind).str());
+  return names;
+}
+
+/// The entries `GRAPH/rest` of `entries` for `graph`, as `rest`.
+std::vector<std::string> getGraphEntries(const std::vector<std::string> &entries,
+                                         llvm::StringRef graph) {
+  std::vector<std::string> own;
+  for (const std::string &entry : entries) {
+    auto [name, rest] = llvm::StringRef(entry).split('/');
+    if (name == graph)
+      own.push_back(rest.str());
+  }
+  return own;
+}
+
 struct GraphRecipe {
   MLIRContext &context;
   const model::ModelConfig &config;
@@ -78,6 +101,8 @@ struct GraphRecipe {
   /// The layouts another graph packed the weight files in (decode reads
   /// prefill's), or null.
   const WeightLayouts *fixedLayouts;
+  /// The design must be one kernel (a block whose kernel walks the layers).
+  bool oneKernel = false;
 
   /// The graph as the frontend builds it, into a new module; `function`
   /// gets its function.
@@ -181,12 +206,12 @@ LogicalResult compileGraph(const GraphRecipe &recipe,
 }
 
 /// The kernels of a graph whose tiles the search may set one by one.
-std::vector<std::string> getGraphKernels(const GraphRecipe &recipe,
-                                         CompileOptions options) {
+void addGraphKernels(const GraphRecipe &recipe, CompileOptions options,
+                     search::Space &space) {
   GraphSignature signature;
   OwningOpRef<ModuleOp> module = recipe.build(signature);
   options.foldUnitDims = false;
-  return getReducingKernels(*module, options);
+  addKernelDimensions(*module, options, space);
 }
 
 /// The design space search of one graph (docs/design-space-search.md):
@@ -201,7 +226,7 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
             llvm::json::Object &report, std::optional<int64_t> &startCycles) {
   Resources available = getShareOf(platform.getTotalAvailable(), share);
   search::Space space;
-  space.kernels = getGraphKernels(recipe, options);
+  addGraphKernels(recipe, options, space);
   search::Search search(space, getStartPoint(options), settings.seed);
   Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
                                          CompiledGraph &candidate) {
@@ -209,6 +234,13 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
     if (failed(compileGraph(recipe, pointOptions, std::nullopt, candidate,
                             /*candidate=*/true)))
       return search::Outcome{};
+    if (recipe.oneKernel &&
+        perf::getKernelFunctions(*candidate.module).size() != 1) {
+      search::Outcome split;
+      split.failure = "--layer-loop device needs the block in one kernel; "
+                      "this fusion cap splits it";
+      return split;
+    }
     candidate.measured.emplace();
     search::Outcome outcome =
         measureDesign(*candidate.module, candidate.fusion, platform,
@@ -373,6 +405,29 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       readSearchSettings(arguments, command, /*defaultBudget=*/4);
   if (!searchSettings)
     return Failure;
+  // Kernel names repeat between graphs: an LLM's per-kernel options name
+  // the graph too.
+  for (const auto &[option, entries] :
+       {std::pair<const char *, const std::vector<std::string> *>{
+            "kernel-tile-size", &options.kernelTileSizes},
+        {"kernel-tile-order", &options.kernelTileOrders}})
+    for (const std::string &entry : *entries) {
+      llvm::StringRef graph = llvm::StringRef(entry).split('/').first;
+      if (graph == entry || !llvm::is_contained(getGraphNames(), graph)) {
+        reportError(command,
+                    llvm::formatv("--{0} {1}: name the graph first, one of "
+                                  "{2} (such as block_decode/matmul_5=32)",
+                                  option, entry,
+                                  llvm::join(getGraphNames(), ", ")));
+        return Failure;
+      }
+    }
+  std::string layerLoop = arguments.get("layer-loop").value_or("host");
+  if (layerLoop != "host" && layerLoop != "device") {
+    reportError(command,
+                "--layer-loop: '" + layerLoop + "' is not host or device");
+    return Failure;
+  }
   std::string paramsMode = arguments.get("params").value_or("auto");
   if (paramsMode != "auto" && paramsMode != "yes" && paramsMode != "no") {
     reportError(command,
@@ -452,12 +507,19 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     double share = getGraphShare(kind);
     CompileOptions graphOptions = options;
     graphOptions.resourceShare = share;
+    graphOptions.kernelTileSizes = getGraphEntries(
+        options.kernelTileSizes, frontend::getGraphName(kind));
+    graphOptions.kernelTileOrders = getGraphEntries(
+        options.kernelTileOrders, frontend::getGraphName(kind));
     if (options.dspBudget >= 0)
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
     GraphRecipe recipe{context,   *config,  kind,
                        *seqLen,   *maxLen,  precision,
                        groupSize, kind == GraphKind::Decode ? &prefillLayouts
                                                             : nullptr};
+    recipe.oneKernel =
+        layerLoop == "device" &&
+        (kind == GraphKind::Prefill || kind == GraphKind::Decode);
     std::string name = frontend::getGraphName(kind).str();
     std::optional<search::Point> chosenPoint;
     if (searchSettings->budget > 1) {
@@ -485,6 +547,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   }
   if (failed(assignModelHbmChannels(graphs, config->numLayers, platform)))
     return Failure;
+  if (layerLoop == "device")
+    for (CompiledGraph &graph : graphs)
+      if ((graph.signature.kind == GraphKind::Prefill ||
+           graph.signature.kind == GraphKind::Decode) &&
+          failed(markLayerLoop(graph, config->numLayers)))
+        return Failure;
 
   ProgressStep writeStep("writing " + output);
   std::string partial = output + ".partial";
@@ -627,19 +695,78 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   }
   double clockMHz = platform.kernelClockMHz;
   double invocationUs = platform.host.invocationOverheadUs;
+  // Both layer loops, so that they can be compared: the host starting the
+  // block kernel once per layer, and the kernel walking the layers itself
+  // (one start per token; its layers simulated back to back).
+  // A block of several kernels (a fusion cap split it) cannot walk the
+  // layers: no device estimate then.
+  std::map<std::string, LayerLoopCycles> deviceLoop;
+  bool deviceLoopPossible = true;
+  for (CompiledGraph &graph : graphs)
+    if (graph.signature.kind == GraphKind::Prefill ||
+        graph.signature.kind == GraphKind::Decode) {
+      if (perf::getKernelFunctions(*graph.module).size() != 1) {
+        deviceLoopPossible = false;
+        continue;
+      }
+      FailureOr<LayerLoopCycles> layered =
+          estimateLayerLoop(graph, config->numLayers, platform);
+      if (failed(layered))
+        return cleanUp();
+      deviceLoop[graph.signature.function] = *layered;
+    }
   auto graphUs = [&](const char *name, int64_t calls) {
     return double(calls) * (double(cycles[name]) / clockMHz + invocationUs);
   };
+  auto blockUs = [&](const char *name, bool onDevice) {
+    if (onDevice)
+      return double(deviceLoop[name].allLayers) / clockMHz + invocationUs;
+    return graphUs(name, config->numLayers);
+  };
   // [in:out]: the prompt is the prefill, which yields the first token, then
   // out - 1 decode steps.
-  double totalUs = 0;
-  double prefillUs = graphUs("embed_prefill", 1) +
-                     graphUs("block_prefill", config->numLayers) +
-                     graphUs("lm_head", 1);
-  double decodeUs = graphUs("embed_decode", 1) +
-                    graphUs("block_decode", config->numLayers) +
-                    graphUs("lm_head", 1);
-  totalUs = prefillUs + double(outTokens - 1) * decodeUs;
+  auto prefillUsFor = [&](bool onDevice) {
+    return graphUs("embed_prefill", 1) + blockUs("block_prefill", onDevice) +
+           graphUs("lm_head", 1);
+  };
+  auto decodeUsFor = [&](bool onDevice) {
+    return graphUs("embed_decode", 1) + blockUs("block_decode", onDevice) +
+           graphUs("lm_head", 1);
+  };
+  bool onDevice = layerLoop == "device";
+  double prefillUs = prefillUsFor(onDevice);
+  double decodeUs = decodeUsFor(onDevice);
+  double totalUs = prefillUs + double(outTokens - 1) * decodeUs;
+  auto describeLoop = [&](bool device) {
+    double prefill = prefillUsFor(device), decode = decodeUsFor(device);
+    llvm::json::Object loop{
+        {"kernel_starts_per_token", device ? 3 : config->numLayers + 2},
+        {"estimated_ttft_ms", prefill / 1000.0},
+        {"estimated_decode_tokens_per_s", 1e6 / decode},
+        {"estimated_total_ms",
+         (prefill + double(outTokens - 1) * decode) / 1000.0}};
+    if (device)
+      for (const char *name : {"block_prefill", "block_decode"})
+        loop[std::string(name) + "_cycles"] = llvm::json::Object{
+            {"one_layer", deviceLoop[name].oneLayer},
+            {"two_layers", deviceLoop[name].twoLayers},
+            {"all_layers", deviceLoop[name].allLayers}};
+    return loop;
+  };
+  llvm::json::Object layerLoopReport{
+      {"mode", layerLoop},
+      {"method",
+       "host: the block graph's simulated cycles per layer, plus the "
+       "platform's host invocation overhead per kernel start; device: the "
+       "block kernel with every process looping over the layers (a table "
+       "process hands out each layer's addresses, the activation loads wait "
+       "for the previous layer's store, the weight DMAs run ahead), "
+       "simulated for 1 and 2 layers and extrapolated (the first layer, "
+       "then the second one's increment per layer), one start per graph "
+       "and token (estimates)"},
+      {"host", describeLoop(false)},
+      {"device", deviceLoopPossible ? llvm::json::Value(describeLoop(true))
+                                    : llvm::json::Value(nullptr)}};
   // The same for the options as given (each search's start point), when
   // every graph had one that fits.
   std::optional<double> startPrefillUs, startDecodeUs;
@@ -670,11 +797,27 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       phases.push_back(
           {double(calls) * invocationUs / 1e6, Resources{}, 0.0, 0.0});
     };
+    // A block's calls: one per layer, or one walking every layer (the same
+    // bytes, in the layered run's time, at the per-layer call's activity).
+    auto addBlockCalls = [&](const char *name, int64_t tokens) {
+      if (!onDevice) {
+        addCalls(name, tokens * config->numLayers);
+        return;
+      }
+      const CallActivity &call = activity[name];
+      phases.push_back(
+          {double(tokens) * double(deviceLoop[name].allLayers) /
+               (clockMHz * 1e6),
+           call.weightedResources, 1.0,
+           double(tokens * config->numLayers) * call.hbmBytes});
+      phases.push_back(
+          {double(tokens) * invocationUs / 1e6, Resources{}, 0.0, 0.0});
+    };
     int64_t decodeSteps = outTokens - 1;
     addCalls("embed_prefill", 1);
-    addCalls("block_prefill", config->numLayers);
+    addBlockCalls("block_prefill", 1);
     addCalls("embed_decode", decodeSteps);
-    addCalls("block_decode", decodeSteps * config->numLayers);
+    addBlockCalls("block_decode", decodeSteps);
     addCalls("lm_head", 1 + decodeSteps);
     power::Energy energy =
         power::estimateEnergy(platform.power->figures, clockMHz, phases);
@@ -699,7 +842,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   if (startPrefillUs)
     searchReport["start_design"] = llvm::json::Object{
         {"note", "the design of the options as given, without the search "
-                 "(an estimate, same method)"},
+                 "(an estimate, same method, with the layers started by the "
+                 "host)"},
         {"estimated_ttft_ms", *startPrefillUs / 1000.0},
         {"estimated_decode_tokens_per_s", 1e6 / *startDecodeUs},
         {"estimated_total_ms",
@@ -762,6 +906,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"out_tokens", outTokens},
                           {"estimated_total_ms", totalUs / 1000.0},
                           {"host_invocation_us_per_kernel", invocationUs},
+                          {"layer_loop", std::move(layerLoopReport)},
                           {"estimated_energy",
                            energyReport
                                ? llvm::json::Value(std::move(*energyReport))
@@ -786,10 +931,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   }
   textOut() << llvm::formatv(
       "streamtensor compile: wrote {0} ({1}, {2} layers, {3} kernels; "
-      "estimated TTFT {4:f2} ms for {5} tokens, decode {6:f1} tokens/s)\n",
+      "estimated TTFT {4:f2} ms for {5} tokens, decode {6:f1} tokens/s; "
+      "layers started by the {7})\n",
       output, model::getModelType(config->family), config->numLayers,
-      numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs);
-  if (startPrefillUs && searchSettings->budget > 1)
+      numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs, layerLoop);
+  // The start designs are only simulated one layer per start.
+  if (startPrefillUs && searchSettings->budget > 1 && !onDevice)
     textOut() << llvm::formatv(
         "  (searched {0} designs per graph; the options as given: estimated "
         "TTFT {1:f2} ms, decode {2:f1} tokens/s)\n",

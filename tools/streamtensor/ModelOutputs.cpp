@@ -8,7 +8,9 @@
 #include "Commands.h"
 #include "CompileCommon.h"
 
+#include "streamtensor/Performance/DesignAnalysis.h"
 #include "streamtensor/Target/HLSCpp.h"
+#include "streamtensor/Target/LayerLoop.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/FileSystem.h"
@@ -135,6 +137,8 @@ LogicalResult streamtensor::driver::emitGraphsSource(
         "#include <algorithm>\n#include <string>\n#include <vector>\n\n"
         "using llm::readTensor;\n\nnamespace {\n\n";
   std::vector<size_t> numSteps, numBuffers;
+  std::vector<bool> layeredGraphs;
+  std::vector<size_t> numTableColumns;
   for (CompiledGraph &graph : graphs) {
     const GraphSignature &signature = graph.signature;
     std::vector<std::pair<std::string, DenseElementsAttr>> constants;
@@ -147,15 +151,36 @@ LogicalResult streamtensor::driver::emitGraphsSource(
     if (!steps->constants.empty())
       return entry.emitError("the host program cannot bind the constant '")
              << steps->constants.front() << "' yet";
+    // A graph whose kernel walks the layers: its table's columns are
+    // kernel ports, which are the bindings of its one step.
+    std::vector<unsigned> tableColumns;
+    bool layered = false;
+    for (func::FuncOp kernel : perf::getKernelFunctions(*graph.module))
+      if (hasLayerLoop(kernel)) {
+        FailureOr<LayerLoopPlan> plan = getLayerLoopPlan(kernel);
+        if (failed(plan))
+          return failure();
+        layered = true;
+        tableColumns = plan->tablePorts;
+      }
+    layeredGraphs.push_back(layered);
     // An XRT build has no kernel C++ to call: the device runs the steps.
     os << "#ifndef STREAMTENSOR_XRT\n";
-    if (failed(emitHostFunction(*graph.module, entry,
-                                "run_" + signature.function, os, constants)))
+    if (failed(emitHostFunction(
+            *graph.module, entry,
+            "run_" + signature.function + (layered ? "_layers" : ""), os,
+            constants)))
       return failure();
     os << "#endif\n\n";
+    if (layered) {
+      os << "const int " << signature.function << "_table_columns[] = {";
+      llvm::interleaveComma(tableColumns, os);
+      os << "};\n";
+    }
     if (!constants.empty())
       return entry.emitError("a model graph with constants is not supported "
                              "by the host program yet");
+    numTableColumns.push_back(tableColumns.size());
     emitStepsTable(signature.function, *steps, os);
     numSteps.push_back(steps->steps.size());
     numBuffers.push_back(steps->bufferBytes.size());
@@ -177,17 +202,30 @@ LogicalResult streamtensor::driver::emitGraphsSource(
        << (config.isGlobalLayer(layer) ? "true" : "false");
   os << "};\n\n} // namespace\n\n";
   os << "#ifdef STREAMTENSOR_XRT\n#define STREAMTENSOR_RUN(graph) nullptr\n"
-        "#else\n#define STREAMTENSOR_RUN(graph) run_##graph\n#endif\n\n";
+        "#define STREAMTENSOR_RUN_LAYERS(graph) nullptr\n"
+        "#else\n#define STREAMTENSOR_RUN(graph) run_##graph\n"
+        "#define STREAMTENSOR_RUN_LAYERS(graph) run_##graph##_layers\n"
+        "#endif\n\n";
   auto graphEntry = [&](unsigned index) {
     const CompiledGraph &graph = graphs[index];
     const std::string &name = graph.signature.function;
-    return llvm::formatv("{{\"{0}\", {0}_args, {1}, {0}_results, {2}, "
-                         "STREAMTENSOR_RUN({0}), {0}_steps, {3}, {4}, {5}}",
+    bool layered = layeredGraphs[index];
+    std::string layerLoop =
+        layered ? llvm::formatv("true, {0}_table_columns, {1}, "
+                                "STREAMTENSOR_RUN_LAYERS({0})",
+                                name, numTableColumns[index])
+                      .str()
+                : std::string("false, nullptr, 0, nullptr");
+    return llvm::formatv("{{\"{0}\", {0}_args, {1}, {0}_results, {2}, {6}, "
+                         "{0}_steps, {3}, {4}, {5}, {7}}",
                          name, graph.signature.arguments.size(),
                          graph.signature.results.size(), numSteps[index],
                          numBuffers[index] ? name + "_buffers"
                                            : std::string("nullptr"),
-                         numBuffers[index])
+                         numBuffers[index],
+                         layered ? std::string("nullptr")
+                                 : "STREAMTENSOR_RUN(" + name + ")",
+                         layerLoop)
         .str();
   };
   bool rope = !config.learnedPositions;
@@ -398,4 +436,66 @@ LogicalResult driver::assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
     functions.push_back({entry, roles.back()});
   }
   return assignHbmChannels(functions, platform);
+}
+
+FailureOr<LayerLoopPorts> driver::getLayerLoopPorts(CompiledGraph &graph) {
+  auto entry =
+      graph.module->lookupSymbol<func::FuncOp>(graph.signature.function);
+  if (!entry)
+    return failure();
+  FailureOr<HostSteps> steps = getHostSteps(entry);
+  if (failed(steps))
+    return failure();
+  std::vector<func::FuncOp> kernels = perf::getKernelFunctions(*graph.module);
+  // The other steps copy a result onto the argument it updates in place
+  // (a KV cache): the host skips them, the buffers being the same.
+  if (kernels.size() != 1 || steps->steps.empty() ||
+      steps->steps[0].kernel.empty() ||
+      llvm::any_of(llvm::drop_begin(steps->steps),
+                   [](const HostStep &step) { return !step.kernel.empty(); }))
+    return entry.emitError("a layer loop needs the block to be one "
+                           "kernel call; it has ")
+           << kernels.size() << " kernels in " << steps->steps.size()
+           << " steps";
+  LayerLoopPorts ports;
+  ports.kernel = kernels.front();
+  for (auto [port, binding] : llvm::enumerate(steps->steps[0].bindings)) {
+    switch (binding.kind) {
+    case HostBinding::Argument: {
+      // Every buffer differs per layer (a weight, a cache, the activation
+      // slot) or may (the RoPE table of a local or a global layer).
+      ports.tablePorts.push_back(port);
+      if (graph.signature.arguments[binding.index].kind ==
+          frontend::ArgumentKind::Hidden)
+        ports.activationInputs.push_back(port);
+      break;
+    }
+    case HostBinding::Scalar:
+      // The position is the token's, the window the layer's.
+      if (graph.signature.arguments[binding.index].kind ==
+          frontend::ArgumentKind::Window)
+        ports.tablePorts.push_back(port);
+      break;
+    case HostBinding::Result:
+      ports.tablePorts.push_back(port);
+      if (graph.signature.results[binding.index].kind ==
+          frontend::ResultKind::Hidden)
+        ports.activationOutputs.push_back(port);
+      break;
+    case HostBinding::Buffer:
+    case HostBinding::Constant:
+      return entry.emitError("a layer loop cannot bind port '")
+             << binding.port << "', a buffer inside the graph";
+    }
+  }
+  return ports;
+}
+
+LogicalResult driver::markLayerLoop(CompiledGraph &graph, int64_t layers) {
+  FailureOr<LayerLoopPorts> ports = getLayerLoopPorts(graph);
+  if (failed(ports))
+    return failure();
+  setLayerLoop(ports->kernel, layers, ports->tablePorts,
+               ports->activationInputs, ports->activationOutputs);
+  return success();
 }

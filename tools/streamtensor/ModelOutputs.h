@@ -47,6 +47,21 @@ WeightLayouts getWeightLayouts(const CompiledGraph &graph);
 /// role of its buffer, the same in every graph: the hidden states, each KV
 /// cache, the logits on channels of their own; each weight (all layers'
 /// copies together) spread over the others.
+/// The ports of a block graph's one kernel that a layer loop gives a table
+/// column (every weight, cache, activation and window port), and those of
+/// its input and output activations.
+struct LayerLoopPorts {
+  mlir::func::FuncOp kernel;
+  std::vector<unsigned> tablePorts, activationInputs, activationOutputs;
+};
+mlir::FailureOr<LayerLoopPorts> getLayerLoopPorts(CompiledGraph &graph);
+
+/// Makes the block graph's one kernel walk `layers` layers itself
+/// (--layer-loop device; Target/LayerLoop.h): every weight, cache,
+/// activation and window port gets a table column. Fails, with an error on
+/// the graph, when the block is not one kernel.
+mlir::LogicalResult markLayerLoop(CompiledGraph &graph, int64_t layers);
+
 mlir::LogicalResult assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
                                            int64_t numLayers,
                                            const Platform &platform);

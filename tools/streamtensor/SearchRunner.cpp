@@ -73,6 +73,20 @@ search::Point streamtensor::driver::getStartPoint(const CompileOptions &options)
     if (!size.getAsInteger(10, value))
       point.kernelTileSizes[name.str()] = value;
   }
+  for (const std::string &entry : options.kernelTileOrders) {
+    auto [name, list] = llvm::StringRef(entry).split('=');
+    SmallVector<llvm::StringRef> items;
+    list.split(items, ',');
+    std::vector<int64_t> order;
+    for (llvm::StringRef item : items) {
+      int64_t value;
+      if (item.trim().getAsInteger(10, value))
+        break;
+      order.push_back(value);
+    }
+    if (order.size() == items.size())
+      point.kernelTileOrders[name.str()] = order;
+  }
   point.unrollShare = 1.0;
   point.fifoMode = options.fifoMode;
   return point;
@@ -84,7 +98,16 @@ CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
   options.kernelTileSizes.clear();
   for (const auto &[name, size] : point.kernelTileSizes)
     options.kernelTileSizes.push_back(name + "=" + std::to_string(size));
+  options.kernelTileOrders.clear();
+  for (const auto &[name, order] : point.kernelTileOrders) {
+    std::string entry = name + "=";
+    for (auto [index, loop] : llvm::enumerate(order))
+      entry += (index ? "," : "") + std::to_string(loop);
+    options.kernelTileOrders.push_back(entry);
+  }
   options.fifoMode = point.fifoMode;
+  options.maxOnChipBytes =
+      int64_t(double(options.maxOnChipBytes) * point.fusionShare);
   // The unrolling fills that part of the design's share; an explicit DSP
   // budget shrinks with it.
   options.resourceShare *= point.unrollShare;
@@ -133,10 +156,9 @@ search::Outcome streamtensor::driver::measureDesign(
   return outcome;
 }
 
-std::vector<std::string>
-streamtensor::driver::getReducingKernels(ModuleOp module,
-                                         const CompileOptions &options) {
-  std::vector<std::string> names;
+void streamtensor::driver::addKernelDimensions(ModuleOp module,
+                                               const CompileOptions &options,
+                                               search::Space &space) {
   OwningOpRef<ModuleOp> copy = module.clone();
   // The diagnostics of a failure here come again from the real compile.
   ScopedDiagnosticHandler silence(module.getContext(),
@@ -145,19 +167,34 @@ streamtensor::driver::getReducingKernels(ModuleOp module,
     PassManager pm(module.getContext(), ModuleOp::getOperationName());
     stage.build(pm, options);
     if (failed(pm.run(*copy)))
-      return names;
+      return;
     if (llvm::StringRef(stage.name) == "linalg-to-dataflow")
       break;
   }
   copy->walk([&](dataflow::KernelOp kernel) {
+    if (!kernel.getName())
+      return;
+    std::string name = kernel.getName()->str();
     bool reduces = false;
     kernel.walk([&](linalg::LinalgOp op) {
       reduces |= op.getNumReductionLoops() > 0;
+      // The parallel loops in the op's order, as kernel-tile-orders counts
+      // them.
+      search::Space::Reorderable loops;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      for (auto [index, type] : llvm::enumerate(op.getIteratorTypesArray())) {
+        if (type != utils::IteratorType::parallel)
+          continue;
+        if (ranges[index] != 1)
+          loops.movable.push_back(loops.parallelLoops);
+        ++loops.parallelLoops;
+      }
+      if (loops.movable.size() > 1)
+        space.reorderable[name] = loops;
     });
-    if (reduces && kernel.getName())
-      names.push_back(kernel.getName()->str());
+    if (reduces)
+      space.kernels.push_back(name);
   });
-  return names;
 }
 
 llvm::json::Object
@@ -169,12 +206,17 @@ streamtensor::driver::describeSearch(const search::Search &search,
     llvm::json::Object kernelTiles;
     for (const auto &[name, size] : trial.point.kernelTileSizes)
       kernelTiles[name] = size;
+    llvm::json::Object kernelOrders;
+    for (const auto &[name, order] : trial.point.kernelTileOrders)
+      kernelOrders[name] = llvm::json::Array(order);
     llvm::json::Object entry{
         {"point", trial.point.describe()},
         {"tile_size", trial.point.tileSize},
         {"kernel_tile_sizes", std::move(kernelTiles)},
+        {"kernel_tile_orders", std::move(kernelOrders)},
         {"unroll_share", trial.point.unrollShare},
         {"fifo_mode", trial.point.fifoMode},
+        {"fusion_share", trial.point.fusionShare},
         {"feasible", trial.outcome.feasible}};
     if (trial.outcome.feasible || trial.outcome.cycles > 0) {
       entry["estimated_cycles"] = trial.outcome.cycles;

@@ -71,11 +71,13 @@ search::Outcome measureDesign(mlir::ModuleOp module, llvm::json::Object &fusion,
                               const Resources &available,
                               llvm::json::Array &kernels);
 
-/// Names of the kernels whose tiles matter most, the ones that reduce (a
-/// matmul, a dot, a norm's statistic): `module` is the design as built,
-/// converted to kernels on a copy with `options`.
-std::vector<std::string> getReducingKernels(mlir::ModuleOp module,
-                                            const CompileOptions &options);
+/// The kernel dimensions of the space of `module` (the design as built,
+/// converted to kernels on a copy with `options`): the kernels whose tiles
+/// matter most, the ones that reduce (a matmul, a dot, a norm's
+/// statistic), get a tile size of their own; the kernels with at least two
+/// parallel loops longer than 1 may have them reordered.
+void addKernelDimensions(mlir::ModuleOp module, const CompileOptions &options,
+                         search::Space &space);
 
 /// Compiles one point into a design of its own; runs on a worker thread.
 /// The design is kept for the best point only.

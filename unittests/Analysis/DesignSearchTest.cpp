@@ -90,6 +90,7 @@ TEST(DesignSearchTest, EndsWhenTheSpaceIsExhausted) {
   space.tileSizes = {8, 16};
   space.unrollShares = {1.0};
   space.fifoModes = {"normal"};
+  space.fusionShares = {1.0};
   std::vector<Trial> trials = runSearch(1, 10, 3, space);
   EXPECT_EQ(trials.size(), 2u);
 }
@@ -218,6 +219,68 @@ TEST(DesignSearchTest, UtilizationIsTheFullestKind) {
   EXPECT_TRUE(std::isinf(getUtilization(used, available)));
 }
 
+TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> first = search.propose(2);
+  ASSERT_EQ(first.size(), 2u);
+  // Neither compiles (say a converter larger than a die): not a matter of
+  // resources, so the unroll share is left alone and the fusion cap halved.
+  for (const Point &point : first) {
+    Outcome failed;
+    failed.failure = "a process is larger than every die";
+    search.record(point, failed);
+  }
+  std::vector<Point> next = search.propose(3);
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_EQ(next[0].tileSize, 16);
+  EXPECT_DOUBLE_EQ(next[0].fusionShare, 0.5);
+  EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
+  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_DOUBLE_EQ(next[1].fusionShare, 0.5);
+  EXPECT_EQ(next[2].tileSize, 8);
+  EXPECT_DOUBLE_EQ(next[2].fusionShare, 1.0);
+  // Once a point fits, failures are no longer repaired.
+  Outcome fits;
+  fits.feasible = true;
+  fits.cycles = 500;
+  search.record(next[0], fits);
+  Outcome failed;
+  failed.failure = "deadlock";
+  search.record(next[1], failed);
+  search.record(next[2], failed);
+  std::vector<Point> after = search.propose(1);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].tileSize, 64);
+  EXPECT_DOUBLE_EQ(after[0].fusionShare, 1.0);
+}
+
+TEST(DesignSearchTest, ReordersOnlyTheLoopsLongerThanOne) {
+  // matmul_1 has three parallel loops; the middle one has one iteration,
+  // so the only order worth a compile swaps the other two.
+  Space space;
+  space.tileSizes = {16};
+  space.unrollShares = {1.0};
+  space.fifoModes = {"normal"};
+  space.fusionShares = {1.0};
+  space.reorderable["matmul_1"] = {3, {0, 2}};
+  Search search(space, Point{}, 7);
+  while (true) {
+    std::vector<Point> batch = search.propose(2);
+    if (batch.empty())
+      break;
+    for (const Point &point : batch)
+      search.record(point, evaluate(point));
+  }
+  ASSERT_EQ(search.getTrials().size(), 2u);
+  EXPECT_TRUE(search.getTrials()[0].point.kernelTileOrders.empty());
+  const Point &reordered = search.getTrials()[1].point;
+  ASSERT_EQ(reordered.kernelTileOrders.count("matmul_1"), 1u);
+  EXPECT_EQ(reordered.kernelTileOrders.at("matmul_1"),
+            (std::vector<int64_t>{2, 1, 0}));
+  EXPECT_EQ(reordered.describe(),
+            "tile 16, unroll 100%, fifo normal, matmul_1 order 2,1,0");
+}
+
 TEST(DesignSearchTest, DescribesAPoint) {
   Point point;
   point.tileSize = 32;
@@ -226,6 +289,10 @@ TEST(DesignSearchTest, DescribesAPoint) {
   point.kernelTileSizes["matmul_3"] = 64;
   EXPECT_EQ(point.describe(),
             "tile 32, unroll 75%, fifo conservative, matmul_3=64");
+  point.fusionShare = 0.125;
+  EXPECT_EQ(point.describe(),
+            "tile 32, unroll 75%, fifo conservative, fusion 12.5%, "
+            "matmul_3=64");
 }
 
 } // namespace

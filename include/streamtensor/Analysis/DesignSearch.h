@@ -31,10 +31,17 @@ struct Point {
   int64_t tileSize = 16;
   /// Largest tile size of single kernels, by name, over tileSize.
   std::map<std::string, int64_t> kernelTileSizes;
+  /// Order of single kernels' parallel tile loops, outermost first (a
+  /// permutation of 0..P-1), by name; absent: the op's own order.
+  std::map<std::string, std::vector<int64_t>> kernelTileOrders;
   /// Part of the design's resource share the unrolling may fill, in (0, 1].
   double unrollShare = 1.0;
   /// FIFO sizing mode (dataflow-size-fifos).
   std::string fifoMode = "normal";
+  /// Part of the on-chip bytes the fusion may give one kernel's
+  /// converters, in (0, 1] (the paper's fusion cap, relative to the
+  /// options' dataflow-fuse-kernels max-on-chip-bytes).
+  double fusionShare = 1.0;
 
   /// "tile 32, unroll 100%, fifo normal, matmul_3=64": how reports name it.
   std::string describe() const;
@@ -64,8 +71,17 @@ struct Space {
   std::vector<int64_t> tileSizes = {4, 8, 16, 32, 64, 128};
   std::vector<double> unrollShares = {0.5, 0.75, 1.0};
   std::vector<std::string> fifoModes = {"normal", "conservative"};
+  std::vector<double> fusionShares = {1.0, 0.5, 0.25, 0.125};
   /// Kernels whose tile size may differ from the rest (empty: none).
   std::vector<std::string> kernels;
+  /// Kernels whose parallel tile loops may be reordered: by name, their
+  /// parallel loop count and which of those loops have more than one
+  /// iteration (moving the others changes nothing).
+  struct Reorderable {
+    int64_t parallelLoops = 0;
+    std::vector<int64_t> movable;
+  };
+  std::map<std::string, Reorderable> reorderable;
 };
 
 struct Trial {
@@ -83,9 +99,11 @@ public:
   /// then a sweep of the tile size around it (nearest first, the larger on
   /// a tie), with repairs ahead of the sweep's next point: a recorded point
   /// faster than the best (or any, before one fits) but over its resources
-  /// is tried again with the next smaller unroll share. After the sweep,
-  /// changes of one dimension of the best point so far, drawn from the
-  /// seeded generator. Fewer (or none) when the space is exhausted.
+  /// is tried again with the next smaller unroll share; while no point is
+  /// feasible, one that failed otherwise (it did not compile, or
+  /// deadlocked) is tried again with the next smaller fusion share. After
+  /// the sweep, changes of one dimension of the best point so far, drawn
+  /// from the seeded generator. Fewer (or none) when the space is exhausted.
   std::vector<Point> propose(size_t count);
 
   /// Records the outcome of a proposed point. Trials are kept in the order

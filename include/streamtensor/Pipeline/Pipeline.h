@@ -16,6 +16,10 @@ struct CompileOptions {
   int64_t tileSize = 16;
   /// Largest tile size of named kernels, as NAME=SIZE (overrides tileSize).
   std::vector<std::string> kernelTileSizes;
+  /// Order of the parallel tile loops of named kernels, outermost first, as
+  /// NAME=i,j,... (a permutation of the op's parallel loops; the default is
+  /// the op's own order).
+  std::vector<std::string> kernelTileOrders;
   /// Elements each task computes per cycle (the unroll factor of its
   /// innermost loop).
   int64_t unrollFactor = 1;

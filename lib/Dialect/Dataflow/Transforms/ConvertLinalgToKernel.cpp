@@ -122,7 +122,7 @@ public:
           << int64_t(tileSize) << " and " << int64_t(unrollFactor);
       return signalPassFailure();
     }
-    if (failed(parseKernelTileSizes()))
+    if (failed(parseKernelTileSizes()) || failed(parseKernelTileOrders()))
       return signalPassFailure();
     SmallVector<linalg::LinalgOp> ops;
     for (Operation &op : getOperation().getBody().getOps())
@@ -143,6 +143,12 @@ public:
     for (const auto &entry : tileSizeOf)
       if (!usedNames.contains(entry.getKey())) {
         getOperation().emitError("kernel-tile-sizes: '")
+            << entry.getKey() << "' names no kernel of this function";
+        return signalPassFailure();
+      }
+    for (const auto &entry : tileOrderOf)
+      if (!orderedNames.contains(entry.getKey())) {
+        getOperation().emitError("kernel-tile-orders: '")
             << entry.getKey() << "' names no kernel of this function";
         return signalPassFailure();
       }
@@ -186,6 +192,60 @@ private:
     return success();
   }
 
+  /// Order of the parallel tile loops per kernel name, from
+  /// `kernel-tile-orders`; checked against the op once it is known.
+  llvm::StringMap<SmallVector<unsigned>> tileOrderOf;
+  llvm::StringSet<> orderedNames;
+
+  LogicalResult parseKernelTileOrders() {
+    tileOrderOf.clear();
+    orderedNames.clear();
+    // The pass option syntax splits a list option at every comma, so
+    // `kernel-tile-orders=matmul_0=1,0` arrives as "matmul_0=1" and "0":
+    // a piece without a name continues the entry before it. Entries given
+    // whole (from CompileOptions) are split here alike.
+    SmallVector<std::string> entries;
+    for (const std::string &piece : kernelTileOrders) {
+      if (!llvm::StringRef(piece).contains('=') && !entries.empty())
+        entries.back() += "," + piece;
+      else
+        entries.push_back(piece);
+    }
+    for (const std::string &text : entries) {
+      auto [name, list] = llvm::StringRef(text).split('=');
+      auto refuse = [&](const Twine &why) {
+        getOperation().emitError("kernel-tile-orders: '")
+            << text << "' " << why;
+        return failure();
+      };
+      if (name.empty() || !llvm::StringRef(text).contains('=') ||
+          list.empty())
+        return refuse("is not NAME=i,j,... (a permutation of the kernel's "
+                      "parallel loops, outermost first)");
+      SmallVector<llvm::StringRef> pieces;
+      list.split(pieces, ',');
+      SmallVector<unsigned> order;
+      for (llvm::StringRef piece : pieces) {
+        unsigned loop;
+        if (piece.trim().getAsInteger(10, loop))
+          return refuse("is not NAME=i,j,...: '" + piece +
+                        "' is not a loop index");
+        order.push_back(loop);
+      }
+      // Whether it is a permutation of 0..n-1; its length is checked
+      // against the kernel's parallel loops when the kernel is built.
+      SmallVector<bool> seen(order.size(), false);
+      for (unsigned loop : order) {
+        if (loop >= order.size() || seen[loop])
+          return refuse("is not a permutation of 0.." +
+                        Twine(order.size() - 1));
+        seen[loop] = true;
+      }
+      tileOrderOf[name] = std::move(order);
+    }
+    return success();
+  }
+
   /// Whether every use of a generator is an init that convert() recomputes.
   static bool allUsesRecompute(linalg::LinalgOp generator) {
     for (OpOperand &use : generator->getResult(0).getUses()) {
@@ -196,7 +256,8 @@ private:
     return true;
   }
 
-  FailureOr<TileNest> planTiles(linalg::LinalgOp op, int64_t maxTile);
+  FailureOr<TileNest> planTiles(linalg::LinalgOp op, int64_t maxTile,
+                                ArrayRef<unsigned> parallelOrder);
   FailureOr<ITensorType> getOperandType(linalg::LinalgOp op,
                                         const TileNest &nest, AffineMap map,
                                         RankedTensorType tensor,
@@ -204,8 +265,11 @@ private:
   LogicalResult convert(linalg::LinalgOp op, unsigned index);
 };
 
-FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op,
-                                                        int64_t maxTile) {
+/// `parallelOrder`, when not empty, is the order of the parallel tile loops
+/// (outermost first) as indices among the op's parallel loops.
+FailureOr<TileNest>
+ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op, int64_t maxTile,
+                                     ArrayRef<unsigned> parallelOrder) {
   TileNest nest;
   nest.ranges = op.getStaticLoopRanges();
   for (int64_t range : nest.ranges)
@@ -219,6 +283,12 @@ FailureOr<TileNest> ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op,
     if (iterator == utils::IteratorType::parallel)
       nest.order.push_back(loop);
   nest.numParallel = nest.order.size();
+  if (!parallelOrder.empty()) {
+    assert(parallelOrder.size() == nest.numParallel && "checked by convert");
+    SmallVector<unsigned> parallel(nest.order);
+    for (auto [taskLoop, index] : llvm::enumerate(parallelOrder))
+      nest.order[taskLoop] = parallel[index];
+  }
   for (auto [loop, iterator] : llvm::enumerate(iterators))
     if (iterator != utils::IteratorType::parallel)
       nest.order.push_back(loop);
@@ -279,7 +349,17 @@ LogicalResult ConvertLinalgToKernelPass::convert(linalg::LinalgOp op,
     maxTile = found->second;
     usedNames.insert(name);
   }
-  FailureOr<TileNest> nest = planTiles(op, maxTile);
+  ArrayRef<unsigned> parallelOrder;
+  if (auto found = tileOrderOf.find(name); found != tileOrderOf.end()) {
+    parallelOrder = found->second;
+    orderedNames.insert(name);
+    if (parallelOrder.size() != op.getNumParallelLoops())
+      return op->emitOpError("kernel-tile-orders: kernel '")
+             << name << "' has " << op.getNumParallelLoops()
+             << " parallel loops, the order given for it has "
+             << parallelOrder.size();
+  }
+  FailureOr<TileNest> nest = planTiles(op, maxTile, parallelOrder);
   if (failed(nest))
     return failure();
   Location loc = op->getLoc();

@@ -22,6 +22,8 @@ public:
 
   bo();
   bo(const device &device, size_t size, flags flags, memory_group group);
+  /// A sub-buffer: `size` bytes of `parent` from byte `offset`.
+  bo(const bo &parent, size_t size, size_t offset);
   bo(const bo &other);
   bo &operator=(const bo &other);
   ~bo();

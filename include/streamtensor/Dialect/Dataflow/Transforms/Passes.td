@@ -46,6 +46,16 @@ def ConvertLinalgToKernel : Pass<"dataflow-convert-linalg-to-kernel",
     bound per kernel instead (the design space search tunes it kernel by
     kernel). `unroll-factor` is recorded on each task
     (`dataflow.unroll_factor`) for the lowering and the emitter.
+
+    The parallel tile loops are nested in the op's own loop order unless
+    `kernel-tile-orders` gives another one for a kernel, as NAME=i,j,...:
+    the op's parallel loops, numbered 0..P-1 in the op's order, from the
+    outermost tile loop in. The reduction tile loops stay inside them, in
+    the op's order. The order decides the layout of every itensor of the
+    kernel (which tile comes when), hence the converters that fusion puts
+    between kernels and the reuse of their data. An entry that is not a
+    permutation of the kernel's parallel loops, or names no kernel of the
+    function, is an error.
   }];
   let options = [
     Option<"tileSize", "tile-size", "int64_t", /*default=*/"16",
@@ -53,6 +63,10 @@ def ConvertLinalgToKernel : Pass<"dataflow-convert-linalg-to-kernel",
     ListOption<"kernelTileSizes", "kernel-tile-sizes", "std::string",
                "Largest tile size of named kernels, as NAME=SIZE (the "
                "names this pass gives, such as matmul_3)">,
+    ListOption<"kernelTileOrders", "kernel-tile-orders", "std::string",
+               "Order of the parallel tile loops of named kernels, outermost "
+               "first, as NAME=i,j,... (a permutation of the kernel's "
+               "parallel loops in the op's order)">,
     Option<"unrollFactor", "unroll-factor", "int64_t", /*default=*/"1",
            "Elements of a tile each task computes per cycle: the innermost "
            "loop of the tile computation is unrolled this many times (and "

@@ -1,0 +1,77 @@
+//===- LayerLoopEstimate.cpp - Cycles of a block kernel that walks the layers =//
+
+#include "LayerLoopEstimate.h"
+
+#include "streamtensor/Analysis/LayerLoop.h"
+#include "streamtensor/Performance/KernelModel.h"
+#include "streamtensor/Simulation/Simulator.h"
+#include "streamtensor/Target/LayerLoop.h"
+
+using namespace mlir;
+using namespace streamtensor;
+using namespace streamtensor::driver;
+
+FailureOr<LayerLoopCycles>
+driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
+                          const Platform &platform) {
+  FailureOr<LayerLoopPorts> ports = getLayerLoopPorts(graph);
+  if (failed(ports))
+    return failure();
+  FailureOr<LayerLoopPlan> plan = buildLayerLoopPlan(
+      ports->kernel, layers, ports->tablePorts, ports->activationInputs,
+      ports->activationOutputs);
+  if (failed(plan))
+    return failure();
+  perf::ModelParameters params = perf::getModelParameters(platform);
+  FailureOr<perf::KernelModel> model =
+      perf::buildKernelModel(ports->kernel, params);
+  if (failed(model))
+    return failure();
+
+  // The model has a process per call: find each call's by its function.
+  std::vector<int> processOfCall;
+  for (LayerLoopPlan::ProcessUse &use : plan->processes) {
+    int found = -1;
+    for (auto [index, info] : llvm::enumerate(model->processes))
+      if (info.func.getName() == use.call.getCallee())
+        found = int(index);
+    if (found < 0)
+      return use.call.emitOpError("has no process in the kernel's model");
+    processOfCall.push_back(found);
+  }
+  perf::LayerLoopSpec spec;
+  spec.tableReadLatency = params.hbmReadLatency;
+  for (auto [call, use] : llvm::enumerate(plan->processes))
+    if (!use.tableOperands.empty())
+      spec.tableReaders.push_back(processOfCall[call]);
+  for (auto [writer, reader] : plan->syncs)
+    spec.layerSyncs.push_back({processOfCall[writer], processOfCall[reader]});
+
+  auto simulateLayers = [&](int64_t count) -> FailureOr<int64_t> {
+    spec.layers = count;
+    std::string error;
+    std::optional<perf::Design> layered =
+        perf::loopLayers(model->design, spec, &error);
+    if (!layered)
+      return ports->kernel.emitError("layer loop: ") << error;
+    perf::SimulationResult result = perf::simulate(*layered);
+    if (result.status != perf::SimulationStatus::Completed)
+      return ports->kernel.emitError("the layer loop's simulation of ")
+             << count << " layers did not complete: "
+             << (result.isDeadlocked()
+                     ? perf::formatDeadlockReport(*layered, result.deadlock)
+                     : result.error);
+    return result.totalCycles;
+  };
+  FailureOr<int64_t> one = simulateLayers(1);
+  if (failed(one))
+    return failure();
+  FailureOr<int64_t> two = simulateLayers(2);
+  if (failed(two))
+    return failure();
+  LayerLoopCycles cycles;
+  cycles.oneLayer = *one;
+  cycles.twoLayers = *two;
+  cycles.allLayers = perf::extrapolateLayers(*one, *two, layers);
+  return cycles;
+}
