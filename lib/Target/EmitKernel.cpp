@@ -82,6 +82,20 @@ private:
   struct LayerLoopFifos {
     std::vector<std::pair<unsigned, std::string>> tableEntries;
     std::vector<std::string> doneWrites, doneReads;
+
+    /// The process's extra parameters, (C++ type, name) in the order its
+    /// signature declares and its call passes them.
+    std::vector<std::pair<std::string, std::string>> getParams() const {
+      std::vector<std::pair<std::string, std::string>> params = {
+          {"int32_t", "layers"}};
+      for (const auto &[operand, fifo] : tableEntries)
+        params.push_back({"hls::stream<int64_t, 2> &", fifo});
+      for (const std::string &fifo : doneWrites)
+        params.push_back({"hls::stream<bool, 2> &", fifo});
+      for (const std::string &fifo : doneReads)
+        params.push_back({"hls::stream<bool, 2> &", fifo});
+      return params;
+    }
   };
 
   LogicalResult emitProcess(func::FuncOp process,
@@ -396,19 +410,12 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
   if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
     os << "// Process '" << role.getValue() << "'.\n";
   std::vector<std::string> layerParams;
-  if (layerFifos) {
-    layerParams.push_back("int32_t layers");
-    for (const auto &[operand, fifo] : layerFifos->tableEntries)
-      layerParams.push_back("hls::stream<int64_t, 2> &" + fifo);
-    for (const std::string &fifo : layerFifos->doneWrites)
-      layerParams.push_back("hls::stream<bool, 2> &" + fifo);
-    for (const std::string &fifo : layerFifos->doneReads)
-      layerParams.push_back("hls::stream<bool, 2> &" + fifo);
-    // The loop's names are the process's, not the body's.
-    usedNames.insert("layers");
-    for (const std::string &param : layerParams)
-      usedNames.insert(StringRef(param).rsplit('&').second.str());
-  }
+  if (layerFifos)
+    for (const auto &[type, name] : layerFifos->getParams()) {
+      layerParams.push_back(type + (type.back() == '&' ? "" : " ") + name);
+      // The loop's names are the process's, not the body's.
+      usedNames.insert(name);
+    }
   if (failed(emitSignature(process, /*isTop=*/false, layerParams)))
     return failure();
   os << " {\n";
@@ -558,16 +565,9 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     os << "ST_PROCESS(\"" << role << "\", " << call.getCallee() << "(";
     llvm::interleaveComma(call.getOperands(), os,
                           [&](Value operand) { os << get(operand); });
-    if (layerLoop) {
-      const LayerLoopFifos &fifos = layerFifos[callIndex];
-      os << ", layers";
-      for (const auto &[operand, fifo] : fifos.tableEntries)
-        os << ", " << fifo;
-      for (const std::string &fifo : fifos.doneWrites)
-        os << ", " << fifo;
-      for (const std::string &fifo : fifos.doneReads)
-        os << ", " << fifo;
-    }
+    if (layerLoop)
+      for (const auto &[type, name] : layerFifos[callIndex].getParams())
+        os << ", " << name;
     os << "));\n";
     ++callIndex;
   }

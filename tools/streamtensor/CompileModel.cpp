@@ -715,30 +715,36 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return cleanUp();
       deviceLoop[graph.signature.function] = *layered;
     }
-  auto graphUs = [&](const char *name, int64_t calls) {
-    return double(calls) * (double(cycles[name]) / clockMHz + invocationUs);
+  // Times from the cycles per call of each graph (`cyclesOf`: the chosen
+  // designs' or the start points').
+  using GraphCycles = std::map<std::string, int64_t>;
+  auto graphUs = [&](GraphCycles &cyclesOf, const char *name, int64_t calls) {
+    return double(calls) * (double(cyclesOf[name]) / clockMHz + invocationUs);
   };
-  auto blockUs = [&](const char *name, bool onDevice) {
+  auto blockUs = [&](GraphCycles &cyclesOf, const char *name, bool onDevice) {
     if (onDevice)
       return double(deviceLoop[name].allLayers) / clockMHz + invocationUs;
-    return graphUs(name, config->numLayers);
+    return graphUs(cyclesOf, name, config->numLayers);
   };
   // [in:out]: the prompt is the prefill, which yields the first token, then
   // out - 1 decode steps.
-  auto prefillUsFor = [&](bool onDevice) {
-    return graphUs("embed_prefill", 1) + blockUs("block_prefill", onDevice) +
-           graphUs("lm_head", 1);
+  auto prefillUsFor = [&](GraphCycles &cyclesOf, bool onDevice) {
+    return graphUs(cyclesOf, "embed_prefill", 1) +
+           blockUs(cyclesOf, "block_prefill", onDevice) +
+           graphUs(cyclesOf, "lm_head", 1);
   };
-  auto decodeUsFor = [&](bool onDevice) {
-    return graphUs("embed_decode", 1) + blockUs("block_decode", onDevice) +
-           graphUs("lm_head", 1);
+  auto decodeUsFor = [&](GraphCycles &cyclesOf, bool onDevice) {
+    return graphUs(cyclesOf, "embed_decode", 1) +
+           blockUs(cyclesOf, "block_decode", onDevice) +
+           graphUs(cyclesOf, "lm_head", 1);
   };
   bool onDevice = layerLoop == "device";
-  double prefillUs = prefillUsFor(onDevice);
-  double decodeUs = decodeUsFor(onDevice);
+  double prefillUs = prefillUsFor(cycles, onDevice);
+  double decodeUs = decodeUsFor(cycles, onDevice);
   double totalUs = prefillUs + double(outTokens - 1) * decodeUs;
   auto describeLoop = [&](bool device) {
-    double prefill = prefillUsFor(device), decode = decodeUsFor(device);
+    double prefill = prefillUsFor(cycles, device);
+    double decode = decodeUsFor(cycles, device);
     llvm::json::Object loop{
         {"kernel_starts_per_token", device ? 3 : config->numLayers + 2},
         {"estimated_ttft_ms", prefill / 1000.0},
@@ -770,17 +776,10 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // The same for the options as given (each search's start point), when
   // every graph had one that fits.
   std::optional<double> startPrefillUs, startDecodeUs;
+  // Only simulated one layer per start: the host starts the layers.
   if (startCycles.size() == std::size(kinds)) {
-    auto startUs = [&](const char *name, int64_t calls) {
-      return double(calls) *
-             (double(startCycles[name]) / clockMHz + invocationUs);
-    };
-    startPrefillUs = startUs("embed_prefill", 1) +
-                     startUs("block_prefill", config->numLayers) +
-                     startUs("lm_head", 1);
-    startDecodeUs = startUs("embed_decode", 1) +
-                    startUs("block_decode", config->numLayers) +
-                    startUs("lm_head", 1);
+    startPrefillUs = prefillUsFor(startCycles, /*onDevice=*/false);
+    startDecodeUs = decodeUsFor(startCycles, /*onDevice=*/false);
   }
   // Energy of the request, when the platform has power figures.
   std::optional<llvm::json::Object> energyReport;
