@@ -95,6 +95,29 @@ static int64_t partitionsOf(memref::AllocaOp alloca) {
   return std::min(partitions, alloca.getType().getNumElements());
 }
 
+/// The same for a ping-pong buffer, whose blocks the processes that fill
+/// and drain it access (the emitter partitions its stream of blocks).
+static int64_t partitionsOf(dataflow::BufferOp buffer) {
+  int64_t partitions = 1;
+  for (OpOperand &use : buffer.getMemref().getUses()) {
+    auto call = dyn_cast<func::CallOp>(use.getOwner());
+    auto process =
+        call ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                   call, call.getCalleeAttr())
+             : func::FuncOp();
+    if (!process || process.isExternal())
+      continue;
+    for (Operation *user :
+         process.getArgument(use.getOperandNumber()).getUsers())
+      if (auto acquire = dyn_cast<dataflow::BlockAcquireOp>(user))
+        for (Operation *access : acquire.getBlock().getUsers())
+          for (auto loop = access->getParentOfType<scf::ForOp>(); loop;
+               loop = loop->getParentOfType<scf::ForOp>())
+            partitions = std::lcm(partitions, getUnrollFactor(loop));
+  }
+  return std::min(partitions, buffer.getType().getNumElements());
+}
+
 std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
   std::vector<MemoryItem> items;
   std::vector<int> writer(kernel.model.fifoOps.size(), -1);
@@ -115,6 +138,7 @@ std::vector<MemoryItem> perf::collectMemories(const AnalyzedKernel &kernel) {
       MemRefType type = buffer.getType();
       item.request.depth = type.getNumElements() * buffer.getDepth();
       item.request.width = getBitWidth(type.getElementType());
+      item.request.partitions = partitionsOf(buffer);
     }
     items.push_back(item);
   }

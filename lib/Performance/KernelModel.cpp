@@ -138,6 +138,34 @@ private:
     }
   }
 
+  /// How many lanes of the completely unrolled loops around `store`
+  /// (inside `body`, the pipelined loop's) write the address it writes:
+  /// those of the loops its indices do not follow, when the body also
+  /// loads that address (an accumulator).
+  static int64_t getLanesSharingAddress(memref::StoreOp store, Block &body) {
+    bool accumulates = false;
+    body.walk([&](memref::LoadOp load) {
+      accumulates |= load.getMemRef() == store.getMemRef() &&
+                     load.getIndices() == store.getIndices();
+    });
+    if (!accumulates)
+      return 1;
+    int64_t lanes = 1;
+    for (Operation *parent = store->getParentOp();
+         parent && parent != body.getParentOp();
+         parent = parent->getParentOp()) {
+      auto unrolled = dyn_cast<scf::ForOp>(parent);
+      if (!unrolled)
+        continue;
+      DenseSet<Value> ivs = {unrolled.getInductionVar()}, used;
+      for (Value index : store.getIndices())
+        collectIvs(index, ivs, used);
+      if (used.empty())
+        lanes *= getConstantTripCount(unrolled).value_or(1);
+    }
+    return lanes;
+  }
+
   int fifoFor(Value stream) const {
     auto it = fifoOf.find(stream);
     return it == fifoOf.end() ? -1 : it->second;
@@ -304,6 +332,14 @@ private:
         if (fifo < 0)
           return op.emitError("writes a stream that is not a kernel FIFO");
         leaf.writes.push_back(fifo);
+      } else if (auto acquire = dyn_cast<BlockAcquireOp>(op)) {
+        // A loop unrolled into one iteration (a widened one that covers its
+        // whole range) may hold a ping-pong block's acquire: each iteration
+        // takes (or hands over) one block.
+        int fifo = fifoFor(acquire.getBuffer());
+        if (fifo < 0)
+          return op.emitError("acquires a block of an unknown buffer");
+        (acquire.getWrite() ? leaf.writes : leaf.reads).push_back(fifo);
       } else if (isa<memref::LoadOp, memref::StoreOp>(op)) {
         Value memref = isa<memref::LoadOp>(op)
                            ? cast<memref::LoadOp>(op).getMemRef()
@@ -328,6 +364,7 @@ private:
     leaf.tripCount = (elements + copies - 1) / copies;
 
     // Latency: the longest chain through the body.
+    DenseMap<Operation *, int64_t> reductionDelay;
     DenseMap<Value, int64_t> ready;
     DenseMap<Operation *, int64_t> startOf;
     int64_t latency = 1;
@@ -335,6 +372,23 @@ private:
     auto readyOf = [&](Value value) {
       auto it = ready.find(value);
       return it == ready.end() ? int64_t(0) : it->second;
+    };
+    // What `count` updates of one element in one iteration (of unrolled
+    // copies or lanes) add after the first: integer ones are balanced into
+    // a tree (HLS balances integer expressions), one level of the
+    // combining op per doubling; float ones (float arithmetic does not
+    // reassociate) run one after the other.
+    auto getUpdatesDelay = [&](memref::StoreOp store, int64_t count) {
+      Operation *combine = store.getValueToStore().getDefiningOp();
+      if (count <= 1 || !combine || !startOf.count(combine) ||
+          combine->getNumResults() != 1)
+        return int64_t(0);
+      int64_t combineLatency = std::max<int64_t>(
+          1, readyOf(combine->getResult(0)) - startOf[combine]);
+      int64_t levels = combine->getResult(0).getType().isInteger()
+                           ? int64_t(llvm::Log2_64_Ceil(count))
+                           : count - 1;
+      return levels * combineLatency;
     };
     // A value stored to a buffer can be loaded once the store is done (the
     // pack buffers of wide tokens pass values this way).
@@ -344,6 +398,16 @@ private:
       int64_t start = 0;
       for (Value operand : op.getOperands())
         start = std::max(start, readyOf(operand));
+      // An accumulator that completely unrolled lanes of the body update
+      // together (an unrolled reduction) stores the combination of all of
+      // them.
+      if (auto store = dyn_cast<memref::StoreOp>(op)) {
+        if (lanes > 1) {
+          reductionDelay[&op] = getUpdatesDelay(
+              store, getLanesSharingAddress(store, *nest.back().getBody()));
+          start += reductionDelay[&op];
+        }
+      }
       if (auto load = dyn_cast<memref::LoadOp>(op))
         start = std::max(start, storedBy.lookup(load.getMemRef()));
       if (auto load = dyn_cast<vector::LoadOp>(op))
@@ -381,6 +445,7 @@ private:
       latency = std::max(latency, start + opLatency);
     }
 
+    int64_t recurrenceDelay = 0;
     // Loop-carried accumulation: a store to the address a load of the same
     // body read. The address comes round again after `distance` element
     // iterations (the product of the trip counts inside the innermost loop
@@ -409,10 +474,22 @@ private:
         }
         if (!recurs)
           continue;
-        int64_t chain = readyOf(store.getValueToStore()) - startOf[load] + 1;
-        ii = std::max(ii, (chain * copies + distance - 1) / distance);
+        int64_t chain = readyOf(store.getValueToStore()) +
+                        reductionDelay.lookup(store) - startOf[load] + 1;
+        // The unrolled copies of one iteration that update the same
+        // address lengthen it (a loop unrolled completely is all one
+        // iteration). Balanced into a tree, integer updates feed one update
+        // of the element per iteration; float ones each wait for the whole
+        // chain of the previous one.
+        int64_t chained = (copies + distance - 1) / distance;
+        bool balanced = store.getValueToStore().getType().isInteger();
+        ii = std::max(ii, ((balanced ? chain : chain * copies) + distance - 1) /
+                              distance);
+        recurrenceDelay =
+            std::max(recurrenceDelay, getUpdatesDelay(store, chained));
       }
     }
+    latency += recurrenceDelay;
     // Memory ports: each array has two (a dual-port RAM); unrolled copies
     // go to their own cyclic partitions.
     for (auto &[memref, accesses] : memoryAccesses)

@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -110,6 +111,8 @@ private:
   LogicalResult emitOp(Operation &op);
   LogicalResult emitFor(scf::ForOp loop);
   void emitFifoStorage(Operation *op, StringRef name);
+  void emitPartitions(StringRef name, ArrayRef<int64_t> shape,
+                      const std::set<std::pair<unsigned, int64_t>> &factors);
   /// A fully unrolled loop over the lanes of a wide token.
   void emitLaneLoop(int64_t lanes, function_ref<void(StringRef)> body);
   void emitArrayStorage(Operation *op, StringRef name);
@@ -138,6 +141,10 @@ private:
   /// walks and the unroll factor, so that the buffer gives that many
   /// elements per cycle.
   DenseMap<Value, std::set<std::pair<unsigned, int64_t>>> partitions;
+  /// The same for the ping-pong blocks of the kernel being emitted, by the
+  /// name of their stream of blocks in the top function.
+  std::map<std::string, std::set<std::pair<unsigned, int64_t>>>
+      blockPartitions;
   unsigned loopDepth = 0;
   /// A value emitted without a name, if any.
   Value unnamedValue;
@@ -272,6 +279,7 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
   // Each process is called once, from the kernel's top function; it names
   // its parameters after what the top function passes it.
   DenseMap<Value, std::string> topNames;
+  blockPartitions.clear();
   for (auto [index, arg] : llvm::enumerate(kernel.getArguments()))
     topNames[arg] = "arg" + std::to_string(index);
   if (auto names = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names"))
@@ -380,6 +388,11 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
       pointers.insert(arg);
   }
   partitions.clear();
+  // A widened loop's pack buffer: every lane in the same cycle.
+  process.walk([&](memref::AllocaOp pack) {
+    if (auto lanes = pack->getAttrOfType<IntegerAttr>("dataflow.lanes"))
+      partitions[pack.getResult()].insert({0u, lanes.getInt()});
+  });
   process.walk([&](scf::ForOp loop) {
     auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
     if (!unroll)
@@ -391,20 +404,32 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
         memref = load.getMemRef(), indices = load.getIndices();
       else if (auto store = dyn_cast<memref::StoreOp>(access))
         memref = store.getMemRef(), indices = store.getIndices();
-      if (!memref || !memref.getDefiningOp<memref::AllocaOp>())
+      // A ping-pong block is partitioned where the top declares its
+      // stream of blocks, for the lanes of both processes that use it.
+      std::set<std::pair<unsigned, int64_t>> *into = nullptr;
+      if (!memref)
         return;
+      if (memref.getDefiningOp<memref::AllocaOp>()) {
+        into = &partitions[memref];
+      } else if (auto acquire = memref.getDefiningOp<BlockAcquireOp>()) {
+        auto channel = dyn_cast<BlockArgument>(acquire.getBuffer());
+        if (!channel || channel.getArgNumber() >= argNames.size())
+          return;
+        into = &blockPartitions[argNames[channel.getArgNumber()]];
+      } else {
+        return;
+      }
       // The dimension the loop walks: indexed by its induction variable, or
-      // by a base plus it (a widened loop's lanes).
-      auto walks = [&](Value index) {
+      // by a sum of bases and it (a widened loop's lanes).
+      std::function<bool(Value)> walks = [&](Value index) {
         if (index == loop.getInductionVar())
           return true;
         auto sum = index.getDefiningOp<arith::AddIOp>();
-        return sum && (sum.getLhs() == loop.getInductionVar() ||
-                       sum.getRhs() == loop.getInductionVar());
+        return sum && (walks(sum.getLhs()) || walks(sum.getRhs()));
       };
       for (auto [dim, index] : llvm::enumerate(indices))
         if (walks(index))
-          partitions[memref].insert({unsigned(dim), unroll.getInt()});
+          into->insert({unsigned(dim), unroll.getInt()});
     });
   });
   if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
@@ -547,6 +572,8 @@ LogicalResult KernelEmitter::emitTop(func::FuncOp kernel) {
     if (buffer.getDepth() != 2)
       os << ", " << buffer.getDepth();
     os << "> " << cname << " ST_NAMED(\"" << cname << "\");\n";
+    emitPartitions(cname, buffer.getType().getShape(),
+                   blockPartitions[name ? name.str() : ""]);
   }
   os << "ST_DATAFLOW_BEGIN(\"" << kernel.getName() << "\")\n";
   unsigned callIndex = 0;
@@ -606,6 +633,23 @@ void KernelEmitter::emitLaneLoop(int64_t lanes,
 
 /// The memory resource-allocation chose for a FIFO (dataflow.storage):
 /// Vitis builds shallow FIFOs from registers by itself.
+/// One pragma per dimension: loops unrolled by different factors along it
+/// need banks for each, so the least common multiple (at most the
+/// dimension's size: a complete partition).
+void KernelEmitter::emitPartitions(
+    StringRef name, ArrayRef<int64_t> shape,
+    const std::set<std::pair<unsigned, int64_t>> &factors) {
+  std::map<unsigned, int64_t> factorOf;
+  for (auto [dim, factor] : factors) {
+    int64_t &merged = factorOf[dim];
+    merged = merged ? std::lcm(merged, factor) : factor;
+  }
+  for (auto [dim, factor] : factorOf)
+    os << "ST_PRAGMA(HLS array_partition variable=" << name
+       << " type=cyclic factor=" << std::min(factor, shape[dim])
+       << " dim=" << dim + 1 << ")\n";
+}
+
 void KernelEmitter::emitFifoStorage(Operation *op, StringRef name) {
   auto storage = op->getAttrOfType<StringAttr>("dataflow.storage");
   if (!storage || storage.getValue() == "registers")
@@ -674,19 +718,8 @@ LogicalResult KernelEmitter::emitOp(Operation &op) {
           os << "[" << size << "]";
         os << ";\n";
         emitArrayStorage(alloca, name);
-        // One pragma per dimension: loops unrolled by different factors
-        // along it need banks for each, so the least common multiple (at
-        // most the dimension's size: a complete partition).
-        std::map<unsigned, int64_t> factorOf;
-        for (auto [dim, factor] : partitions.lookup(alloca.getResult())) {
-          int64_t &merged = factorOf[dim];
-          merged = merged ? std::lcm(merged, factor) : factor;
-        }
-        for (auto [dim, factor] : factorOf)
-          os << "ST_PRAGMA(HLS array_partition variable=" << name
-             << " type=cyclic factor="
-             << std::min(factor, type.getDimSize(dim)) << " dim=" << dim + 1
-             << ")\n";
+        emitPartitions(name, type.getShape(),
+                       partitions.lookup(alloca.getResult()));
         return success();
       })
       .Case([&](BlockAcquireOp acquire) -> LogicalResult {

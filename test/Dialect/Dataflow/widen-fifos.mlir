@@ -10,7 +10,7 @@
 // not break the loop nests around the widened loops.
 // CHECK-LABEL: func.func @k_producer(
 // CHECK-SAME: %[[OUT:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
-// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
+// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() {dataflow.lanes = 4 : i64} : memref<4xf32>
 // CHECK: scf.for
 // CHECK: } {dataflow.unroll = 4 : i64}
 // CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
@@ -43,7 +43,7 @@ func.func @k_producer(%out: !dataflow.stream<f32, 2>) attributes {dataflow.proce
 
 // CHECK-LABEL: func.func @k_consumer(
 // CHECK-SAME: %[[IN:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>
-// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() : memref<4xf32>
+// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() {dataflow.lanes = 4 : i64} : memref<4xf32>
 // CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
 // CHECK-NEXT: %[[TOKEN:.*]] = dataflow.stream_read %[[IN]] : !dataflow.stream<vector<4xf32>, 2>
 // CHECK-NEXT: vector.store %[[TOKEN]], %[[PACK]][%{{.*}}] : memref<4xf32>, vector<4xf32>
@@ -143,9 +143,9 @@ func.func @k(%mem: memref<12xf32>) attributes {dataflow.kernel} {
 // -----
 
 // Lanes must be independent to sit side by side: a loop that writes a FIFO
-// while accumulating into an array (the lanes would chain), or that touches
-// an array other than its own buffers (a ping-pong block: not partitioned),
-// keeps one element per token, and so does the loop at the other end.
+// while accumulating into an array (the lanes would chain), or that writes
+// the kernel's memory, keeps one element per token, and so does the loop at
+// the other end.
 
 // CHECK-LABEL: func.func @k_acc(
 // CHECK-SAME: !dataflow.stream<f32, 2>
@@ -182,5 +182,119 @@ func.func @k(%block: memref<16xf32>) attributes {dataflow.kernel} {
   %s = dataflow.stream {entries = 16 : i64, name = "acc_to_block"} : !dataflow.stream<f32, 2>
   call @k_acc(%s) : (!dataflow.stream<f32, 2>) -> ()
   call @k_block(%s, %block) : (!dataflow.stream<f32, 2>, memref<16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A DMA moves a whole AXI beat (512 bits) per cycle, so a FIFO a loop that
+// loads the kernel's memory writes is as wide as the port, whatever its
+// consumer unrolls: 64 int8 lanes. Its loops cover a row of 16 elements,
+// fewer than that; each sits alone in a loop over rows (4 of them), so a
+// token holds 4 rows: the row loops step by 4, and inside, lane ii of the
+// rows and element j of the row are the token's lane ii * 16 + j.
+
+// CHECK-LABEL: func.func @k_stream(
+// CHECK-SAME: %[[MEM:[^:]*]]: memref<4x16xi8>, %[[OUT:[^:]*]]: !dataflow.stream<vector<64xi8>, 2>
+// CHECK-NEXT: %[[PACK:.*]] = memref.alloca() {dataflow.lanes = 64 : i64} : memref<64xi8>
+// CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
+// CHECK-NEXT: scf.for %[[II:.*]] = %{{.*}} to %[[C4]] step %{{.*}} {
+// CHECK-NEXT: %[[I:.*]] = arith.addi %[[IO]], %[[II]] : index
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[ROW:.*]] = arith.muli %[[II]], %{{.*}} : index
+// CHECK-NEXT: %[[LANE:.*]] = arith.addi %[[ROW]], %[[J]] : index
+// CHECK-NEXT: %[[V:.*]] = memref.load %[[MEM]][%[[I]], %[[J]]] : memref<4x16xi8>
+// CHECK-NEXT: memref.store %[[V]], %[[PACK]][%[[LANE]]] : memref<64xi8>
+// CHECK-NEXT: } {dataflow.unroll = 16 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+// CHECK-NEXT: %[[TOKEN:.*]] = vector.load %[[PACK]][%{{.*}}] : memref<64xi8>, vector<64xi8>
+// CHECK-NEXT: dataflow.stream_write %[[TOKEN]] into %[[OUT]] : !dataflow.stream<vector<64xi8>, 2>
+// CHECK-LABEL: func.func @k_rows(
+// CHECK-SAME: !dataflow.stream<vector<64xi8>, 2>
+// CHECK: dataflow.stream_read %{{.*}} : !dataflow.stream<vector<64xi8>, 2>
+// CHECK-LABEL: func.func @k(
+// CHECK-NEXT: dataflow.stream {entries = 1 : i64, name = "stream_to_rows"} : !dataflow.stream<vector<64xi8>, 2>
+func.func @k_stream(%mem: memref<4x16xi8>, %out: !dataflow.stream<i8, 2>) attributes {dataflow.process = "stream"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.for %j = %c0 to %c16 step %c1 {
+      %v = memref.load %mem[%i, %j] : memref<4x16xi8>
+      dataflow.stream_write %v into %out : !dataflow.stream<i8, 2>
+    }
+  }
+  return
+}
+func.func @k_rows(%in: !dataflow.stream<i8, 2>) attributes {dataflow.process = "rows"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %tile = memref.alloca() : memref<4x16xi8>
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.for %j = %c0 to %c16 step %c1 {
+      %v = dataflow.stream_read %in : !dataflow.stream<i8, 2>
+      memref.store %v, %tile[%i, %j] : memref<4x16xi8>
+    }
+  }
+  return
+}
+func.func @k(%mem: memref<4x16xi8>) attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 64 : i64, name = "stream_to_rows"} : !dataflow.stream<i8, 2>
+  call @k_stream(%mem, %s) : (memref<4x16xi8>, !dataflow.stream<i8, 2>) -> ()
+  call @k_rows(%s) : (!dataflow.stream<i8, 2>) -> ()
+  return
+}
+
+// -----
+
+// A converter's drain reads its ping-pong block by lanes like a local
+// buffer (the emitter partitions the stream of blocks): the consumer
+// computes 4 elements per cycle, so the FIFO carries 4 per token.
+
+// CHECK-LABEL: func.func @k_drain(
+// CHECK-SAME: !dataflow.stream<vector<4xf32>, 2>
+// CHECK: %[[BLOCK:.*]] = dataflow.block_acquire
+// CHECK: scf.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT: scf.for %[[LANE:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT: %[[I:.*]] = arith.addi %[[IO]], %[[LANE]] : index
+// CHECK-NEXT: memref.load %[[BLOCK]][%[[I]]] : memref<16xf32>
+// CHECK: } {dataflow.unroll = 4 : i64}
+// CHECK-LABEL: func.func @k_use(
+// CHECK-SAME: !dataflow.stream<vector<4xf32>, 2>
+func.func @k_drain(%blocks: memref<16xf32>, %out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "drain"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %blk = dataflow.block_acquire %blocks : memref<16xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = memref.load %blk[%i] : memref<16xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_use(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "use"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %buf = memref.alloca() : memref<16xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+    memref.store %v, %buf[%i] : memref<16xf32>
+  }
+  scf.for %i = %c0 to %c16 step %c1 {
+    %v = memref.load %buf[%i] : memref<16xf32>
+    %w = arith.mulf %v, %v : f32
+    memref.store %w, %buf[%i] : memref<16xf32>
+  } {dataflow.unroll = 4 : i64}
+  return
+}
+func.func @k() attributes {dataflow.kernel} {
+  %b = dataflow.buffer : memref<16xf32>
+  %s = dataflow.stream {entries = 16 : i64, name = "drain_to_use"} : !dataflow.stream<f32, 2>
+  call @k_drain(%b, %s) : (memref<16xf32>, !dataflow.stream<f32, 2>) -> ()
+  call @k_use(%s) : (!dataflow.stream<f32, 2>) -> ()
   return
 }

@@ -226,6 +226,57 @@ bool isPackable(KernelOp kernel, unsigned input, func::FuncOp parent) {
   return true;
 }
 
+/// Whether every value `generic` accumulates is combined by integer
+/// additions: such a reduction may run in any order.
+bool accumulatesIntegers(linalg::GenericOp generic) {
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  for (auto [index, value] : llvm::enumerate(yield.getValues())) {
+    auto add = value.getDefiningOp<arith::AddIOp>();
+    if (!add)
+      return false;
+    BlockArgument accumulator =
+        generic.getRegionOutputArgs()[index];
+    if (add.getLhs() != accumulator && add.getRhs() != accumulator)
+      return false;
+  }
+  return true;
+}
+
+/// The most elements of a tile's reduction that go innermost, to be
+/// unrolled into one adder tree.
+constexpr int64_t kMaxTreeLeaves = 64;
+
+/// The order of the loops of one tile's computation, outermost first.
+/// By default the reduction loops come first (the paper's permutation
+/// heuristic), so that the pipelined loop, a parallel one, carries no
+/// dependence through the accumulator. Once unrolling reaches the reduction
+/// loops, though, every iteration adds to the same elements, and the
+/// pipeline waits for each add: a matrix-vector product (a decode step),
+/// whose tile has few outputs, gets no faster than its adds. An integer sum
+/// may be reassociated, and HLS turns an unrolled one into an adder tree
+/// (expression balancing is on for integers), so a small integer reduction
+/// goes innermost, where unrolling makes it a tree and leaves a parallel
+/// loop pipelined. (Float addition does not reassociate: unrolled, a float
+/// reduction would be a chain.)
+SmallVector<unsigned> getTileLoopOrder(linalg::GenericOp generic) {
+  int64_t reductionElements = 1;
+  for (auto [range, iterator] : llvm::zip(generic.getStaticLoopRanges(),
+                                          generic.getIteratorTypesArray()))
+    if (iterator != utils::IteratorType::parallel)
+      reductionElements *= ShapedType::isDynamic(range) ? kMaxTreeLeaves + 1
+                                                        : range;
+  bool reductionsInside = generic.getNumReductionLoops() > 0 &&
+                          reductionElements <= kMaxTreeLeaves &&
+                          accumulatesIntegers(generic);
+  SmallVector<unsigned> order;
+  for (bool reductions : {!reductionsInside, reductionsInside})
+    for (auto [loop, iterator] :
+         llvm::enumerate(generic.getIteratorTypesArray()))
+      if ((iterator != utils::IteratorType::parallel) == reductions)
+        order.push_back(loop);
+  return order;
+}
+
 /// Lowers one kernel.
 class KernelLowering {
 public:
@@ -597,6 +648,36 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
   // the tile's elements in order on the FIFO side. A packed input is read
   // by tile index: [tile indices in packing order, element indices].
   bool byTile = packing && packing->matchesDma;
+  // [tile indices in packing order, element indices] of a packed input.
+  auto getPackedIndices = [&](OpBuilder &b, ValueRange ivs,
+                              ValueRange elements) {
+    SmallVector<Value> indices;
+    for (int64_t dim : packing->order)
+      indices.push_back(packing->loopOf[dim]
+                            ? ivs[*packing->loopOf[dim]]
+                            : arith::ConstantIndexOp::create(b, loc, 0));
+    llvm::append_range(indices, elements);
+    return indices;
+  };
+  if (byTile && isLoad) {
+    // Its FIFO order is its memory order: one loop nest streams it from
+    // memory to the FIFO, which HLS flattens into a single pipelined burst,
+    // so the read latency is paid once rather than once per tile.
+    buildLoopNest(
+        b, loc, type.getTripCounts(),
+        SmallVector<int64_t>(type.getNumLoops(), 1),
+        [&](OpBuilder &b, ValueRange ivs) {
+          buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
+            StreamWriteOp::create(
+                b, loc,
+                memref::LoadOp::create(b, loc, external,
+                                       getPackedIndices(b, ivs, elements)),
+                fifo);
+          });
+        });
+    func::ReturnOp::create(b, loc);
+    return;
+  }
   auto body = [&](OpBuilder &b, ValueRange ivs) {
     SmallVector<Value> offsets;
     if (!byTile) {
@@ -608,16 +689,9 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
     Value tile = memref::AllocaOp::create(
         b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      SmallVector<Value> indices;
-      if (byTile) {
-        for (int64_t dim : packing->order)
-          indices.push_back(packing->loopOf[dim]
-                                ? ivs[*packing->loopOf[dim]]
-                                : arith::ConstantIndexOp::create(b, loc, 0));
-        llvm::append_range(indices, elements);
-      } else {
-        indices = addIndices(b, loc, offsets, elements);
-      }
+      SmallVector<Value> indices =
+          byTile ? getPackedIndices(b, ivs, elements)
+                 : addIndices(b, loc, offsets, elements);
       if (packing && !byTile) {
         // [index / tile along the packing order..., index % tile...].
         SmallVector<Value> packed;
@@ -976,18 +1050,7 @@ LogicalResult KernelLowering::lowerBlock(Block &source, OpBuilder &b,
           b, loc, inputs, outputs, generic.getIndexingMapsArray(),
           generic.getIteratorTypesArray());
       generic.getRegion().cloneInto(&lowered.getRegion(), map);
-      // Reduction loops outermost inside the tile (the paper's permutation
-      // heuristic), so that the innermost, pipelined loop carries no
-      // dependence through the accumulator.
-      SmallVector<unsigned> order;
-      for (auto [loop, iterator] :
-           llvm::enumerate(generic.getIteratorTypesArray()))
-        if (iterator != utils::IteratorType::parallel)
-          order.push_back(loop);
-      for (auto [loop, iterator] :
-           llvm::enumerate(generic.getIteratorTypesArray()))
-        if (iterator == utils::IteratorType::parallel)
-          order.push_back(loop);
+      SmallVector<unsigned> order = getTileLoopOrder(generic);
       IRRewriter rewriter(b);
       rewriter.setInsertionPoint(lowered);
       if (!llvm::equal(order, llvm::seq<unsigned>(0, order.size()))) {

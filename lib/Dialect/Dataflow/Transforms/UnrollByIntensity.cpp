@@ -15,6 +15,7 @@
 
 #include "streamtensor/Performance/DesignAnalysis.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <queue>
@@ -72,6 +73,42 @@ int64_t nextFactor(int64_t trips, int64_t current) {
     if (trips % factor == 0)
       return factor;
   return 0;
+}
+
+/// Whether `value` is computed from `iv`.
+bool dependsOn(Value value, Value iv) {
+  SmallVector<Value> worklist = {value};
+  DenseSet<Value> visited;
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    if (current == iv)
+      return true;
+    if (!visited.insert(current).second)
+      continue;
+    if (Operation *def = current.getDefiningOp())
+      llvm::append_range(worklist, def->getOperands());
+  }
+  return false;
+}
+
+/// Whether `loop` walks an integer reduction: its body updates an integer
+/// element (loads and stores the same address) whose address does not
+/// follow the loop.
+bool isIntegerReductionLoop(scf::ForOp loop) {
+  Value iv = loop.getInductionVar();
+  bool reduces = false;
+  loop.getBody()->walk([&](memref::StoreOp store) {
+    if (!store.getValueToStore().getType().isInteger())
+      return;
+    loop.getBody()->walk([&](memref::LoadOp load) {
+      if (load.getMemRef() == store.getMemRef() &&
+          load.getIndices() == store.getIndices() &&
+          llvm::none_of(store.getIndices(),
+                        [&](Value index) { return dependsOn(index, iv); }))
+        reduces = true;
+    });
+  });
+  return reduces;
 }
 
 class UnrollByIntensityPass
@@ -147,9 +184,19 @@ public:
       if (process->hasAttr("dataflow.csynth"))
         continue; // measured, not ours to change
       scf::ForOp loop = findComputeLoop(process);
+      // Partly unrolled, an integer reduction loop still adds to the same
+      // elements in every iteration, at the pace of its adds: it is
+      // unrolled completely (an adder tree, see
+      // dataflow-lower-kernel-to-func) or not at all. (Unrolled, a float
+      // reduction is a chain, which gets faster a step at a time, if at
+      // all.)
       int64_t factor =
-          loop ? nextFactor(constantTrips(loop), perf::getUnrollFactor(loop))
-               : 0;
+          !loop ? 0
+          : isIntegerReductionLoop(loop)
+              ? (perf::getUnrollFactor(loop) < constantTrips(loop)
+                     ? constantTrips(loop)
+                     : 0)
+              : nextFactor(constantTrips(loop), perf::getUnrollFactor(loop));
       if (!factor)
         continue;
       int64_t previous = perf::getUnrollFactor(loop);

@@ -31,6 +31,7 @@
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/MapVector.h"
 
+#include <limits>
 #include <numeric>
 
 namespace streamtensor::dataflow {
@@ -90,20 +91,33 @@ private:
   /// The widest token: the width of the kernel's AXI ports.
   int64_t maxTokenBits = 512;
 
+  /// Whether `memref` is the kernel's memory: an argument of the process.
+  static bool isKernelMemory(Value memref) {
+    auto argument = dyn_cast<BlockArgument>(memref);
+    return argument &&
+           isa<func::FuncOp>(argument.getOwner()->getParentOp());
+  }
+
   /// Whether the lanes of `loop` can be handled side by side: every array
-  /// it touches is a local buffer of the process (not a ping-pong block or
-  /// the kernel's memory), no array is both read and written in it (an
-  /// accumulation would chain the lanes), and each FIFO is accessed once.
+  /// it touches is a local buffer of the process, a ping-pong block or the
+  /// kernel's memory read (not the kernel's memory written), no
+  /// array is both read and written in it (an accumulation would chain the
+  /// lanes), and each FIFO is accessed once.
   static bool lanesAreIndependent(scf::ForOp loop) {
     llvm::DenseSet<Value> loaded, stored, streams;
     bool independent = true;
     loop.getBody()->walk([&](Operation *op) {
       Value memref;
+      bool readsMemory = false;
       if (auto load = dyn_cast<memref::LoadOp>(op))
-        memref = load.getMemRef(), loaded.insert(memref);
+        memref = load.getMemRef(), loaded.insert(memref),
+        readsMemory = isKernelMemory(memref);
       else if (auto store = dyn_cast<memref::StoreOp>(op))
         memref = store.getMemRef(), stored.insert(memref);
-      if (memref && !memref.getDefiningOp<memref::AllocaOp>())
+      // A ping-pong block's lanes are its banks (the emitter partitions
+      // its stream of blocks like a local buffer).
+      if (memref && !memref.getDefiningOp<memref::AllocaOp>() &&
+          !memref.getDefiningOp<BlockAcquireOp>() && !readsMemory)
         independent = false;
       Value stream;
       if (auto read = dyn_cast<StreamReadOp>(op))
@@ -116,6 +130,27 @@ private:
     for (Value memref : loaded)
       independent &= !stored.contains(memref);
     return independent;
+  }
+
+  /// Whether `loop` loads from the kernel's memory (a DMA's loop).
+  static bool readsKernelMemory(scf::ForOp loop) {
+    bool reads = false;
+    loop.getBody()->walk([&](memref::LoadOp load) {
+      reads |= isKernelMemory(load.getMemRef());
+    });
+    return reads;
+  }
+
+  /// The simple loop `loop` is all of (besides pure ops), if any: a loop
+  /// over rows whose lanes are independent.
+  static scf::ForOp getPerfectParent(scf::ForOp loop) {
+    auto parent = dyn_cast_or_null<scf::ForOp>(loop->getParentOp());
+    if (!parent || !simpleTripCount(parent) || !lanesAreIndependent(parent))
+      return {};
+    for (Operation &op : parent.getBody()->without_terminator())
+      if (&op != loop.getOperation() && !isPure(&op))
+        return {};
+    return parent;
   }
 
   void widenKernel(func::FuncOp kernel) {
@@ -147,7 +182,7 @@ private:
     }
 
     llvm::EquivalenceClasses<Node> groups;
-    llvm::DenseMap<Node, int64_t> desired, trips;
+    llvm::DenseMap<Node, int64_t> desired, trips, parentTrips;
     llvm::MapVector<Operation *, func::FuncOp> loops;
     for (Access &access : accesses) {
       Node stream = access.stream.getOperation();
@@ -176,16 +211,24 @@ private:
       groups.unionSets(stream, node);
       trips[node] = *trip;
       desired[node] = processUnroll(access.process);
+      // A DMA moves a whole AXI beat per cycle: its FIFO's token is as wide
+      // as the port, however little its consumer unrolls (each phase of a
+      // process, such as reading a tile, takes a cycle per token).
+      if (readsKernelMemory(loop))
+        desired[node] = std::numeric_limits<int64_t>::max();
+      if (scf::ForOp parent = getPerfectParent(loop))
+        parentTrips[node] = *simpleTripCount(parent);
       loops.insert({loop, access.process});
     }
 
-    // One width per group.
-    llvm::DenseMap<Node, int64_t> widthOf;
+    // One width per group: `widthOf` elements of a row, times `rowsOf`
+    // rows.
+    llvm::DenseMap<Node, int64_t> widthOf, rowsOf;
     for (auto it = groups.begin(); it != groups.end(); ++it) {
       if (!(*it)->isLeader())
         continue;
-      bool ok = true;
-      int64_t common = 0, want = 1, bits = 0;
+      bool ok = true, sameTrips = true, allNested = true;
+      int64_t common = 0, want = 1, bits = 0, commonParent = 0;
       for (auto member = groups.member_begin(**it);
            member != groups.member_end(); ++member) {
         Node node = *member;
@@ -195,33 +238,52 @@ private:
           if (element.isIntOrFloat())
             bits = std::max<int64_t>(bits, element.getIntOrFloatBitWidth());
         } else if (trips.count(node)) {
+          sameTrips &= common == 0 || common == trips[node];
           common = std::gcd(common, trips[node]);
           want = std::max(want, desired[node]);
+          allNested &= parentTrips.count(node) > 0;
+          commonParent = std::gcd(commonParent, parentTrips.lookup(node));
         }
       }
       int64_t cap = bits > 0 ? std::max<int64_t>(1, maxTokenBits / bits) : 1;
+      int64_t limit = std::min(want, cap);
       int64_t width = 1;
       if (ok && common > 0)
-        for (int64_t candidate = std::min(want, cap); candidate > 1;
-             --candidate)
+        for (int64_t candidate = limit; candidate > 1; --candidate)
           if (common % candidate == 0) {
             width = candidate;
             break;
           }
+      // When every loop of the group covers all `common` elements of its
+      // row, and sits alone in a loop over rows, a token may hold several
+      // rows: the row loops are widened too.
+      int64_t rows = 1;
+      if (ok && sameTrips && allNested && width == common && commonParent > 1)
+        for (int64_t candidate = limit / common; candidate > 1; --candidate)
+          if (commonParent % candidate == 0) {
+            rows = candidate;
+            break;
+          }
       widthOf[(*it)->getData()] = width;
+      rowsOf[(*it)->getData()] = rows;
     }
 
     // Widen every loop of a group wider than 1, then the FIFOs' types.
     for (auto [loopOp, process] : loops) {
-      int64_t width = widthOf.lookup(groups.getLeaderValue(loopOp));
-      if (width > 1)
-        widenLoop(cast<scf::ForOp>(loopOp), width, process);
+      Node leader = groups.getLeaderValue(loopOp);
+      int64_t width = widthOf.lookup(leader), rows = rowsOf.lookup(leader);
+      auto loop = cast<scf::ForOp>(loopOp);
+      if (rows > 1)
+        widenLoop(getPerfectParent(loop), rows, process, loop);
+      else if (width > 1)
+        widenLoop(loop, width, process);
     }
     for (auto stream : llvm::make_early_inc_range(kernel.getOps<StreamOp>())) {
       Node node = stream.getOperation();
       if (!groups.contains(node))
         continue;
-      int64_t width = widthOf.lookup(groups.getLeaderValue(node));
+      Node leader = groups.getLeaderValue(node);
+      int64_t width = widthOf.lookup(leader) * rowsOf.lookup(leader);
       if (width <= 1)
         continue;
       Type element = stream.getType().getElementType();
@@ -235,17 +297,25 @@ private:
   /// Turns `for i in [0, N) { body }` into
   /// `for io in [0, N) step W { read tokens; for ii in [0, W) unrolled
   /// { body with i = io + ii, FIFO elements through pack buffers };
-  /// write tokens }`, and unrolls the DMA loops of the process by W.
-  void widenLoop(scf::ForOp loop, int64_t width, func::FuncOp process) {
+  /// write tokens }`, and unrolls the DMA loops of the process by the
+  /// token's width. With `row`, the loop of the FIFO accesses, `loop` is
+  /// the loop over rows around it: W rows per token, and `row` unrolled
+  /// completely inside (the token's lane is ii * (row's trips) + the row's
+  /// induction variable).
+  void widenLoop(scf::ForOp loop, int64_t width, func::FuncOp process,
+                 scf::ForOp row = {}) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
+    int64_t rowElements = row ? *simpleTripCount(row) : 1;
+    int64_t lanes = width * rowElements;
+    Block *accessBody = row ? row.getBody() : loop.getBody();
     // Pack buffers live for the whole process, so that they do not break
     // the perfect loop nests around the loop.
     OpBuilder entry = OpBuilder::atBlockBegin(&process.getBody().front());
     // The pack buffer of every FIFO the loop touches, in order of access.
     llvm::MapVector<Value, Value> packOf;
     SmallVector<Value> reads, writes;
-    for (Operation &op : loop.getBody()->without_terminator()) {
+    for (Operation &op : accessBody->without_terminator()) {
       Value stream;
       if (auto read = dyn_cast<StreamReadOp>(op))
         stream = read.getStream(), reads.push_back(stream);
@@ -254,8 +324,11 @@ private:
       if (!stream || packOf.count(stream))
         continue;
       Type element = cast<StreamType>(stream.getType()).getElementType();
-      packOf[stream] = memref::AllocaOp::create(
-          entry, loc, MemRefType::get({width}, element));
+      auto pack = memref::AllocaOp::create(
+          entry, loc, MemRefType::get({lanes}, element));
+      // Every lane is accessed in the same cycle: one register each.
+      pack->setAttr("dataflow.lanes", entry.getI64IntegerAttr(lanes));
+      packOf[stream] = pack;
     }
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -267,7 +340,7 @@ private:
     b.setInsertionPoint(outer.getBody()->getTerminator());
     auto vectorOf = [&](Value stream) {
       return VectorType::get(
-          {width}, cast<StreamType>(stream.getType()).getElementType());
+          {lanes}, cast<StreamType>(stream.getType()).getElementType());
     };
     for (Value stream : reads) {
       Value token = StreamReadOp::create(b, loc, vectorOf(stream), stream);
@@ -278,21 +351,50 @@ private:
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(inner.getBody()->getTerminator());
-      Value lane = inner.getInductionVar();
       IRMapping map;
       if (!loop.getInductionVar().use_empty())
         map.map(loop.getInductionVar(),
-                arith::AddIOp::create(b, loc, outer.getInductionVar(), lane));
-      for (Operation &op : loop.getBody()->without_terminator()) {
-        if (auto read = dyn_cast<StreamReadOp>(op)) {
-          map.map(read.getResult(),
-                  memref::LoadOp::create(b, loc, packOf[read.getStream()],
-                                         ValueRange{lane}));
-        } else if (auto write = dyn_cast<StreamWriteOp>(op)) {
-          memref::StoreOp::create(b, loc, map.lookupOrDefault(write.getValue()),
-                                  packOf[write.getStream()], ValueRange{lane});
-        } else {
-          b.clone(op, map);
+                arith::AddIOp::create(b, loc, outer.getInductionVar(),
+                                      inner.getInductionVar()));
+      // The FIFO accesses of `body`, at pack buffer lane `lane`.
+      auto cloneAccesses = [&](Block &body, Value lane) {
+        for (Operation &op : body.without_terminator()) {
+          if (auto read = dyn_cast<StreamReadOp>(op)) {
+            map.map(read.getResult(),
+                    memref::LoadOp::create(b, loc, packOf[read.getStream()],
+                                           ValueRange{lane}));
+          } else if (auto write = dyn_cast<StreamWriteOp>(op)) {
+            memref::StoreOp::create(b, loc,
+                                    map.lookupOrDefault(write.getValue()),
+                                    packOf[write.getStream()],
+                                    ValueRange{lane});
+          } else {
+            b.clone(op, map);
+          }
+        }
+      };
+      if (!row) {
+        cloneAccesses(*loop.getBody(), inner.getInductionVar());
+      } else {
+        for (Operation &op : loop.getBody()->without_terminator()) {
+          if (&op != row.getOperation()) {
+            b.clone(op, map);
+            continue;
+          }
+          auto rowLoop = scf::ForOp::create(
+              b, loc, zero, arith::ConstantIndexOp::create(b, loc, rowElements),
+              one);
+          rowLoop->setAttr("dataflow.unroll",
+                           b.getI64IntegerAttr(rowElements));
+          OpBuilder::InsertionGuard rowGuard(b);
+          b.setInsertionPoint(rowLoop.getBody()->getTerminator());
+          map.map(row.getInductionVar(), rowLoop.getInductionVar());
+          Value rowStart = arith::MulIOp::create(
+              b, loc, inner.getInductionVar(),
+              arith::ConstantIndexOp::create(b, loc, rowElements));
+          cloneAccesses(*row.getBody(),
+                        arith::AddIOp::create(b, loc, rowStart,
+                                              rowLoop.getInductionVar()));
         }
       }
     }
@@ -305,7 +407,7 @@ private:
 
     // The DMA loops of the process move `width` elements per cycle too.
     process.walk([&](scf::ForOp dma) {
-      if (hasNestedLoop(dma) || perf::getUnrollFactor(dma) >= width)
+      if (hasNestedLoop(dma) || perf::getUnrollFactor(dma) >= lanes)
         return;
       bool touchesMemory = false;
       dma.getBody()->walk([&](Operation *op) {
@@ -317,9 +419,9 @@ private:
         touchesMemory |= memref && isa<BlockArgument>(memref);
       });
       std::optional<int64_t> trip = simpleTripCount(dma);
-      if (touchesMemory && trip && *trip % width == 0)
+      if (touchesMemory && trip && *trip % lanes == 0)
         dma->setAttr("dataflow.unroll",
-                     OpBuilder(dma).getI64IntegerAttr(width));
+                     OpBuilder(dma).getI64IntegerAttr(lanes));
     });
   }
 };

@@ -1,0 +1,40 @@
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity | FileCheck %s
+
+// A reduction loop (its body updates an element whose address does not
+// follow it) is unrolled completely or not at all. Partly unrolled, every
+// iteration would still add to the same element and wait for the previous
+// add: the process would get no faster (the pass would stop at the first
+// factor). Completely unrolled, its lanes are one adder tree in the body of
+// the loop around it, which is the one to unroll next.
+//
+// The process: acc[i] += x[i][k], i < 4, k < 12 (int32). k, the reduction,
+// goes straight from 1 to 12 (not 2, 3, 4, 6); then i, a parallel loop,
+// takes the divisors of 4, each step faster, until it is one iteration.
+
+// CHECK-LABEL: func.func @k_dot(
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: arith.addi
+// CHECK: } {dataflow.unroll = 12 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+func.func @k_dot() attributes {dataflow.process = "dot"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c12 = arith.constant 12 : index
+  %x = memref.alloca() : memref<4x12xi32>
+  %acc = memref.alloca() : memref<4xi32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.for %k = %c0 to %c12 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<4x12xi32>
+      %old = memref.load %acc[%i] : memref<4xi32>
+      %new = arith.addi %old, %v : i32
+      memref.store %new, %acc[%i] : memref<4xi32>
+    }
+  }
+  return
+}
+func.func @k() attributes {dataflow.kernel} {
+  call @k_dot() : () -> ()
+  return
+}
