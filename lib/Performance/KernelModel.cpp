@@ -377,7 +377,8 @@ private:
     // copies or lanes) add after the first: integer ones are balanced into
     // a tree (HLS balances integer expressions), one level of the
     // combining op per doubling; float ones (float arithmetic does not
-    // reassociate) run one after the other.
+    // reassociate) run one after the other, each reading the element the
+    // previous one stored.
     auto getUpdatesDelay = [&](memref::StoreOp store, int64_t count) {
       Operation *combine = store.getValueToStore().getDefiningOp();
       if (count <= 1 || !combine || !startOf.count(combine) ||
@@ -385,10 +386,9 @@ private:
         return int64_t(0);
       int64_t combineLatency = std::max<int64_t>(
           1, readyOf(combine->getResult(0)) - startOf[combine]);
-      int64_t levels = combine->getResult(0).getType().isInteger()
-                           ? int64_t(llvm::Log2_64_Ceil(count))
-                           : count - 1;
-      return levels * combineLatency;
+      if (combine->getResult(0).getType().isInteger())
+        return int64_t(llvm::Log2_64_Ceil(count)) * combineLatency;
+      return (count - 1) * (params.memoryReadLatency + combineLatency + 1);
     };
     // A value stored to a buffer can be loaded once the store is done (the
     // pack buffers of wide tokens pass values this way).

@@ -4,7 +4,7 @@
 // unrolled loop add into one element of an accumulator, so the stored value
 // is their sum. Integer adds form a tree (HLS balances integer
 // expressions): ceil(log2(lanes)) adds deep. Float adds do not reassociate:
-// a chain of lanes - 1 adds after the first. Figures as in
+// lanes - 1 updates after the first, one after the other. Figures as in
 // profile-tasks.mlir: memref.load 2, memref.store 1, stream_write 1; fadd 6
 // cycles (2 DSP, 198 LUT, 318 FF); an integer add has no platform figure:
 // 1 cycle, no DSP.
@@ -19,8 +19,10 @@
 //  - the write loop: load (2) + stream_write (1), lat 3: 3 + 3 = 6.
 // int_tree: add 2 -> 3, tree 3 more levels (8 lanes): store 6 -> 7, lat 7:
 //   reduction 3 * 1 + 7 = 10; L = 10 + 6 = 16, D = 10 + 3 = 13.
-// float_chain: add 2 -> 8, chain 7 more adds of 6: store 8 + 42 = 50 -> 51:
-//   reduction 3 + 51 = 54; L = 54 + 6 = 60, D = 54 + 3 = 57.
+// float_chain: add 2 -> 8, then 7 more updates one after the other, each
+//   a load of the element (2), the add (6) and the store (1): 7 * 9 = 63;
+//   store 8 + 63 = 71 -> 72, lat 72: reduction 3 + 72 = 75;
+//   L = 75 + 6 = 81, D = 75 + 3 = 78.
 // one_lane: the same float sum with k pipelined (not unrolled): no tree;
 //   the nest (i, k) is one loop of 32 iterations and acc[i] comes round on
 //   the next one (distance 1): II = the chain from the load's start to the
@@ -52,7 +54,7 @@ func.func @k_int_tree(%o: !dataflow.stream<i32, 2>) attributes {dataflow.process
 }
 
 // CHECK-LABEL: func.func @k_float_chain(
-// CHECK-SAME: initial_delay = 57 : i64, latency = 60 : i64
+// CHECK-SAME: initial_delay = 78 : i64, latency = 81 : i64
 func.func @k_float_chain(%o: !dataflow.stream<f32, 2>) attributes {dataflow.process = "float_chain"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
