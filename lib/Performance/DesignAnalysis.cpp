@@ -82,17 +82,22 @@ memory::MemoryPolicy perf::getMemoryPolicy(const Platform &platform) {
   return policy;
 }
 
-/// The cyclic partitions of a local buffer: enough banks for every
-/// unrolled loop that accesses it (the least common multiple of their
-/// factors, as the emitter's array_partition pragmas make), at most one per
-/// element.
-static int64_t partitionsOf(memref::AllocaOp alloca) {
-  int64_t partitions = 1;
-  for (Operation *user : alloca->getUsers())
-    for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
+/// The banks `memory`'s accesses need: the least common multiple of the
+/// unroll factors of the loops around each of them, as the emitter's
+/// array_partition pragmas make.
+static int64_t lcmOfAccessUnrolls(Value memory, int64_t partitions) {
+  for (Operation *access : memory.getUsers())
+    for (auto loop = access->getParentOfType<scf::ForOp>(); loop;
          loop = loop->getParentOfType<scf::ForOp>())
       partitions = std::lcm(partitions, getUnrollFactor(loop));
-  return std::min(partitions, alloca.getType().getNumElements());
+  return partitions;
+}
+
+/// The cyclic partitions of a local buffer: enough banks for every
+/// unrolled loop that accesses it, at most one per element.
+static int64_t partitionsOf(memref::AllocaOp alloca) {
+  return std::min(lcmOfAccessUnrolls(alloca.getResult(), 1),
+                  alloca.getType().getNumElements());
 }
 
 /// The same for a ping-pong buffer, whose blocks the processes that fill
@@ -110,10 +115,7 @@ static int64_t partitionsOf(dataflow::BufferOp buffer) {
     for (Operation *user :
          process.getArgument(use.getOperandNumber()).getUsers())
       if (auto acquire = dyn_cast<dataflow::BlockAcquireOp>(user))
-        for (Operation *access : acquire.getBlock().getUsers())
-          for (auto loop = access->getParentOfType<scf::ForOp>(); loop;
-               loop = loop->getParentOfType<scf::ForOp>())
-            partitions = std::lcm(partitions, getUnrollFactor(loop));
+        partitions = lcmOfAccessUnrolls(acquire.getBlock(), partitions);
   }
   return std::min(partitions, buffer.getType().getNumElements());
 }

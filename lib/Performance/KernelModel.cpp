@@ -143,24 +143,14 @@ private:
   /// those of the loops its indices do not follow, when the body also
   /// loads that address (an accumulator).
   static int64_t getLanesSharingAddress(memref::StoreOp store, Block &body) {
-    bool accumulates = false;
-    body.walk([&](memref::LoadOp load) {
-      accumulates |= load.getMemRef() == store.getMemRef() &&
-                     load.getIndices() == store.getIndices();
-    });
-    if (!accumulates)
+    if (!isAccumulatorUpdate(store, *body.getParent()))
       return 1;
     int64_t lanes = 1;
     for (Operation *parent = store->getParentOp();
          parent && parent != body.getParentOp();
          parent = parent->getParentOp()) {
       auto unrolled = dyn_cast<scf::ForOp>(parent);
-      if (!unrolled)
-        continue;
-      DenseSet<Value> ivs = {unrolled.getInductionVar()}, used;
-      for (Value index : store.getIndices())
-        collectIvs(index, ivs, used);
-      if (used.empty())
+      if (unrolled && !addressFollows(store, unrolled.getInductionVar()))
         lanes *= getConstantTripCount(unrolled).value_or(1);
     }
     return lanes;
@@ -596,6 +586,30 @@ std::optional<int64_t> perf::getConstantTripCount(scf::ForOp loop) {
 int64_t perf::getUnrollFactor(Operation *loop) {
   auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
   return unroll ? std::max<int64_t>(1, unroll.getInt()) : 1;
+}
+
+bool perf::isAccumulatorUpdate(memref::StoreOp store, Region &region) {
+  bool accumulates = false;
+  region.walk([&](memref::LoadOp load) {
+    accumulates |= load.getMemRef() == store.getMemRef() &&
+                   load.getIndices() == store.getIndices();
+  });
+  return accumulates;
+}
+
+bool perf::addressFollows(memref::StoreOp store, Value iv) {
+  SmallVector<Value> worklist(store.getIndices());
+  DenseSet<Value> visited;
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    if (current == iv)
+      return true;
+    if (!visited.insert(current).second)
+      continue;
+    if (Operation *def = current.getDefiningOp())
+      llvm::append_range(worklist, def->getOperands());
+  }
+  return false;
 }
 
 bool perf::isFullyUnrolled(scf::ForOp loop) {

@@ -19,6 +19,7 @@
 #include "streamtensor/Platform/Platform.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -107,6 +108,13 @@ int64_t getUnrollFactor(mlir::Operation *loop);
 /// iteration: replicated in the body of the loop around it, not a loop in
 /// hardware.
 bool isFullyUnrolled(mlir::scf::ForOp loop);
+
+/// Whether `store` updates an accumulator: `region` also loads the element
+/// it writes (the same memref at the same indices).
+bool isAccumulatorUpdate(mlir::memref::StoreOp store, mlir::Region &region);
+
+/// Whether the store's address follows `iv`: an index is computed from it.
+bool addressFollows(mlir::memref::StoreOp store, mlir::Value iv);
 
 /// Bits of a value of `type`: all the elements of a shaped type (a vector
 /// token, a memref), 64 for an index.

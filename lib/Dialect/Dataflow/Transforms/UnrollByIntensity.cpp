@@ -75,38 +75,14 @@ int64_t nextFactor(int64_t trips, int64_t current) {
   return 0;
 }
 
-/// Whether `value` is computed from `iv`.
-bool dependsOn(Value value, Value iv) {
-  SmallVector<Value> worklist = {value};
-  DenseSet<Value> visited;
-  while (!worklist.empty()) {
-    Value current = worklist.pop_back_val();
-    if (current == iv)
-      return true;
-    if (!visited.insert(current).second)
-      continue;
-    if (Operation *def = current.getDefiningOp())
-      llvm::append_range(worklist, def->getOperands());
-  }
-  return false;
-}
-
 /// Whether `loop` walks an integer reduction: its body updates an integer
-/// element (loads and stores the same address) whose address does not
-/// follow the loop.
+/// accumulator element whose address does not follow the loop.
 bool isIntegerReductionLoop(scf::ForOp loop) {
-  Value iv = loop.getInductionVar();
   bool reduces = false;
   loop.getBody()->walk([&](memref::StoreOp store) {
-    if (!store.getValueToStore().getType().isInteger())
-      return;
-    loop.getBody()->walk([&](memref::LoadOp load) {
-      if (load.getMemRef() == store.getMemRef() &&
-          load.getIndices() == store.getIndices() &&
-          llvm::none_of(store.getIndices(),
-                        [&](Value index) { return dependsOn(index, iv); }))
-        reduces = true;
-    });
+    reduces |= store.getValueToStore().getType().isInteger() &&
+               perf::isAccumulatorUpdate(store, loop.getRegion()) &&
+               !perf::addressFollows(store, loop.getInductionVar());
   });
   return reduces;
 }
