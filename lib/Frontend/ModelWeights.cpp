@@ -273,3 +273,18 @@ std::string streamtensor::frontend::packTiles(llvm::StringRef bytes,
   }
   return packed;
 }
+
+std::string streamtensor::frontend::extractStripe(llvm::StringRef packed,
+                                                  int64_t stripe,
+                                                  int64_t count,
+                                                  int64_t chunkBytes) {
+  std::string bytes;
+  int64_t round = chunkBytes * count;
+  if (chunkBytes <= 0 || round <= 0 || packed.size() % round)
+    return bytes;
+  bytes.reserve(packed.size() / count);
+  for (size_t start = stripe * chunkBytes; start < packed.size();
+       start += round)
+    bytes.append(packed.data() + start, chunkBytes);
+  return bytes;
+}

@@ -75,6 +75,10 @@ void buildResourceAllocation(OpPassManager &pm,
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
   pm.addPass(dataflow::createWidenFifos(widen));
+  dataflow::StripeWeightsOptions stripe;
+  stripe.platform = options.platform;
+  stripe.stripes = options.weightStripes;
+  pm.addPass(dataflow::createStripeWeights(stripe));
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;
@@ -158,6 +162,11 @@ struct CompilePipelineOptions
       *this, "dsp-budget",
       llvm::cl::desc("DSPs for unrolling (-1: 80% of the platform's)"),
       llvm::cl::init(-1)};
+  Option<int64_t> weightStripes{
+      *this, "weight-stripes",
+      llvm::cl::desc("Stripes of each weight streamed in order (0: as many "
+                     "as keep up, 1: none)"),
+      llvm::cl::init(0)};
   Option<double> resourceShare{
       *this, "share",
       llvm::cl::desc("Part of the device the design may fill, in (0, 1]"),
@@ -186,6 +195,7 @@ void streamtensor::registerCompilePipeline() {
         options.fifoMode = pipelineOptions.fifoMode;
         options.dspBudget = pipelineOptions.dspBudget;
         options.resourceShare = pipelineOptions.resourceShare;
+        options.weightStripes = pipelineOptions.weightStripes;
         buildCompilePipeline(pm, options);
       });
 }

@@ -74,6 +74,9 @@ const OptionSpec compileOptions[] = {
     {"kernel-tile-order", "[GRAPH/]KERNEL=I,J,...",
      "order of one kernel's parallel tile loops, outermost first (a "
      "permutation of the op's parallel loops); repeatable"},
+    {"weight-stripes", "S",
+     "LLMs: HBM pseudo-channels each weight streamed in order is split over "
+     "(default 0: as many as keep its DMA at one token per cycle; 1: none)"},
     {"fifo-mode", "MODE",
      "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
     {"dsp-budget", "N",
@@ -179,6 +182,11 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   if (!dspBudget)
     return Failure;
   options.dspBudget = *dspBudget;
+  std::optional<int64_t> weightStripes = arguments.getInteger(
+      command, "weight-stripes", options.weightStripes, 0, 32);
+  if (!weightStripes)
+    return Failure;
+  options.weightStripes = *weightStripes;
   options.profilesDir = arguments.get("profiles").value_or("");
   llvm::Expected<Platform> platform = loadPlatform(options.platform);
   if (!platform) {
@@ -196,7 +204,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                         *output);
   for (const char *modelOption :
        {"seq-len", "max-len", "precision", "seed", "params",
-        "calibration-prompt", "out-tokens", "group-size", "layer-loop"})
+        "calibration-prompt", "out-tokens", "group-size", "layer-loop",
+        "weight-stripes"})
     if (arguments.has(modelOption)) {
       reportError(command, "--" + llvm::Twine(modelOption) +
                                " applies to LLM inputs (a config.json "

@@ -120,6 +120,61 @@ struct GraphRecipe {
   }
 };
 
+/// The graph function's arguments after StripeWeights: a striped weight's
+/// argument became one per stripe, each marked `dataflow.stripe`; each
+/// becomes a weight of its own, named after the stripe.
+LogicalResult applyWeightStripes(CompiledGraph &compiled) {
+  GraphSignature &signature = compiled.signature;
+  auto entry =
+      compiled.module->lookupSymbol<func::FuncOp>(signature.function);
+  if (!entry)
+    return compiled.module->emitError("the graph function '")
+           << signature.function << "' is gone";
+  std::vector<frontend::GraphArgument> arguments;
+  size_t original = 0;
+  for (unsigned index = 0; index < entry.getNumArguments(); ++index) {
+    if (original >= signature.arguments.size())
+      break;
+    const frontend::GraphArgument &argument = signature.arguments[original];
+    auto stripe =
+        entry.getArgAttrOfType<DictionaryAttr>(index, "dataflow.stripe");
+    if (!stripe) {
+      arguments.push_back(argument);
+      ++original;
+      continue;
+    }
+    auto field = [&](llvm::StringRef name) {
+      auto value = stripe.getAs<IntegerAttr>(name);
+      return value ? value.getInt() : 0;
+    };
+    frontend::WeightStripe part{argument.name, argument.shape,
+                                field("index"), field("count"),
+                                field("chunk_bytes")};
+    if (part.count < 1 ||
+        model::getNumElements(argument.shape) % part.count)
+      return entry.emitError("argument ")
+             << index << " is a stripe the weight '" << argument.name
+             << "' cannot have";
+    frontend::GraphArgument striped = argument;
+    striped.name = llvm::formatv("{0}.stripe{1}of{2}x{3}", argument.name,
+                                 part.index, part.count, part.chunkBytes)
+                       .str();
+    striped.shape = {model::getNumElements(argument.shape) / part.count};
+    striped.stripe = part;
+    arguments.push_back(std::move(striped));
+    if (part.index == part.count - 1)
+      ++original;
+  }
+  if (original != signature.arguments.size() ||
+      arguments.size() != entry.getNumArguments())
+    return entry.emitError("has ")
+           << entry.getNumArguments()
+           << " arguments, which do not match its graph's "
+           << signature.arguments.size();
+  signature.arguments = std::move(arguments);
+  return success();
+}
+
 /// Builds and compiles one graph; kernels are renamed `<graph>_<kernel>` so
 /// that the graphs' kernels live side by side. A `candidate` of the search
 /// shows no progress and leaves its diagnostics to the search.
@@ -189,6 +244,8 @@ LogicalResult compileGraph(const GraphRecipe &recipe,
     if (llvm::StringRef(stage.name) == "kernel-fusion")
       compiled.fusion = describeFusion(*compiled.module);
   }
+  if (failed(applyWeightStripes(compiled)))
+    return failure();
   std::string prefix = frontend::getGraphName(kind).str() + "_";
   llvm::json::Object renamedFusion;
   for (func::FuncOp kernel : perf::getKernelFunctions(*compiled.module)) {
@@ -496,14 +553,20 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                        GraphKind::EmbedDecode};
   planProgress(std::size(kinds) * getPipelineStages().size() + 1);
   std::vector<CompiledGraph> graphs(std::size(kinds));
-  // Prefill packs the layer weights in the order its DMAs read them; decode
-  // reads the same files.
-  WeightLayouts prefillLayouts;
+  // Decode packs the layer weights in the order its DMAs read them, and
+  // prefill reads the same files: decode reads every weight once per token,
+  // so its DMAs are the ones that must stream them front to back (and may
+  // then stripe them, StripeWeights), while prefill reuses each weight over
+  // many tokens.
+  WeightLayouts decodeLayouts;
   llvm::json::Object searchReports;
   // The estimates of the design the options ask for (each search's start
   // point), to show what the search gained.
   std::map<std::string, int64_t> startCycles;
-  for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
+  const size_t compileOrder[] = {1, 0, 2, 3, 4};
+  for (size_t index : compileOrder) {
+    GraphKind kind = kinds[index];
+    CompiledGraph &graph = graphs[index];
     double share = getGraphShare(kind);
     CompileOptions graphOptions = options;
     graphOptions.resourceShare = share;
@@ -515,7 +578,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
     GraphRecipe recipe{context,   *config,  kind,
                        *seqLen,   *maxLen,  precision,
-                       groupSize, kind == GraphKind::Decode ? &prefillLayouts
+                       groupSize, kind == GraphKind::Prefill ? &decodeLayouts
                                                             : nullptr};
     recipe.oneKernel =
         layerLoop == "device" &&
@@ -542,8 +605,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     if (!chosenPoint && failed(compileGraph(recipe, graphOptions, dumpDir,
                                             graph, /*candidate=*/false)))
       return Failure;
-    if (kind == GraphKind::Prefill)
-      prefillLayouts = getWeightLayouts(graph);
+    if (kind == GraphKind::Decode)
+      decodeLayouts = getWeightLayouts(graph);
   }
   if (failed(assignModelHbmChannels(graphs, config->numLayers, platform)))
     return Failure;
@@ -674,10 +737,20 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       if (arg.kind == frontend::ArgumentKind::Weight)
         weightBytes += model::getNumElements(arg.shape) * arg.getElementBytes();
     // In device memory: every layer's block weights (prefill and decode
-    // read the same), the LM head's, the embedding tables (both embedding
-    // graphs read the same).
+    // read the same, but for the stripes only one of them reads), the LM
+    // head's, the embedding tables (both embedding graphs read the same).
     if (graph.signature.kind == GraphKind::Prefill)
       deviceParameterBytes += config->numLayers * weightBytes;
+    else if (graph.signature.kind == GraphKind::Decode)
+      for (const frontend::GraphArgument &arg : graph.signature.arguments)
+        if (arg.kind == frontend::ArgumentKind::Weight &&
+            llvm::none_of(graphs[0].signature.arguments,
+                          [&](const frontend::GraphArgument &other) {
+                            return other.name == arg.name;
+                          }))
+          deviceParameterBytes += config->numLayers *
+                                  model::getNumElements(arg.shape) *
+                                  arg.getElementBytes();
     else if (graph.signature.kind == GraphKind::LMHead ||
              graph.signature.kind == GraphKind::EmbedPrefill)
       deviceParameterBytes += weightBytes;

@@ -18,6 +18,8 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
+#include <set>
 
 using namespace mlir;
 using namespace streamtensor;
@@ -123,7 +125,7 @@ WeightLayouts streamtensor::driver::getWeightLayouts(const CompiledGraph &graph)
   for (auto [index, argument] : llvm::enumerate(graph.signature.arguments))
     if (auto layout = function.getArgAttrOfType<DictionaryAttr>(
             index, "dataflow.tiles"))
-      layouts[argument.name] = layout;
+      layouts[argument.stripe ? argument.stripe->of : argument.name] = layout;
   return layouts;
 }
 
@@ -280,33 +282,63 @@ bool streamtensor::driver::writeParams(
                   "cannot create " + subfolder + ": " + error.message());
       return false;
     }
+    // A striped weight is packed once for all its stripes.
+    std::map<std::string, std::string> packedWeights;
+    std::set<std::string> written;
     for (const frontend::GraphArgument &arg : signature.arguments) {
-      if (arg.kind != frontend::ArgumentKind::Weight)
+      if (arg.kind != frontend::ArgumentKind::Weight ||
+          !written.insert(arg.name).second)
         continue;
-      llvm::Expected<std::string> bytes =
-          frontend::packArgument(source, arg, layer, scheme);
-      if (!bytes)
-        return fail(bytes.takeError());
-      if (int64_t(bytes->size()) !=
+      frontend::GraphArgument whole = arg;
+      if (arg.stripe) {
+        whole.name = arg.stripe->of;
+        whole.shape = arg.stripe->shape;
+        whole.stripe.reset();
+      }
+      auto cached = packedWeights.find(whole.name);
+      if (cached == packedWeights.end()) {
+        llvm::Expected<std::string> bytes =
+            frontend::packArgument(source, whole, layer, scheme);
+        if (!bytes)
+          return fail(bytes.takeError());
+        if (int64_t(bytes->size()) !=
+            model::getNumElements(whole.shape) * whole.getElementBytes()) {
+          reportError(command, "internal error: argument " + whole.name +
+                                   " packs to the wrong size");
+          return false;
+        }
+        auto layout = layouts.find(whole.name);
+        if (layout != layouts.end())
+          *bytes = frontend::packTiles(
+              *bytes, whole.getElementBytes(), whole.shape,
+              layout->second.getAs<DenseI64ArrayAttr>("tile").asArrayRef(),
+              layout->second.getAs<DenseI64ArrayAttr>("order").asArrayRef());
+        cached = packedWeights.emplace(whole.name, std::move(*bytes)).first;
+      }
+      std::string bytes =
+          arg.stripe ? frontend::extractStripe(cached->second,
+                                               arg.stripe->index,
+                                               arg.stripe->count,
+                                               arg.stripe->chunkBytes)
+                     : cached->second;
+      if (int64_t(bytes.size()) !=
           model::getNumElements(arg.shape) * arg.getElementBytes()) {
         reportError(command, "internal error: argument " + arg.name +
                                  " packs to the wrong size");
         return false;
       }
-      auto layout = layouts.find(arg.name);
-      if (layout != layouts.end())
-        *bytes = frontend::packTiles(
-            *bytes, arg.getElementBytes(), arg.shape,
-            layout->second.getAs<DenseI64ArrayAttr>("tile").asArrayRef(),
-            layout->second.getAs<DenseI64ArrayAttr>("order").asArrayRef());
-      if (!writeFile(subfolder + "/" + arg.name + ".bin", *bytes))
+      if (!writeFile(subfolder + "/" + arg.name + ".bin", bytes))
         return false;
     }
     return true;
   };
+  // Prefill and decode read the same layer weights, decode in prefill's
+  // layouts; each may read some of them striped.
+  GraphSignature layerWeights = graphs[0].signature;
+  llvm::append_range(layerWeights.arguments, graphs[1].signature.arguments);
   WeightLayouts layerLayouts = getWeightLayouts(graphs[0]);
   for (int64_t layer = 0; layer < config.numLayers; ++layer)
-    if (!writeArguments(graphs[0].signature, layerLayouts, layer,
+    if (!writeArguments(layerWeights, layerLayouts, layer,
                         folder + "/layer" + std::to_string(layer)))
       return false;
   if (!writeArguments(graphs[2].signature, getWeightLayouts(graphs[2]), -1,
@@ -314,7 +346,9 @@ bool streamtensor::driver::writeParams(
     return false;
   // The embedding tables, row-major: prefill's and decode's embedding read
   // the same ones.
-  if (!writeArguments(graphs[3].signature, {}, -1, folder + "/embed"))
+  GraphSignature embedWeights = graphs[3].signature;
+  llvm::append_range(embedWeights.arguments, graphs[4].signature.arguments);
+  if (!writeArguments(embedWeights, {}, -1, folder + "/embed"))
     return false;
   if (scheme.precision != frontend::Precision::FP32) {
     // The calibrated input scales, under the HF names of their layers.

@@ -683,3 +683,18 @@ TEST(PackTiles, MovesWholeElements) {
                                               {1, 0}),
             "AAAACCCCBBBBDDDD");
 }
+
+TEST(ExtractStripe, TakesEveryCountthChunk) {
+  // Chunks ab cd ef gh ij kl over three stripes, written out by hand.
+  EXPECT_EQ(streamtensor::frontend::extractStripe("abcdefghijkl", 0, 3, 2),
+            "abgh");
+  EXPECT_EQ(streamtensor::frontend::extractStripe("abcdefghijkl", 1, 3, 2),
+            "cdij");
+  EXPECT_EQ(streamtensor::frontend::extractStripe("abcdefghijkl", 2, 3, 2),
+            "efkl");
+}
+
+TEST(ExtractStripe, RefusesPartRounds) {
+  // 10 bytes are not whole rounds of 3 chunks of 2.
+  EXPECT_EQ(streamtensor::frontend::extractStripe("abcdefghij", 0, 3, 2), "");
+}

@@ -82,6 +82,12 @@ std::string packTiles(llvm::StringRef bytes, int elementBytes,
                       llvm::ArrayRef<int64_t> tile,
                       llvm::ArrayRef<int64_t> order);
 
+/// Stripe `stripe` of `packed`, split into `count` stripes by chunks of
+/// `chunkBytes`: chunks stripe, stripe + count, ... (WeightStripe). The
+/// bytes must be a whole number of rounds of `count` chunks.
+std::string extractStripe(llvm::StringRef packed, int64_t stripe,
+                          int64_t count, int64_t chunkBytes);
+
 /// Symmetric per-row quantisation of a [rows, columns] matrix: per row,
 /// scale = max |w| / qmax (1 when the row is zero) and
 /// q = clamp(round_half_even(w / scale), -qmax, qmax).

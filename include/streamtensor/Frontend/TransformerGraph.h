@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,18 @@ enum class WeightForm {
   OutputScale,
 };
 
+/// One stripe of a weight split over HBM pseudo-channels (the compiler's
+/// StripeWeights pass): chunks index, index + count, index + 2 count, ...
+/// of `chunkBytes` bytes each of the weight `of` as packed.
+struct WeightStripe {
+  std::string of;
+  /// The whole weight's shape.
+  std::vector<int64_t> shape;
+  int64_t index = 0;
+  int64_t count = 1;
+  int64_t chunkBytes = 0;
+};
+
 struct GraphArgument {
   ArgumentKind kind;
   /// Names the argument in files and messages, e.g. "q_proj.a".
@@ -106,6 +119,8 @@ struct GraphArgument {
   int part = 0;
   /// Weight: which form of it.
   WeightForm form = WeightForm::Values;
+  /// Weight: the stripe of a weight it is, if it is one.
+  std::optional<WeightStripe> stripe;
 
   /// Whether it is a scalar (passed by value) rather than a buffer.
   bool isScalar() const {

@@ -36,6 +36,9 @@ struct CompileOptions {
   /// Part of the device the design may fill, in (0, 1]: each of an LLM's
   /// graphs gets a share (the unrolling's DSP, LUT and FF limits).
   double resourceShare = 1.0;
+  /// Stripes (HBM pseudo-channels) of each weight streamed in order: 0
+  /// picks as many as keep its DMA at one token per cycle, 1 stripes none.
+  int64_t weightStripes = 0;
   /// Folder of Vitis HLS csynth reports to use instead of estimates.
   std::string profilesDir;
   /// Drop unit dimensions (upstream's fold-unit-extent-dims). Graphs built

@@ -214,6 +214,35 @@ TilePacking getTilePacking(ITensorType type) {
   return packing;
 }
 
+/// How many times a DMA that walks `type` tile by tile in `packing` sends
+/// its whole memory front to back, or none when its FIFO order is not
+/// plain repetitions of the memory order: the loops that do not index the
+/// tensor must all be outside those that do (each of which indexes one
+/// dimension), so that they only repeat the walk. StripeWeights relies on
+/// it to read the memory in another layout.
+std::optional<int64_t> getInOrderRepeats(ITensorType type,
+                                         const TilePacking &packing) {
+  ArrayRef<int64_t> trips = type.getTripCounts();
+  llvm::SmallDenseSet<unsigned> indexing;
+  for (std::optional<unsigned> loop : packing.loopOf)
+    if (loop && !indexing.insert(*loop).second)
+      return std::nullopt;
+  int64_t repeats = 1;
+  bool insideIndexing = false;
+  for (auto [loop, trip] : llvm::enumerate(trips)) {
+    if (indexing.contains(loop)) {
+      insideIndexing = true;
+      continue;
+    }
+    if (trip == 1)
+      continue;
+    if (insideIndexing)
+      return std::nullopt;
+    repeats *= trip;
+  }
+  return repeats;
+}
+
 /// Whether kernel input `input` reads a packable function argument that
 /// nothing else reads: then its DMA alone decides its layout.
 bool isPackable(KernelOp kernel, unsigned input, func::FuncOp parent) {
@@ -663,6 +692,9 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
     // Its FIFO order is its memory order: one loop nest streams it from
     // memory to the FIFO, which HLS flattens into a single pipelined burst,
     // so the read latency is paid once rather than once per tile.
+    if (std::optional<int64_t> repeats = getInOrderRepeats(type, *packing))
+      process->setAttr("dataflow.in_order_repeats",
+                       b.getI64IntegerAttr(*repeats));
     buildLoopNest(
         b, loc, type.getTripCounts(),
         SmallVector<int64_t>(type.getNumLoops(), 1),

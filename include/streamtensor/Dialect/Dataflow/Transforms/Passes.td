@@ -177,6 +177,38 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
   ];
 }
 
+def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
+  let summary = "Spread a weight's DMA over several HBM pseudo-channels";
+  let description = [{
+    One HBM pseudo-channel gives a port about 53 bytes per cycle on the
+    U55C; a DMA whose FIFO takes wider tokens every cycle waits for it. A
+    weight that its DMA streams front to back (`dataflow.in_order_repeats`,
+    set by LowerKernelToFunc) is split into S stripes, separate buffers
+    the host writes once, each behind a port of its own that the HBM plan
+    puts on its own channel: token t's lanes [s*C, (s+1)*C) are stripe s's
+    elements [t*C, (t+1)*C). S is the fewest stripes whose ports keep up
+    with one token per cycle, a divisor of the token's lanes. The graph
+    function's argument becomes S arguments marked `dataflow.stripe`
+    (index, count, chunk_bytes), which the driver turns into weight files.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">,
+    Option<"stripes", "stripes", "int64_t", /*default=*/"0",
+           "Stripes per weight (0: as many as keep up with the FIFO, for "
+           "weights of min-bytes or more; 1: none; more: every weight "
+           "streamed in order whose token lanes it divides)">,
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"65536",
+           "Smallest weight that is striped (smaller DMAs are latency-bound)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
   let summary = "Choose the depth of every FIFO";
   let description = [{
