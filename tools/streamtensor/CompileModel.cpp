@@ -40,6 +40,7 @@
 #include "llvm/Support/Path.h"
 
 #include <cmath>
+#include <set>
 
 using namespace mlir;
 using namespace streamtensor;
@@ -98,9 +99,6 @@ struct GraphRecipe {
   int64_t maxLen;
   frontend::Precision precision;
   int64_t groupSize;
-  /// The layouts another graph packed the weight files in (decode reads
-  /// prefill's), or null.
-  const WeightLayouts *fixedLayouts;
   /// The design must be one kernel (a block whose kernel walks the layers).
   bool oneKernel = false;
 
@@ -119,6 +117,46 @@ struct GraphRecipe {
     return module;
   }
 };
+
+/// The weight file of a stripe: "<weight>.stripe<i>of<S>x<chunk bytes>".
+std::string getStripeName(const frontend::WeightStripe &stripe) {
+  return llvm::formatv("{0}.stripe{1}of{2}x{3}", stripe.of, stripe.index,
+                       stripe.count, stripe.chunkBytes)
+      .str();
+}
+
+/// Prefill and decode read the same layer weights, each packed in the order
+/// of its own DMAs (decode's stream every weight once per token; prefill's
+/// reuse it over many tokens). A weight the two read in different layouts
+/// is stored twice: prefill's copy is renamed "<weight>.prefill".
+void separateWeightLayouts(CompiledGraph &prefill,
+                           const CompiledGraph &decode) {
+  WeightLayouts prefillLayouts = getWeightLayouts(prefill);
+  WeightLayouts decodeLayouts = getWeightLayouts(decode);
+  std::set<std::string> decodeWeights;
+  for (const frontend::GraphArgument &argument : decode.signature.arguments)
+    if (argument.kind == frontend::ArgumentKind::Weight)
+      decodeWeights.insert(argument.stripe ? argument.stripe->of
+                                           : argument.name);
+  auto layoutOf = [](const WeightLayouts &layouts, const std::string &name) {
+    auto found = layouts.find(name);
+    return found == layouts.end() ? DictionaryAttr() : found->second;
+  };
+  for (frontend::GraphArgument &argument : prefill.signature.arguments) {
+    if (argument.kind != frontend::ArgumentKind::Weight)
+      continue;
+    std::string weight = argument.stripe ? argument.stripe->of : argument.name;
+    if (!decodeWeights.count(weight) ||
+        layoutOf(prefillLayouts, weight) == layoutOf(decodeLayouts, weight))
+      continue;
+    if (argument.stripe) {
+      argument.stripe->of = weight + ".prefill";
+      argument.name = getStripeName(*argument.stripe);
+    } else {
+      argument.name = weight + ".prefill";
+    }
+  }
+}
 
 /// The graph function's arguments after StripeWeights: a striped weight's
 /// argument became one per stripe, each marked `dataflow.stripe`; each
@@ -156,9 +194,7 @@ LogicalResult applyWeightStripes(CompiledGraph &compiled) {
              << index << " is a stripe the weight '" << argument.name
              << "' cannot have";
     frontend::GraphArgument striped = argument;
-    striped.name = llvm::formatv("{0}.stripe{1}of{2}x{3}", argument.name,
-                                 part.index, part.count, part.chunkBytes)
-                       .str();
+    striped.name = getStripeName(part);
     striped.shape = {model::getNumElements(argument.shape) / part.count};
     striped.stripe = part;
     arguments.push_back(std::move(striped));
@@ -186,19 +222,6 @@ LogicalResult compileGraph(const GraphRecipe &recipe,
   GraphKind kind = recipe.kind;
   func::FuncOp function;
   compiled.module = recipe.build(compiled.signature, &function);
-  const WeightLayouts *fixedLayouts = recipe.fixedLayouts;
-  // Weight files another graph also reads keep the layout it packed them
-  // in; those it left unpacked stay so.
-  if (fixedLayouts)
-    for (auto [index, argument] : llvm::enumerate(compiled.signature.arguments)) {
-      if (argument.kind != frontend::ArgumentKind::Weight)
-        continue;
-      auto fixed = fixedLayouts->find(argument.name);
-      if (fixed == fixedLayouts->end())
-        function.removeArgAttr(index, "dataflow.packable");
-      else
-        function.setArgAttr(index, "dataflow.tiles", fixed->second);
-    }
   if (failed(verify(*compiled.module)))
     return failure();
   unsigned dumpIndex = 0;
@@ -553,20 +576,14 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                        GraphKind::EmbedDecode};
   planProgress(std::size(kinds) * getPipelineStages().size() + 1);
   std::vector<CompiledGraph> graphs(std::size(kinds));
-  // Decode packs the layer weights in the order its DMAs read them, and
-  // prefill reads the same files: decode reads every weight once per token,
-  // so its DMAs are the ones that must stream them front to back (and may
-  // then stripe them, StripeWeights), while prefill reuses each weight over
-  // many tokens.
-  WeightLayouts decodeLayouts;
+  // Each graph packs the weights in the order its own DMAs read them; a
+  // weight prefill reads in another layout than decode gets a file of its
+  // own (separateWeightLayouts).
   llvm::json::Object searchReports;
   // The estimates of the design the options ask for (each search's start
   // point), to show what the search gained.
   std::map<std::string, int64_t> startCycles;
-  const size_t compileOrder[] = {1, 0, 2, 3, 4};
-  for (size_t index : compileOrder) {
-    GraphKind kind = kinds[index];
-    CompiledGraph &graph = graphs[index];
+  for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
     double share = getGraphShare(kind);
     CompileOptions graphOptions = options;
     graphOptions.resourceShare = share;
@@ -576,10 +593,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         options.kernelTileOrders, frontend::getGraphName(kind));
     if (options.dspBudget >= 0)
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
-    GraphRecipe recipe{context,   *config,  kind,
-                       *seqLen,   *maxLen,  precision,
-                       groupSize, kind == GraphKind::Prefill ? &decodeLayouts
-                                                            : nullptr};
+    GraphRecipe recipe{context,  *config, kind,     *seqLen,
+                       *maxLen,  precision, groupSize};
     recipe.oneKernel =
         layerLoop == "device" &&
         (kind == GraphKind::Prefill || kind == GraphKind::Decode);
@@ -605,9 +620,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     if (!chosenPoint && failed(compileGraph(recipe, graphOptions, dumpDir,
                                             graph, /*candidate=*/false)))
       return Failure;
-    if (kind == GraphKind::Decode)
-      decodeLayouts = getWeightLayouts(graph);
   }
+  separateWeightLayouts(graphs[0], graphs[1]);
   if (failed(assignModelHbmChannels(graphs, config->numLayers, platform)))
     return Failure;
   if (layerLoop == "device")
@@ -736,21 +750,24 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     for (const frontend::GraphArgument &arg : graph.signature.arguments)
       if (arg.kind == frontend::ArgumentKind::Weight)
         weightBytes += model::getNumElements(arg.shape) * arg.getElementBytes();
-    // In device memory: every layer's block weights (prefill and decode
-    // read the same, but for the stripes only one of them reads), the LM
-    // head's, the embedding tables (both embedding graphs read the same).
+    // In device memory: every layer's block weights (prefill's, and
+    // decode's where it reads them in another layout), the LM head's, the
+    // embedding tables (both embedding graphs read the same).
     if (graph.signature.kind == GraphKind::Prefill)
       deviceParameterBytes += config->numLayers * weightBytes;
-    else if (graph.signature.kind == GraphKind::Decode)
-      for (const frontend::GraphArgument &arg : graph.signature.arguments)
-        if (arg.kind == frontend::ArgumentKind::Weight &&
-            llvm::none_of(graphs[0].signature.arguments,
-                          [&](const frontend::GraphArgument &other) {
-                            return other.name == arg.name;
-                          }))
+    else if (graph.signature.kind == GraphKind::Decode) {
+      for (const frontend::GraphArgument &arg : graph.signature.arguments) {
+        bool prefillReadsIt = llvm::any_of(
+            graphs[0].signature.arguments,
+            [&](const frontend::GraphArgument &other) {
+              return other.name == arg.name;
+            });
+        if (arg.kind == frontend::ArgumentKind::Weight && !prefillReadsIt)
           deviceParameterBytes += config->numLayers *
                                   model::getNumElements(arg.shape) *
                                   arg.getElementBytes();
+      }
+    }
     else if (graph.signature.kind == GraphKind::LMHead ||
              graph.signature.kind == GraphKind::EmbedPrefill)
       deviceParameterBytes += weightBytes;

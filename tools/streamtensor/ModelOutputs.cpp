@@ -274,81 +274,88 @@ bool streamtensor::driver::writeParams(
                        config, local, /*scaled=*/false))))
       return false;
   }
-  auto writeArguments = [&](const GraphSignature &signature,
-                            const WeightLayouts &layouts, int64_t layer,
+  // The file of weight argument `arg`: the weight packed in `layouts`, or
+  // one stripe of it (`packedWeights` keeps each packed weight for its
+  // other stripes).
+  auto writeWeight = [&](const frontend::GraphArgument &arg,
+                         const WeightLayouts &layouts, int64_t layer,
+                         const std::string &subfolder,
+                         std::map<std::string, std::string> &packedWeights) {
+    frontend::GraphArgument whole = arg;
+    if (arg.stripe) {
+      whole.name = arg.stripe->of;
+      whole.shape = arg.stripe->shape;
+      whole.stripe.reset();
+    }
+    auto cached = packedWeights.find(whole.name);
+    if (cached == packedWeights.end()) {
+      llvm::Expected<std::string> bytes =
+          frontend::packArgument(source, whole, layer, scheme);
+      if (!bytes)
+        return fail(bytes.takeError());
+      if (int64_t(bytes->size()) !=
+          model::getNumElements(whole.shape) * whole.getElementBytes()) {
+        reportError(command, "internal error: argument " + whole.name +
+                                 " packs to the wrong size");
+        return false;
+      }
+      auto layout = layouts.find(whole.name);
+      if (layout != layouts.end())
+        *bytes = frontend::packTiles(
+            *bytes, whole.getElementBytes(), whole.shape,
+            layout->second.getAs<DenseI64ArrayAttr>("tile").asArrayRef(),
+            layout->second.getAs<DenseI64ArrayAttr>("order").asArrayRef());
+      cached = packedWeights.emplace(whole.name, std::move(*bytes)).first;
+    }
+    std::string bytes =
+        arg.stripe ? frontend::extractStripe(cached->second, arg.stripe->index,
+                                             arg.stripe->count,
+                                             arg.stripe->chunkBytes)
+                   : cached->second;
+    if (int64_t(bytes.size()) !=
+        model::getNumElements(arg.shape) * arg.getElementBytes()) {
+      reportError(command, "internal error: argument " + arg.name +
+                               " packs to the wrong size");
+      return false;
+    }
+    return writeFile(subfolder + "/" + arg.name + ".bin", bytes);
+  };
+  // The weights `readers` read, a file each however many of them read it,
+  // packed in the layouts of the graph that reads them (row-major without
+  // `packed`).
+  auto writeArguments = [&](llvm::ArrayRef<const CompiledGraph *> readers,
+                            bool packed, int64_t layer,
                             const std::string &subfolder) {
     if (std::error_code error = llvm::sys::fs::create_directories(subfolder)) {
       reportError(command,
                   "cannot create " + subfolder + ": " + error.message());
       return false;
     }
-    // A striped weight is packed once for all its stripes.
     std::map<std::string, std::string> packedWeights;
     std::set<std::string> written;
-    for (const frontend::GraphArgument &arg : signature.arguments) {
-      if (arg.kind != frontend::ArgumentKind::Weight ||
-          !written.insert(arg.name).second)
-        continue;
-      frontend::GraphArgument whole = arg;
-      if (arg.stripe) {
-        whole.name = arg.stripe->of;
-        whole.shape = arg.stripe->shape;
-        whole.stripe.reset();
-      }
-      auto cached = packedWeights.find(whole.name);
-      if (cached == packedWeights.end()) {
-        llvm::Expected<std::string> bytes =
-            frontend::packArgument(source, whole, layer, scheme);
-        if (!bytes)
-          return fail(bytes.takeError());
-        if (int64_t(bytes->size()) !=
-            model::getNumElements(whole.shape) * whole.getElementBytes()) {
-          reportError(command, "internal error: argument " + whole.name +
-                                   " packs to the wrong size");
+    for (const CompiledGraph *reader : readers) {
+      WeightLayouts layouts = packed ? getWeightLayouts(*reader)
+                                     : WeightLayouts();
+      for (const frontend::GraphArgument &arg : reader->signature.arguments)
+        if (arg.kind == frontend::ArgumentKind::Weight &&
+            written.insert(arg.name).second &&
+            !writeWeight(arg, layouts, layer, subfolder, packedWeights))
           return false;
-        }
-        auto layout = layouts.find(whole.name);
-        if (layout != layouts.end())
-          *bytes = frontend::packTiles(
-              *bytes, whole.getElementBytes(), whole.shape,
-              layout->second.getAs<DenseI64ArrayAttr>("tile").asArrayRef(),
-              layout->second.getAs<DenseI64ArrayAttr>("order").asArrayRef());
-        cached = packedWeights.emplace(whole.name, std::move(*bytes)).first;
-      }
-      std::string bytes =
-          arg.stripe ? frontend::extractStripe(cached->second,
-                                               arg.stripe->index,
-                                               arg.stripe->count,
-                                               arg.stripe->chunkBytes)
-                     : cached->second;
-      if (int64_t(bytes.size()) !=
-          model::getNumElements(arg.shape) * arg.getElementBytes()) {
-        reportError(command, "internal error: argument " + arg.name +
-                                 " packs to the wrong size");
-        return false;
-      }
-      if (!writeFile(subfolder + "/" + arg.name + ".bin", bytes))
-        return false;
     }
     return true;
   };
-  // Prefill and decode read the same layer weights, decode in prefill's
-  // layouts; each may read some of them striped.
-  GraphSignature layerWeights = graphs[0].signature;
-  llvm::append_range(layerWeights.arguments, graphs[1].signature.arguments);
-  WeightLayouts layerLayouts = getWeightLayouts(graphs[0]);
+  // Prefill and decode read the same layer weights (each in its own
+  // layout where they differ, and some of them striped).
   for (int64_t layer = 0; layer < config.numLayers; ++layer)
-    if (!writeArguments(layerWeights, layerLayouts, layer,
+    if (!writeArguments({&graphs[0], &graphs[1]}, /*packed=*/true, layer,
                         folder + "/layer" + std::to_string(layer)))
       return false;
-  if (!writeArguments(graphs[2].signature, getWeightLayouts(graphs[2]), -1,
-                      folder + "/lm_head"))
+  if (!writeArguments({&graphs[2]}, /*packed=*/true, -1, folder + "/lm_head"))
     return false;
   // The embedding tables, row-major: prefill's and decode's embedding read
   // the same ones.
-  GraphSignature embedWeights = graphs[3].signature;
-  llvm::append_range(embedWeights.arguments, graphs[4].signature.arguments);
-  if (!writeArguments(embedWeights, {}, -1, folder + "/embed"))
+  if (!writeArguments({&graphs[3], &graphs[4]}, /*packed=*/false, -1,
+                      folder + "/embed"))
     return false;
   if (scheme.precision != frontend::Precision::FP32) {
     // The calibrated input scales, under the HF names of their layers.
