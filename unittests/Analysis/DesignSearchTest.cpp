@@ -113,9 +113,12 @@ TEST(DesignSearchTest, FindsTheFastestFeasiblePoint) {
   // search reaches it through the sweep.
   EXPECT_EQ(trial.point.tileSize, 64);
   EXPECT_TRUE(trial.outcome.feasible);
-  for (const Trial &other : search.getTrials())
-    if (other.outcome.feasible)
+  // (Braced: EXPECT_GE expands to an if/else.)
+  for (const Trial &other : search.getTrials()) {
+    if (other.outcome.feasible) {
       EXPECT_GE(other.outcome.cycles, trial.outcome.cycles);
+    }
+  }
 }
 
 TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
