@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -308,7 +309,9 @@ private:
 
     // First pass: FIFOs, memories and DMA ports the body touches.
     DenseMap<Value, int64_t> memoryAccesses;
-    DenseMap<Value, int64_t> portBytes;
+    // In the order the body first touches them: the process's DMA records
+    // (the report, `dataflow.dma`) list its ports in that order.
+    llvm::MapVector<Value, int64_t> portBytes;
     DenseSet<Value> portsRead;
     for (auto [opPointer, lanes] : bodyOps) {
       Operation &op = *opPointer;
