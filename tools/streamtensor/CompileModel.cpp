@@ -136,8 +136,7 @@ void separateWeightLayouts(CompiledGraph &prefill,
   std::set<std::string> decodeWeights;
   for (const frontend::GraphArgument &argument : decode.signature.arguments)
     if (argument.kind == frontend::ArgumentKind::Weight)
-      decodeWeights.insert(argument.stripe ? argument.stripe->of
-                                           : argument.name);
+      decodeWeights.insert(argument.getWeightName());
   auto layoutOf = [](const WeightLayouts &layouts, const std::string &name) {
     auto found = layouts.find(name);
     return found == layouts.end() ? DictionaryAttr() : found->second;
@@ -145,7 +144,7 @@ void separateWeightLayouts(CompiledGraph &prefill,
   for (frontend::GraphArgument &argument : prefill.signature.arguments) {
     if (argument.kind != frontend::ArgumentKind::Weight)
       continue;
-    std::string weight = argument.stripe ? argument.stripe->of : argument.name;
+    std::string weight = argument.getWeightName();
     if (!decodeWeights.count(weight) ||
         layoutOf(prefillLayouts, weight) == layoutOf(decodeLayouts, weight))
       continue;

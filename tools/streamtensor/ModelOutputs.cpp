@@ -125,7 +125,7 @@ WeightLayouts streamtensor::driver::getWeightLayouts(const CompiledGraph &graph)
   for (auto [index, argument] : llvm::enumerate(graph.signature.arguments))
     if (auto layout = function.getArgAttrOfType<DictionaryAttr>(
             index, "dataflow.tiles"))
-      layouts[argument.stripe ? argument.stripe->of : argument.name] = layout;
+      layouts[argument.getWeightName()] = layout;
   return layouts;
 }
 
@@ -320,12 +320,16 @@ bool streamtensor::driver::writeParams(
     }
     return writeFile(subfolder + "/" + arg.name + ".bin", bytes);
   };
+  // A graph whose weights are written, and the layouts it packs them in
+  // (none: row-major).
+  struct WeightReader {
+    const CompiledGraph *graph;
+    WeightLayouts layouts;
+  };
   // The weights `readers` read, a file each however many of them read it,
-  // packed in the layouts of the graph that reads them (row-major without
-  // `packed`).
-  auto writeArguments = [&](llvm::ArrayRef<const CompiledGraph *> readers,
-                            bool packed, int64_t layer,
-                            const std::string &subfolder) {
+  // packed in the layouts of the graph that reads them.
+  auto writeArguments = [&](llvm::ArrayRef<WeightReader> readers,
+                            int64_t layer, const std::string &subfolder) {
     if (std::error_code error = llvm::sys::fs::create_directories(subfolder)) {
       reportError(command,
                   "cannot create " + subfolder + ": " + error.message());
@@ -333,28 +337,30 @@ bool streamtensor::driver::writeParams(
     }
     std::map<std::string, std::string> packedWeights;
     std::set<std::string> written;
-    for (const CompiledGraph *reader : readers) {
-      WeightLayouts layouts = packed ? getWeightLayouts(*reader)
-                                     : WeightLayouts();
-      for (const frontend::GraphArgument &arg : reader->signature.arguments)
+    for (const WeightReader &reader : readers)
+      for (const frontend::GraphArgument &arg :
+           reader.graph->signature.arguments)
         if (arg.kind == frontend::ArgumentKind::Weight &&
             written.insert(arg.name).second &&
-            !writeWeight(arg, layouts, layer, subfolder, packedWeights))
+            !writeWeight(arg, reader.layouts, layer, subfolder, packedWeights))
           return false;
-    }
     return true;
   };
   // Prefill and decode read the same layer weights (each in its own
   // layout where they differ, and some of them striped).
+  const WeightReader layerReaders[] = {
+      {&graphs[0], getWeightLayouts(graphs[0])},
+      {&graphs[1], getWeightLayouts(graphs[1])}};
   for (int64_t layer = 0; layer < config.numLayers; ++layer)
-    if (!writeArguments({&graphs[0], &graphs[1]}, /*packed=*/true, layer,
+    if (!writeArguments(layerReaders, layer,
                         folder + "/layer" + std::to_string(layer)))
       return false;
-  if (!writeArguments({&graphs[2]}, /*packed=*/true, -1, folder + "/lm_head"))
+  if (!writeArguments({{&graphs[2], getWeightLayouts(graphs[2])}}, -1,
+                      folder + "/lm_head"))
     return false;
   // The embedding tables, row-major: prefill's and decode's embedding read
   // the same ones.
-  if (!writeArguments({&graphs[3], &graphs[4]}, /*packed=*/false, -1,
+  if (!writeArguments({{&graphs[3], {}}, {&graphs[4], {}}}, -1,
                       folder + "/embed"))
     return false;
   if (scheme.precision != frontend::Precision::FP32) {

@@ -127,6 +127,11 @@ struct GraphArgument {
     return kind == ArgumentKind::Position || kind == ArgumentKind::Window;
   }
 
+  /// Weight: the weight it holds, the striped one for a stripe.
+  const std::string &getWeightName() const {
+    return stripe ? stripe->of : name;
+  }
+
   /// Bytes of one element in memory.
   int getElementBytes() const {
     return form == WeightForm::Quantized ? 1 : 4;

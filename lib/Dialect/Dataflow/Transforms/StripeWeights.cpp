@@ -43,9 +43,9 @@ struct StripeCandidate {
   func::FuncOp kernel;
   func::CallOp processCall;
   func::FuncOp process;
-  /// The weight's position among the entry's, kernel's and process's
-  /// arguments.
-  unsigned entryArg, kernelArg, processArg;
+  /// The weight's position among the entry's and the kernel's arguments
+  /// (the process's is 0: a DMA takes its memory, then its FIFO).
+  unsigned entryArg, kernelArg;
   /// The reshapes between the entry's argument and the kernel call.
   SmallVector<Operation *> views;
   int64_t repeats;
@@ -91,7 +91,7 @@ getViewedArgument(Value value, func::FuncOp function,
 
 /// Bytes of one element of a memory or token (0 when not whole bytes).
 int64_t getElementBytes(Type element) {
-  unsigned bits = element.getIntOrFloatBitWidth();
+  int64_t bits = perf::getBitWidth(element);
   return bits % 8 ? 0 : bits / 8;
 }
 
@@ -160,7 +160,6 @@ private:
         process->getAttrOfType<IntegerAttr>("dataflow.in_order_repeats")
             .getInt();
     // (memory, FIFO): the DMA reads the weight and writes one FIFO.
-    candidate.processArg = 0;
     std::optional<unsigned> kernelArg =
         getOnlyUseArgument(call.getOperand(0), kernel);
     auto fifo = dyn_cast<StreamType>(call.getOperand(1).getType());
@@ -282,7 +281,7 @@ private:
             candidate.kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names"))
       names.assign(old.begin(), old.end());
     func::CallOp processCall = replaceOperands(
-        candidate.processCall, candidate.processArg, 1, ValueRange{});
+        candidate.processCall, /*memory=*/0, 1, ValueRange{});
     SmallVector<Value> kernelStripes = splitArgument(
         candidate.kernel, candidate.kernelArg, count, stripeType,
         [](NamedAttrList &, int64_t) {});
@@ -297,7 +296,7 @@ private:
       candidate.kernel->setAttr("dataflow.arg_names",
                                 builder.getArrayAttr(names));
     }
-    replaceOperands(processCall, candidate.processArg, 0, kernelStripes);
+    replaceOperands(processCall, /*memory=*/0, 0, kernelStripes);
 
     rebuildProcess(candidate.process, count, chunk, stripeType,
                    candidate.repeats, candidate.token);
