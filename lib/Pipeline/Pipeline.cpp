@@ -75,6 +75,7 @@ void buildResourceAllocation(OpPassManager &pm,
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
   pm.addPass(dataflow::createWidenFifos(widen));
+  pm.addPass(dataflow::createFuseTileReads());
   dataflow::StripeWeightsOptions stripe;
   stripe.platform = options.platform;
   stripe.stripes = options.weightStripes;
@@ -106,6 +107,7 @@ void streamtensor::buildLeastResources(OpPassManager &pm,
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
   pm.addPass(dataflow::createWidenFifos(widen));
+  pm.addPass(dataflow::createFuseTileReads());
   dataflow::AssignMemoriesOptions memories;
   memories.platform = options.platform;
   pm.addPass(dataflow::createAssignMemories(memories));

@@ -272,8 +272,10 @@ bool accumulatesIntegers(linalg::GenericOp generic) {
 }
 
 /// The most elements of a tile's reduction that go innermost, to be
-/// unrolled into one adder tree.
-constexpr int64_t kMaxTreeLeaves = 64;
+/// unrolled into one adder tree: the int4 weights of a 64-byte token, so
+/// that a decode step's pipelined loop takes one weight token per
+/// iteration (dataflow-fuse-tile-reads).
+constexpr int64_t kMaxTreeLeaves = 128;
 
 /// The order of the loops of one tile's computation, outermost first.
 /// By default the reduction loops come first (the paper's permutation

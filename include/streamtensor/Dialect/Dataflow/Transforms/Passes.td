@@ -177,6 +177,26 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
+  let summary = "Read a tile from its FIFO where the computation uses it";
+  let description = [{
+    A process fills a local buffer with an input tile, then computes on it.
+    When the computation's pipelined loop uses the tile's elements in FIFO
+    order, iteration i the elements of token i (through loops unrolled
+    completely, each element as often as it likes), the fill is removed
+    and that loop reads the token itself. A
+    matrix-vector product then computes while its weights stream in. Runs
+    after WidenFifos: fill and use are both checked on the loops' actual
+    iterations against the tokens' widths.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
   let summary = "Spread a weight's DMA over several HBM pseudo-channels";
   let description = [{
