@@ -19,6 +19,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
 #include <memory>
 
 using namespace mlir;
@@ -53,10 +54,20 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
       .Case([](arith::MulIOp op) {
         // An 8-bit multiply is the platform's int8 MAC; a wider one has no
         // figure of its own yet and is priced like a float multiply (3 DSPs
-        // for 32 bits, as DSP48E2s chain).
+        // for 32 bits, as DSP48E2s chain). What counts is the operands'
+        // width before extension: HLS narrows `(int32_t)a * (int32_t)b` of
+        // int8 a and b to an 8x8-bit multiply (a quantized matmul's MAC).
         if (op.getType().isIndex())
           return std::make_pair("", "");
-        return op.getType().getIntOrFloatBitWidth() <= 8
+        auto significantBits = [](Value operand) {
+          if (auto extension = operand.getDefiningOp<arith::ExtSIOp>())
+            return extension.getIn().getType().getIntOrFloatBitWidth();
+          if (auto extension = operand.getDefiningOp<arith::ExtUIOp>())
+            return extension.getIn().getType().getIntOrFloatBitWidth() + 1;
+          return operand.getType().getIntOrFloatBitWidth();
+        };
+        return std::max(significantBits(op.getLhs()),
+                        significantBits(op.getRhs())) <= 8
                    ? std::make_pair("imul", "fmul")
                    : std::make_pair("imul_wide", "fmul");
       })
@@ -502,7 +513,44 @@ private:
 
     leaf.ii = ii;
     leaf.latency = latency;
+    splitTokens(leaf);
     return LoopTree::makeLeaf(leaf);
+  }
+
+  /// A loop that moves k tokens of each of its FIFOs per iteration (a
+  /// computation that takes k tokens of a tile at once,
+  /// dataflow-fuse-tile-reads) becomes k iterations of one token each, the
+  /// simulator's unit, at the loop's pace. Uneven counts stay as they are
+  /// (the simulator names the FIFO).
+  static void splitTokens(PipelinedLoop &leaf) {
+    std::map<std::pair<bool, int>, int64_t> count;
+    for (int fifo : leaf.reads)
+      ++count[{true, fifo}];
+    for (int fifo : leaf.writes)
+      ++count[{false, fifo}];
+    if (count.empty())
+      return;
+    int64_t tokens = count.begin()->second;
+    for (auto &[fifo, moved] : count)
+      if (moved != tokens)
+        return;
+    if (tokens <= 1)
+      return;
+    std::vector<int> reads, writes;
+    for (auto &[fifo, moved] : count)
+      (fifo.first ? reads : writes).push_back(fifo.second);
+    // Keep the body's order of first access.
+    auto firstOf = [](const std::vector<int> &all) {
+      std::vector<int> unique;
+      for (int fifo : all)
+        if (std::find(unique.begin(), unique.end(), fifo) == unique.end())
+          unique.push_back(fifo);
+      return unique;
+    };
+    leaf.reads = firstOf(leaf.reads);
+    leaf.writes = firstOf(leaf.writes);
+    leaf.tripCount *= tokens;
+    leaf.ii = std::max<int64_t>(1, (leaf.ii + tokens - 1) / tokens);
   }
 
   /// Adds `bytes` moved through the port of `memref`; a DMA reads its

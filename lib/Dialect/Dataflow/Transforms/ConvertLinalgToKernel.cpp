@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/AdderTree.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -279,6 +280,21 @@ ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op, int64_t maxTile,
   for (int64_t range : nest.ranges)
     nest.tileSizes.push_back(chooseTileSize(range, maxTile));
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // An integer reduction gets at most one adder tree's elements per tile,
+  // innermost loops first, so that the lowering puts it inside the tile's
+  // parallel loops whatever the tile size: larger tiles then widen the
+  // parallel loops only. (A decode step's projections, with one row of
+  // outputs, stream their weights a token per iteration that way.)
+  if (accumulatesIntegers(op)) {
+    int64_t leaves = kMaxAdderTreeLeaves;
+    for (int loop = int(iterators.size()) - 1; loop >= 0; --loop) {
+      if (iterators[loop] == utils::IteratorType::parallel)
+        continue;
+      nest.tileSizes[loop] =
+          chooseTileSize(nest.ranges[loop], std::min(maxTile, leaves));
+      leaves = std::max<int64_t>(1, leaves / nest.tileSizes[loop]);
+    }
+  }
   for (auto [loop, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel)
       nest.order.push_back(loop);

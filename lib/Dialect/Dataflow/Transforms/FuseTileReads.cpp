@@ -14,7 +14,9 @@
 // built: the fill stores token t's lane j into element t*W + j of the
 // buffer (row-major), and the i-th iteration of the computation's pipelined
 // loop loads, through loops unrolled completely, exactly the elements of
-// token i, each as often as it likes.
+// tokens i*k .. i*k + k - 1, each as often as it likes. With k > 1 the loop
+// must touch no other FIFO (the task model then splits each iteration into
+// k of one token).
 //
 //===----------------------------------------------------------------------===//
 
@@ -383,7 +385,7 @@ std::optional<TileFill> matchFill(memref::AllocaOp buffer,
 /// the lane each load takes from the tokens of one iteration.
 struct TileUse {
   scf::ForOp pipelined;
-  /// Elements per iteration: one token's.
+  /// Elements per iteration: a whole number of tokens.
   int64_t groupSize;
   SmallVector<std::pair<memref::LoadOp, LinearIndex>> lanes;
 };
@@ -443,15 +445,19 @@ std::optional<TileUse> matchUse(memref::AllocaOp buffer,
     });
     use.lanes.push_back({load, lane});
   }
-  // The lanes of one iteration are those of one token. (Several tokens per
-  // iteration would read the FIFO several times in one pipelined body,
-  // which the task model does not describe.)
+  // The lanes of one iteration are 0 .. G-1, G a whole number of tokens.
   use.groupSize = laneValues.size();
   for (int64_t value : laneValues)
     if (value < 0 || value >= use.groupSize)
       return std::nullopt;
+  bool otherStreams = false;
+  use.pipelined.getBody()->walk([&](Operation *op) {
+    otherStreams |= isa<StreamReadOp, StreamWriteOp, BlockAcquireOp>(op);
+  });
+  if (use.groupSize > fill.width && otherStreams)
+    return std::nullopt;
   int64_t iterations = 0;
-  if (use.groupSize != fill.width ||
+  if (use.groupSize % fill.width != 0 ||
       !stepsByGroups(*sequential, *sequentialPart, use.groupSize,
                      iterations) ||
       iterations * use.groupSize != buffer.getType().getNumElements())
@@ -508,20 +514,22 @@ bool fuseTileRead(memref::AllocaOp buffer, func::FuncOp process) {
     return false;
 
   Location loc = fill->read.getLoc();
-  // The token of one iteration, in a buffer whose lanes are registers,
+  // The tokens of one iteration, in a buffer whose lanes are registers,
   // declared with the process's other pack buffers.
   OpBuilder entry = OpBuilder::atBlockBegin(&process.getBody().front());
   auto group = memref::AllocaOp::create(
       entry, loc, MemRefType::get({use->groupSize}, type.getElementType()));
   group->setAttr("dataflow.lanes", entry.getI64IntegerAttr(use->groupSize));
   OpBuilder b = OpBuilder::atBlockBegin(use->pipelined.getBody());
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value token = StreamReadOp::create(b, loc, fill->read.getType(),
-                                     fill->read.getStream());
-  if (fill->pack)
-    vector::StoreOp::create(b, loc, token, group, ValueRange{zero});
-  else
-    memref::StoreOp::create(b, loc, token, group, ValueRange{zero});
+  for (int64_t token = 0; token < use->groupSize / fill->width; ++token) {
+    Value offset = arith::ConstantIndexOp::create(b, loc, token * fill->width);
+    Value value = StreamReadOp::create(b, loc, fill->read.getType(),
+                                       fill->read.getStream());
+    if (fill->pack)
+      vector::StoreOp::create(b, loc, value, group, ValueRange{offset});
+    else
+      memref::StoreOp::create(b, loc, value, group, ValueRange{offset});
+  }
   for (auto &[load, lane] : use->lanes) {
     OpBuilder at(load);
     Value index = materialize(at, load.getLoc(), lane);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/AdderTree.h"
 
 #include "streamtensor/Analysis/ConverterSizing.h"
 
@@ -255,28 +256,6 @@ bool isPackable(KernelOp kernel, unsigned input, func::FuncOp parent) {
   return true;
 }
 
-/// Whether every value `generic` accumulates is combined by integer
-/// additions: such a reduction may run in any order.
-bool accumulatesIntegers(linalg::GenericOp generic) {
-  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
-  for (auto [index, value] : llvm::enumerate(yield.getValues())) {
-    auto add = value.getDefiningOp<arith::AddIOp>();
-    if (!add)
-      return false;
-    BlockArgument accumulator =
-        generic.getRegionOutputArgs()[index];
-    if (add.getLhs() != accumulator && add.getRhs() != accumulator)
-      return false;
-  }
-  return true;
-}
-
-/// The most elements of a tile's reduction that go innermost, to be
-/// unrolled into one adder tree: the int4 weights of a 64-byte token, so
-/// that a decode step's pipelined loop takes one weight token per
-/// iteration (dataflow-fuse-tile-reads).
-constexpr int64_t kMaxTreeLeaves = 128;
-
 /// The order of the loops of one tile's computation, outermost first.
 /// By default the reduction loops come first (the paper's permutation
 /// heuristic), so that the pipelined loop, a parallel one, carries no
@@ -294,10 +273,10 @@ SmallVector<unsigned> getTileLoopOrder(linalg::GenericOp generic) {
   for (auto [range, iterator] : llvm::zip(generic.getStaticLoopRanges(),
                                           generic.getIteratorTypesArray()))
     if (iterator != utils::IteratorType::parallel)
-      reductionElements *= ShapedType::isDynamic(range) ? kMaxTreeLeaves + 1
+      reductionElements *= ShapedType::isDynamic(range) ? kMaxAdderTreeLeaves + 1
                                                         : range;
   bool reductionsInside = generic.getNumReductionLoops() > 0 &&
-                          reductionElements <= kMaxTreeLeaves &&
+                          reductionElements <= kMaxAdderTreeLeaves &&
                           accumulatesIntegers(generic);
   SmallVector<unsigned> order;
   for (bool reductions : {!reductionsInside, reductionsInside})
