@@ -14,9 +14,9 @@
 // built: the fill stores token t's lane j into element t*W + j of the
 // buffer (row-major), and the i-th iteration of the computation's pipelined
 // loop loads, through loops unrolled completely, exactly the elements of
-// tokens i*k .. i*k + k - 1, each as often as it likes. With k > 1 the loop
-// must touch no other FIFO (the task model then splits each iteration into
-// k of one token).
+// tokens i*k .. i*k + k - 1, each as often as it likes. Every other FIFO
+// the loop touches must move k tokens per iteration too (the task model
+// splits such an iteration into k of one token).
 //
 //===----------------------------------------------------------------------===//
 
@@ -266,6 +266,8 @@ bool stepsByGroups(ArrayRef<scf::ForOp> loops, const LinearIndex &form,
 struct TileFill {
   Operation *nest;
   StreamReadOp read;
+  /// The FIFO it reads.
+  Value stream;
   int64_t width;
   /// The buffer the tokens pass through, if the FIFO is widened.
   Value pack;
@@ -296,7 +298,7 @@ std::optional<TileFill> matchFill(memref::AllocaOp buffer,
   });
   if (!onlyFills || !read || !isa<scf::ForOp>(read->getParentOp()))
     return std::nullopt;
-  TileFill fill{nest, read, 1, {}};
+  TileFill fill{nest, read, read.getStream(), 1, {}};
   if (auto token = dyn_cast<VectorType>(read.getType())) {
     if (token.getRank() != 1 || !read->hasOneUse())
       return std::nullopt;
@@ -329,12 +331,14 @@ std::optional<TileFill> matchFill(memref::AllocaOp buffer,
   SmallVector<bool> laneStored(fill.width, false);
   std::optional<LinearIndex> sequentialPart;
   for (memref::StoreOp store : stores) {
+    // The store comes after the read, in its loop body or in loops there.
     auto lanes = getLoopsBelow(store, read->getParentOp());
-    if (!lanes || (lanes->empty() ? store->getBlock() != read->getBlock()
-                                  : (*lanes)[0]->getBlock() !=
-                                        read->getBlock()) ||
-        store->isBeforeInBlock(read) ||
-        (!lanes->empty() && (*lanes)[0]->isBeforeInBlock(read)))
+    if (!lanes)
+      return std::nullopt;
+    Operation *inReadBlock =
+        lanes->empty() ? store.getOperation() : (*lanes)[0].getOperation();
+    if (inReadBlock->getBlock() != read->getBlock() ||
+        inReadBlock->isBeforeInBlock(read))
       return std::nullopt;
     std::optional<LinearIndex> element =
         getElementNumber(store.getIndices(), buffer.getType());
@@ -450,15 +454,27 @@ std::optional<TileUse> matchUse(memref::AllocaOp buffer,
   for (int64_t value : laneValues)
     if (value < 0 || value >= use.groupSize)
       return std::nullopt;
-  bool otherStreams = false;
+  // The task model moves the same number of tokens of every FIFO in an
+  // iteration (it splits k of each into k iterations): the loop's other
+  // FIFO accesses, once this one's k reads are in, must agree.
+  llvm::MapVector<Value, int64_t> accesses;
   use.pipelined.getBody()->walk([&](Operation *op) {
-    otherStreams |= isa<StreamReadOp, StreamWriteOp, BlockAcquireOp>(op);
+    if (auto read = dyn_cast<StreamReadOp>(op))
+      ++accesses[read.getStream()];
+    else if (auto write = dyn_cast<StreamWriteOp>(op))
+      ++accesses[write.getStream()];
+    else if (auto acquire = dyn_cast<BlockAcquireOp>(op))
+      ++accesses[acquire.getBuffer()];
   });
-  if (use.groupSize > fill.width && otherStreams)
+  if (use.groupSize % fill.width != 0)
+    return std::nullopt;
+  accesses[fill.stream] += use.groupSize / fill.width;
+  if (llvm::any_of(accesses, [&](auto &access) {
+        return access.second != use.groupSize / fill.width;
+      }))
     return std::nullopt;
   int64_t iterations = 0;
-  if (use.groupSize % fill.width != 0 ||
-      !stepsByGroups(*sequential, *sequentialPart, use.groupSize,
+  if (!stepsByGroups(*sequential, *sequentialPart, use.groupSize,
                      iterations) ||
       iterations * use.groupSize != buffer.getType().getNumElements())
     return std::nullopt;
@@ -523,8 +539,8 @@ bool fuseTileRead(memref::AllocaOp buffer, func::FuncOp process) {
   OpBuilder b = OpBuilder::atBlockBegin(use->pipelined.getBody());
   for (int64_t token = 0; token < use->groupSize / fill->width; ++token) {
     Value offset = arith::ConstantIndexOp::create(b, loc, token * fill->width);
-    Value value = StreamReadOp::create(b, loc, fill->read.getType(),
-                                       fill->read.getStream());
+    Value value =
+        StreamReadOp::create(b, loc, fill->read.getType(), fill->stream);
     if (fill->pack)
       vector::StoreOp::create(b, loc, value, group, ValueRange{offset});
     else

@@ -183,8 +183,9 @@ def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
     A process fills a local buffer with an input tile, then computes on it.
     When the computation's pipelined loop uses the tile's elements in FIFO
     order, iteration i the elements of tokens i*k .. i*k + k - 1 (through
-    loops unrolled completely, each element as often as it likes; k > 1
-    only in a loop that touches no other FIFO), the fill is removed and
+    loops unrolled completely, each element as often as it likes; every
+    other FIFO of the loop moving k tokens per iteration too), the fill is
+    removed and
     that loop reads its tokens itself. A
     matrix-vector product then computes while its weights stream in. Runs
     after WidenFifos: fill and use are both checked on the loops' actual
