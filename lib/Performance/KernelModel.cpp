@@ -536,9 +536,6 @@ private:
         return;
     if (tokens <= 1)
       return;
-    std::vector<int> reads, writes;
-    for (auto &[fifo, moved] : count)
-      (fifo.first ? reads : writes).push_back(fifo.second);
     // Keep the body's order of first access.
     auto firstOf = [](const std::vector<int> &all) {
       std::vector<int> unique;

@@ -30,7 +30,6 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/ADT/SetVector.h"
 
 namespace streamtensor::dataflow {
 #define GEN_PASS_DEF_FUSETILEREADS
@@ -72,12 +71,15 @@ struct LinearIndex {
   }
 };
 
-bool isInductionVariable(Value value) {
-  auto argument = dyn_cast<BlockArgument>(value);
-  if (!argument)
-    return false;
-  auto loop = dyn_cast<scf::ForOp>(argument.getOwner()->getParentOp());
-  return loop && loop.getInductionVar() == value;
+/// `lhs` times `rhs` when one of them is a constant.
+std::optional<LinearIndex> multiply(LinearIndex lhs, LinearIndex rhs) {
+  if (!rhs.isConstant())
+    std::swap(lhs, rhs);
+  if (!rhs.isConstant())
+    return std::nullopt;
+  LinearIndex product;
+  product.add(lhs, rhs.constant);
+  return product;
 }
 
 std::optional<LinearIndex> getLinearIndex(Value value);
@@ -107,13 +109,7 @@ getLinearIndex(AffineExpr expr, ArrayRef<LinearIndex> dims,
   }
   if (binary.getKind() != AffineExprKind::Mul)
     return std::nullopt; // mod and divisions are not linear
-  if (!rhs->isConstant())
-    std::swap(lhs, rhs);
-  if (!rhs->isConstant())
-    return std::nullopt;
-  LinearIndex product;
-  product.add(*lhs, rhs->constant);
-  return product;
+  return multiply(*lhs, *rhs);
 }
 
 /// `value` as a linear form of induction variables, if it is one.
@@ -123,7 +119,8 @@ std::optional<LinearIndex> getLinearIndex(Value value) {
     result.constant = *constant;
     return result;
   }
-  if (isInductionVariable(value)) {
+  if (scf::ForOp loop = scf::getForInductionVarOwner(value);
+      loop && loop.getInductionVar() == value) {
     result.coefficients[value] = 1;
     return result;
   }
@@ -135,16 +132,10 @@ std::optional<LinearIndex> getLinearIndex(Value value) {
     std::optional<LinearIndex> rhs = getLinearIndex(op->getOperand(1));
     if (!lhs || !rhs)
       return std::nullopt;
-    if (isa<arith::AddIOp, arith::SubIOp>(op)) {
-      lhs->add(*rhs, isa<arith::AddIOp>(op) ? 1 : -1);
-      return lhs;
-    }
-    if (!rhs->isConstant())
-      std::swap(lhs, rhs);
-    if (!rhs->isConstant())
-      return std::nullopt;
-    result.add(*lhs, rhs->constant);
-    return result;
+    if (isa<arith::MulIOp>(op))
+      return multiply(*lhs, *rhs);
+    lhs->add(*rhs, isa<arith::AddIOp>(op) ? 1 : -1);
+    return lhs;
   }
   if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
     AffineMap map = apply.getAffineMap();
@@ -199,31 +190,29 @@ std::optional<SmallVector<scf::ForOp>> getLoopsBelow(Operation *op,
 /// Calls `visit` with the value of `form` on every iteration of `loops`
 /// (outermost first) in order, the other variables taken as 0. Stops when
 /// `visit` returns false; returns whether it never did.
-bool forEachIteration(ArrayRef<scf::ForOp> constLoops, const LinearIndex &form,
+bool forEachIteration(ArrayRef<scf::ForOp> loops, const LinearIndex &form,
                       function_ref<bool(int64_t)> visit) {
-  SmallVector<scf::ForOp> loops(constLoops);
-  SmallVector<int64_t> lower, step, trips, position(loops.size(), 0);
+  // Per loop: how much one step adds to the form, and its trip count.
+  SmallVector<int64_t> stride, trips, position(loops.size(), 0);
   int64_t value = form.constant;
   for (scf::ForOp loop : loops) {
-    lower.push_back(*getConstantIntValue(loop.getLowerBound()));
-    step.push_back(*getConstantIntValue(loop.getStep()));
+    int64_t coefficient = form.getCoefficient(loop.getInductionVar());
+    stride.push_back(coefficient * *getConstantIntValue(loop.getStep()));
     trips.push_back(*perf::getConstantTripCount(loop));
     if (trips.back() == 0)
       return true;
-    value += form.getCoefficient(loop.getInductionVar()) * lower.back();
+    value += coefficient * *getConstantIntValue(loop.getLowerBound());
   }
   while (true) {
     if (!visit(value))
       return false;
     int level = int(loops.size()) - 1;
     for (; level >= 0; --level) {
-      int64_t stride =
-          form.getCoefficient(loops[level].getInductionVar()) * step[level];
       if (++position[level] < trips[level]) {
-        value += stride;
+        value += stride[level];
         break;
       }
-      value -= stride * (trips[level] - 1);
+      value -= stride[level] * (trips[level] - 1);
       position[level] = 0;
     }
     if (level < 0)
