@@ -2,8 +2,10 @@
 
 #include "streamtensor/Performance/KernelModel.h"
 
+#include "streamtensor/Analysis/ChannelSharing.h"
 #include "streamtensor/Analysis/TaskProfile.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Simulation/Simulator.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 
@@ -28,6 +30,13 @@ using namespace streamtensor::perf;
 using namespace streamtensor::dataflow;
 
 namespace {
+
+/// Whether `memref` is a token's pack buffer, which the emitter partitions
+/// completely (`dataflow.lanes`): registers, with no port to wait for.
+bool isPackBuffer(Value memref) {
+  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
+  return alloca && alloca->hasAttr("dataflow.lanes");
+}
 
 /// The platform operator an arithmetic op maps to, and the one to fall back
 /// to when the platform has no figure for it. Empty for ops that are wiring
@@ -355,7 +364,7 @@ private:
           portBytes[memref] += std::max<int64_t>(1, bytes) * lanes;
           if (isa<memref::LoadOp>(op))
             portsRead.insert(memref);
-        } else {
+        } else if (!isPackBuffer(memref)) {
           ++memoryAccesses[memref];
         }
       }
@@ -476,6 +485,15 @@ private:
           }
           distance *= trips[level];
         }
+        // Partial sums (dataflow-split-float-sums): each comes back after
+        // their number of iterations.
+        if (auto partial =
+                store.getMemRef().getDefiningOp<memref::AllocaOp>())
+          if (auto partials = partial->getAttrOfType<IntegerAttr>(
+                  "dataflow.partial_sums")) {
+            recurs = true;
+            distance = partials.getInt();
+          }
         if (!recurs)
           continue;
         int64_t chain = readyOf(store.getValueToStore()) +
@@ -705,15 +723,17 @@ ModelParameters perf::getModelParameters(const Platform &platform) {
   return params;
 }
 
-FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
-                                              const ModelParameters &params) {
+/// The model of `kernel` in which the port of argument i gets
+/// `shareOfArgument[i]` of its channel's bandwidth.
+static FailureOr<KernelModel>
+buildModelWithShares(func::FuncOp kernel, const ModelParameters &params,
+                     ArrayRef<double> shareOfArgument) {
   KernelModel model;
   model.name = kernel.getName().str();
   DenseMap<Value, int> fifoOfKernelValue;
   Block &body = kernel.getBody().front();
 
-  // HBM ports: each on the pseudo-channel of its buffer (getHbmChannel);
-  // ports sharing a channel share its bandwidth.
+  // HBM ports: each on the pseudo-channel of its buffer (getHbmChannel).
   SmallVector<std::string> portNames;
   auto argNames = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
   for (BlockArgument arg : body.getArguments()) {
@@ -724,13 +744,10 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
     portNames.push_back(name);
   }
   int64_t channels = std::max<int64_t>(1, params.hbmChannels);
-  std::vector<int64_t> channelOfPort, portsOnChannel(channels, 0);
-  for (BlockArgument arg : body.getArguments()) {
+  std::vector<int64_t> channelOfPort;
+  for (BlockArgument arg : body.getArguments())
     channelOfPort.push_back(
         getHbmChannel(kernel, arg.getArgNumber(), channels) % channels);
-    if (isa<MemRefType>(arg.getType()))
-      ++portsOnChannel[channelOfPort.back()];
-  }
 
   for (Operation &op : body.without_terminator()) {
     if (auto stream = dyn_cast<StreamOp>(op)) {
@@ -780,9 +797,10 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
       if (port && port.getOwner() == &body) {
         DmaInfo dma;
         dma.port = portNames[port.getArgNumber()];
+        dma.argument = port.getArgNumber();
         dma.hbmChannel = channelOfPort[port.getArgNumber()];
         dma.bytesPerCycle =
-            params.hbmBytesPerCycle / double(portsOnChannel[dma.hbmChannel]);
+            params.hbmBytesPerCycle * shareOfArgument[port.getArgNumber()];
         portOf[argument] = dma;
       }
     }
@@ -796,4 +814,82 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
     model.processes.push_back(std::move(info));
   }
   return model;
+}
+
+/// The most leaf iterations the simulation that finds when ports are
+/// active may take.
+constexpr int64_t kMaxSharingIterations = 20'000'000;
+
+/// Each port's share of its channel when all the channel's ports stream
+/// at once.
+static std::vector<double> getEvenShares(func::FuncOp kernel,
+                                         const ModelParameters &params) {
+  int64_t channels = std::max<int64_t>(1, params.hbmChannels);
+  std::map<int64_t, int> portsOnChannel;
+  std::vector<int64_t> channelOf;
+  for (BlockArgument arg : kernel.getArguments()) {
+    channelOf.push_back(getHbmChannel(kernel, arg.getArgNumber(), channels) %
+                        channels);
+    if (isa<MemRefType>(arg.getType()))
+      ++portsOnChannel[channelOf.back()];
+  }
+  std::vector<double> shares;
+  for (int64_t channel : channelOf)
+    shares.push_back(1.0 / std::max(1, portsOnChannel[channel]));
+  return shares;
+}
+
+FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
+                                              const ModelParameters &params) {
+  if (!params.shareChannelsByActivity)
+    return buildModelWithShares(kernel, params, getEvenShares(kernel, params));
+  unsigned arguments = kernel.getNumArguments();
+  std::vector<double> whole(arguments, 1.0);
+  FailureOr<KernelModel> alone = buildModelWithShares(kernel, params, whole);
+  if (failed(alone))
+    return failure();
+
+  // Ports share their channel while they are active together
+  // (ChannelSharing.h): when they are active comes from a run in which each
+  // has its channel to itself.
+  std::map<int64_t, int> portsOnChannel;
+  for (const ProcessInfo &process : alone->processes)
+    for (const DmaInfo &dma : process.dmas)
+      ++portsOnChannel[dma.hbmChannel];
+  if (llvm::all_of(portsOnChannel, [](auto &entry) { return entry.second < 2; }))
+    return alone;
+  // Bounded, as a model is built wherever one is needed (resource checks
+  // included): a kernel whose run needs more work shares evenly.
+  SimulationOptions bounded;
+  bounded.maxIterations = kMaxSharingIterations;
+  SimulationResult run = simulate(alone->design, bounded);
+  if (run.status != SimulationStatus::Completed)
+    return buildModelWithShares(kernel, params, getEvenShares(kernel, params));
+  std::vector<hbm::PortActivity> activity;
+  std::vector<unsigned> argumentOf;
+  for (auto [index, process] : llvm::enumerate(alone->processes))
+    for (const DmaInfo &dma : process.dmas) {
+      hbm::PortActivity port;
+      port.channel = dma.hbmChannel;
+      port.bytes = dma.bytes;
+      // A DMA runs ahead as far as its FIFO lets it, then waits for its
+      // reader: its busy cycles are taken as one stretch that ends when it
+      // finishes, which is when it streams at its reader's pace.
+      const ProcessStats &stats = run.processes[index];
+      port.finish = stats.cycle;
+      port.start = std::max<int64_t>(0, stats.cycle - stats.busyCycles);
+      activity.push_back(port);
+      argumentOf.push_back(dma.argument);
+    }
+  std::vector<double> shares = hbm::shareChannels(activity);
+  std::vector<double> shareOfArgument = whole;
+  bool shared = false;
+  for (auto [port, share] : llvm::enumerate(shares)) {
+    double &entry = shareOfArgument[argumentOf[port]];
+    entry = std::min(entry, share);
+    shared |= share < 1.0;
+  }
+  if (!shared)
+    return alone;
+  return buildModelWithShares(kernel, params, shareOfArgument);
 }

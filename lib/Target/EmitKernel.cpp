@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -110,6 +111,7 @@ private:
   LogicalResult emitBlock(Block &block);
   LogicalResult emitOp(Operation &op);
   LogicalResult emitFor(scf::ForOp loop);
+  void emitPartialSumDependences(scf::ForOp loop);
   void emitFifoStorage(Operation *op, StringRef name);
   void emitPartitions(StringRef name, ArrayRef<int64_t> shape,
                       const std::set<std::pair<unsigned, int64_t>> &factors);
@@ -668,6 +670,24 @@ void KernelEmitter::emitArrayStorage(Operation *op, StringRef name) {
      << storage.getValue() << ")\n";
 }
 
+/// Partial sums (dataflow-split-float-sums) the pipelined `loop` adds
+/// into: each element comes back after `dataflow.partial_sums` iterations,
+/// which HLS cannot see through the index arithmetic.
+void KernelEmitter::emitPartialSumDependences(scf::ForOp loop) {
+  llvm::SetVector<Operation *> buffers;
+  loop.getBody()->walk([&](memref::StoreOp store) {
+    if (auto alloca = store.getMemRef().getDefiningOp<memref::AllocaOp>())
+      if (alloca->hasAttr("dataflow.partial_sums"))
+        buffers.insert(alloca);
+  });
+  for (Operation *buffer : buffers)
+    os << "ST_PRAGMA(HLS dependence variable="
+       << names.lookup(buffer->getResult(0))
+       << " type=inter direction=RAW distance="
+       << buffer->getAttrOfType<IntegerAttr>("dataflow.partial_sums").getInt()
+       << " true)\n";
+}
+
 LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
   if (loop.getNumResults() != 0)
     return loop.emitOpError("with loop-carried values cannot be emitted yet");
@@ -688,8 +708,10 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
   });
   if (perf::isFullyUnrolled(loop))
     os << "ST_PRAGMA(HLS unroll)\n";
-  else if (innermost)
+  else if (innermost) {
     os << "ST_PRAGMA(HLS pipeline II=1)\n";
+    emitPartialSumDependences(loop);
+  }
   if (!perf::isFullyUnrolled(loop))
     if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
       os << "ST_PRAGMA(HLS unroll factor=" << unroll.getInt() << ")\n";

@@ -49,6 +49,10 @@ struct ModelParameters {
   int64_t hbmReadLatency = 100;
   /// Bytes per cycle of one AXI port of the kernel.
   double axiBytesPerCycle = 64;
+  /// Ports on one channel share it while they are active together, as a
+  /// first simulation of the kernel finds them (ChannelSharing.h); without
+  /// it, or when that simulation does not complete, all the time.
+  bool shareChannelsByActivity = true;
   /// Cycles of loop control paid on each iteration of a loop that is not
   /// pipelined (it contains other loops).
   int64_t loopOverhead = 2;
@@ -67,10 +71,14 @@ struct BufferInfo {
 /// A DMA: a process that reads or writes a kernel argument in HBM.
 struct DmaInfo {
   std::string port;
+  /// The kernel argument the port is.
+  unsigned argument = 0;
   int64_t bytes = 0;
   bool isRead = true;
   int64_t hbmChannel = 0;
-  /// The bandwidth this DMA gets, in bytes per kernel cycle.
+  /// The bandwidth this DMA gets, in bytes per kernel cycle: its channel's,
+  /// shared with the other ports of the channel while they are active
+  /// together (ChannelSharing.h).
   double bytesPerCycle = 0;
 };
 

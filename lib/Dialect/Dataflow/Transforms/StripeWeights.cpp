@@ -19,6 +19,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/TokenRuns.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -50,8 +52,13 @@ struct StripeCandidate {
   SmallVector<Operation *> views;
   int64_t repeats;
   MemRefType memory;
+  /// The FIFO's token: `join` tokens of the DMA's FIFO as it was, when its
+  /// reader takes that many at a time (`runs`).
   VectorType token;
   int64_t stripes;
+  StreamOp fifo;
+  int64_t join = 1;
+  SmallVector<TokenRun> runs;
 };
 
 /// The only call of `callee` in `module`, if it has exactly one.
@@ -87,6 +94,22 @@ getViewedArgument(Value value, func::FuncOp function,
     value = view->getOperand(0);
   }
   return getOnlyUseArgument(value, function);
+}
+
+/// The reader's end of `fifo`, which `writer` writes: the argument of the
+/// process that the kernel's other call passes it to.
+Value getReaderArgument(StreamOp fifo, func::CallOp writer) {
+  for (OpOperand &use : fifo.getResult().getUses()) {
+    auto call = dyn_cast<func::CallOp>(use.getOwner());
+    if (!call || call == writer)
+      continue;
+    auto reader = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!reader || reader.isExternal())
+      return {};
+    return reader.getArgument(use.getOperandNumber());
+  }
+  return {};
 }
 
 /// Bytes of one element of a memory or token (0 when not whole bytes).
@@ -132,6 +155,34 @@ private:
       if (lanes % count == 0)
         return count;
     return 1;
+  }
+
+  /// When the reader takes k tokens at a time, the FIFO may carry tokens
+  /// j times as wide, j a divisor of k, from j times the stripes: the
+  /// largest j whose stripes keep up and number at most max-join-stripes
+  /// (the HBM has a few dozen channels for all of a kernel's ports).
+  void chooseJoin(StripeCandidate &candidate, int64_t lanes,
+                  int64_t elementBytes, int64_t elements) const {
+    Value reader = getReaderArgument(candidate.fifo, candidate.processCall);
+    std::optional<SmallVector<TokenRun>> runs =
+        reader ? findTokenRuns(reader) : std::nullopt;
+    if (!runs || runs->empty())
+      return;
+    auto length = static_cast<int64_t>(runs->front().reads.size());
+    for (int64_t join = length; join > 1; --join) {
+      int64_t joinedLanes = join * lanes;
+      if (length % join || elements % joinedLanes)
+        continue;
+      int64_t count = chooseStripes(joinedLanes * elementBytes, joinedLanes);
+      if (count < 2 || count > maxJoinStripes)
+        continue;
+      candidate.join = join;
+      candidate.stripes = count;
+      candidate.runs = std::move(*runs);
+      candidate.token = VectorType::get(
+          {joinedLanes}, candidate.token.getElementType());
+      return;
+    }
   }
 
   std::optional<StripeCandidate> findCandidate(ModuleOp module) {
@@ -183,6 +234,9 @@ private:
     candidate.stripes = chooseStripes(lanes * elementBytes, lanes);
     if (candidate.stripes < 2)
       return std::nullopt;
+    candidate.fifo = call.getOperand(1).getDefiningOp<StreamOp>();
+    if (candidate.fifo)
+      chooseJoin(candidate, lanes, elementBytes, elements);
     // The weight comes from the host: an argument of the one function
     // that calls the kernel, read by nothing else.
     candidate.kernelCall = getOnlyCall(kernel, module);
@@ -245,6 +299,14 @@ private:
 
   void stripe(StripeCandidate &candidate) {
     MLIRContext *context = &getContext();
+    if (candidate.join > 1) {
+      StreamOp fifo = candidate.fifo;
+      retypeStream(fifo, StreamType::get(candidate.token,
+                                         fifo.getType().getDepth()));
+      if (std::optional<uint64_t> entries = fifo.getEntries())
+        fifo.setEntries(*entries / uint64_t(candidate.join));
+      joinTokenRuns(candidate.runs, candidate.join);
+    }
     int64_t count = candidate.stripes;
     int64_t lanes = candidate.token.getNumElements();
     int64_t chunk = lanes / count;

@@ -98,7 +98,10 @@ public:
         perf::analyzeDesign(module, platform);
     if (failed(design))
       return signalPassFailure();
-    const perf::ModelParameters &params = design->params;
+    // Each step rebuilds a kernel's model to profile one process, whose
+    // latency does not depend on how its kernel's ports share channels.
+    perf::ModelParameters params = design->params;
+    params.shareChannelsByActivity = false;
     std::vector<perf::AnalyzedKernel> *kernels = &design->kernels;
     // By default 80% of the DSPs: a design that uses them all cannot be
     // split into dies whole processes at a time (the attention example

@@ -212,6 +212,12 @@ def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
     with one token per cycle, a divisor of the token's lanes. The graph
     function's argument becomes S arguments marked `dataflow.stripe`
     (index, count, chunk_bytes), which the driver turns into weight files.
+
+    When the FIFO's reader takes k tokens at a time (a pipelined loop that
+    reads several tokens into one pack buffer per iteration), the FIFO
+    carries tokens j times as wide instead, j the largest divisor of k whose
+    stripes keep up and number at most `max-join-stripes`; the reader takes
+    one token where it took j.
   }];
   let options = [
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
@@ -221,7 +227,10 @@ def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
            "weights of min-bytes or more; 1: none; more: every weight "
            "streamed in order whose token lanes it divides)">,
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"65536",
-           "Smallest weight that is striped (smaller DMAs are latency-bound)">
+           "Smallest weight that is striped (smaller DMAs are latency-bound)">,
+    Option<"maxJoinStripes", "max-join-stripes", "int64_t", /*default=*/"8",
+           "Most stripes of a weight whose tokens are joined for a reader "
+           "that takes several at a time">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
