@@ -76,6 +76,7 @@ void buildResourceAllocation(OpPassManager &pm,
   widen.platform = options.platform;
   pm.addPass(dataflow::createWidenFifos(widen));
   pm.addPass(dataflow::createFuseTileReads());
+  pm.addPass(dataflow::createSplitFloatSums());
   dataflow::StripeWeightsOptions stripe;
   stripe.platform = options.platform;
   stripe.stripes = options.weightStripes;

@@ -199,6 +199,32 @@ def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
   ];
 }
 
+def SplitFloatSums : Pass<"dataflow-split-float-sums", "::mlir::ModuleOp"> {
+  let summary = "Add a float sum into several partial sums";
+  let description = [{
+    A float sum into one element (a layer norm's mean or variance) waits
+    for each add before the next: its pipelined loop takes an element per
+    float-add latency. When the element's address does not change in the
+    loops that accumulate into it, and the pipelined loop (with the perfect
+    nest around it) runs at least 2P iterations, iteration i adds into
+    partial sum i mod P instead: P registers, zero before those loops,
+    added in a balanced tree to the element after them. This changes the
+    float rounding (the sum is reassociated). The partial-sum buffer is
+    marked `dataflow.partial_sums` = P: the emitter tells HLS the dependence
+    distance, and the task model takes it as the recurrence's distance.
+  }];
+  let options = [
+    Option<"partials", "partials", "int64_t", /*default=*/"16",
+           "Partial sums per float sum (a power of two, at least the "
+           "cycles of the accumulation's chain)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
   let summary = "Spread a weight's DMA over several HBM pseudo-channels";
   let description = [{
