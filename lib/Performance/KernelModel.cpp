@@ -818,7 +818,7 @@ buildModelWithShares(func::FuncOp kernel, const ModelParameters &params,
 
 /// The most leaf iterations the simulation that finds when ports are
 /// active may take.
-constexpr int64_t kMaxSharingIterations = 20'000'000;
+constexpr int64_t kMaxSharingIterations = 2'000'000;
 
 /// Each port's share of its channel when all the channel's ports stream
 /// at once.

@@ -113,7 +113,9 @@ func.func @rows(%in: !dataflow.stream<f32, 2>, %out: !dataflow.stream<f32, 2>) a
 
 // Left alone: a sum of 16 elements (fewer than 2 x 16 iterations), a sum
 // into acc[j] whose address follows the pipelined loop (no chain), an
-// integer sum (HLS balances it), and a float product.
+// integer sum (HLS balances it), a float product, and a sum whose loop is
+// unrolled by 2 (two updates per pipelined iteration: the distance told to
+// HLS would be wrong).
 // CHECK-LABEL: func.func @others(
 // CHECK-NOT: dataflow.partial_sums
 // CHECK: return
@@ -148,5 +150,12 @@ func.func @others(%in: !dataflow.stream<f32, 2>, %ints: !dataflow.stream<i32, 2>
     %s = arith.mulf %a, %x : f32
     memref.store %s, %acc[%c1] : memref<64xf32>
   }
+  %local = memref.alloca() : memref<64xf32>
+  scf.for %j = %c0 to %c64 step %c1 {
+    %x = memref.load %local[%j] : memref<64xf32>
+    %a = memref.load %acc[%c1] : memref<64xf32>
+    %s = arith.addf %a, %x : f32
+    memref.store %s, %acc[%c1] : memref<64xf32>
+  } {dataflow.unroll = 2 : i64}
   return
 }

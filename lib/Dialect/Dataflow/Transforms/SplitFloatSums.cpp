@@ -94,7 +94,8 @@ std::optional<FloatSum> matchSum(memref::StoreOp store, int64_t partials) {
   sum.add = store.getValueToStore().getDefiningOp<arith::AddFOp>();
   auto loop = dyn_cast<scf::ForOp>(store->getParentOp());
   if (!sum.add || !sum.add->hasOneUse() || !loop ||
-      perf::isFullyUnrolled(loop) || !store.getMemRef().getDefiningOp<memref::AllocaOp>())
+      perf::isFullyUnrolled(loop) ||
+      !store.getMemRef().getDefiningOp<memref::AllocaOp>())
     return std::nullopt;
   for (Value operand : sum.add->getOperands()) {
     auto load = operand.getDefiningOp<memref::LoadOp>();
@@ -119,9 +120,11 @@ std::optional<FloatSum> matchSum(memref::StoreOp store, int64_t partials) {
       break;
     sum.nest.insert(sum.nest.begin(), parent);
   }
+  // A loop of the nest unrolled in part would put several updates in one
+  // pipelined iteration, and the distance HLS is told would be too long.
   int64_t iterations = 1;
   for (scf::ForOp nested : sum.nest) {
-    if (!hasConstantBounds(nested))
+    if (!hasConstantBounds(nested) || perf::getUnrollFactor(nested) != 1)
       return std::nullopt;
     iterations *= *perf::getConstantTripCount(nested);
   }
