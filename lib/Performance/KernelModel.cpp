@@ -117,32 +117,6 @@ private:
     return loop.emitError("loop bounds must be constants to be profiled");
   }
 
-  /// The loop nested in `loop` when that is all its body holds (besides
-  /// pure scalar ops), which HLS flattens into one pipeline.
-  static scf::ForOp perfectlyNested(scf::ForOp loop) {
-    scf::ForOp nested;
-    for (Operation &op : loop.getBody()->without_terminator()) {
-      if (auto inner = dyn_cast<scf::ForOp>(op)) {
-        if (nested || isFullyUnrolled(inner))
-          return {};
-        nested = inner;
-        continue;
-      }
-      if (!isPure(&op))
-        return {};
-    }
-    return nested;
-  }
-
-  /// A loop with no loop inside but completely unrolled ones: HLS pipelines
-  /// it, with the unrolled loops replicated in its body.
-  static bool isInnermost(scf::ForOp loop) {
-    bool innermost = true;
-    loop.getBody()->walk(
-        [&](scf::ForOp nested) { innermost &= isFullyUnrolled(nested); });
-    return innermost;
-  }
-
   /// The ops of a pipelined loop's body, each with its copies per iteration
   /// (the lanes of the completely unrolled loops it sits in).
   static void
@@ -188,9 +162,9 @@ private:
     for (Operation &op : block.without_terminator()) {
       if (auto loop = dyn_cast<scf::ForOp>(op)) {
         SmallVector<scf::ForOp> nest = {loop};
-        while (scf::ForOp inner = perfectlyNested(nest.back()))
+        while (scf::ForOp inner = getPerfectlyNested(nest.back()))
           nest.push_back(inner);
-        if (isInnermost(nest.back())) {
+        if (isInnermostLoop(nest.back())) {
           FailureOr<LoopTree> leaf = buildLeaf(nest);
           if (failed(leaf))
             return failure();
@@ -690,6 +664,28 @@ bool perf::isFullyUnrolled(scf::ForOp loop) {
   return unroll && unroll.getInt() >= *trips;
 }
 
+scf::ForOp perf::getPerfectlyNested(scf::ForOp loop) {
+  scf::ForOp nested;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    if (auto inner = dyn_cast<scf::ForOp>(op)) {
+      if (nested || isFullyUnrolled(inner))
+        return {};
+      nested = inner;
+      continue;
+    }
+    if (!isPure(&op))
+      return {};
+  }
+  return nested;
+}
+
+bool perf::isInnermostLoop(scf::ForOp loop) {
+  bool innermost = true;
+  loop.getBody()->walk(
+      [&](scf::ForOp nested) { innermost &= isFullyUnrolled(nested); });
+  return innermost;
+}
+
 int64_t perf::getBitWidth(Type type) {
   if (type.isIntOrFloat())
     return type.getIntOrFloatBitWidth();
@@ -723,6 +719,17 @@ ModelParameters perf::getModelParameters(const Platform &platform) {
   return params;
 }
 
+/// The HBM pseudo-channel of each argument of `kernel` (getHbmChannel).
+static std::vector<int64_t> getChannelOfArguments(func::FuncOp kernel,
+                                                  const ModelParameters &params) {
+  int64_t channels = std::max<int64_t>(1, params.hbmChannels);
+  std::vector<int64_t> channelOf;
+  for (BlockArgument arg : kernel.getArguments())
+    channelOf.push_back(getHbmChannel(kernel, arg.getArgNumber(), channels) %
+                        channels);
+  return channelOf;
+}
+
 /// The model of `kernel` in which the port of argument i gets
 /// `shareOfArgument[i]` of its channel's bandwidth.
 static FailureOr<KernelModel>
@@ -743,11 +750,7 @@ buildModelWithShares(func::FuncOp kernel, const ModelParameters &params,
         name = text.str();
     portNames.push_back(name);
   }
-  int64_t channels = std::max<int64_t>(1, params.hbmChannels);
-  std::vector<int64_t> channelOfPort;
-  for (BlockArgument arg : body.getArguments())
-    channelOfPort.push_back(
-        getHbmChannel(kernel, arg.getArgNumber(), channels) % channels);
+  std::vector<int64_t> channelOfPort = getChannelOfArguments(kernel, params);
 
   for (Operation &op : body.without_terminator()) {
     if (auto stream = dyn_cast<StreamOp>(op)) {
@@ -824,15 +827,11 @@ constexpr int64_t kMaxSharingIterations = 2'000'000;
 /// at once.
 static std::vector<double> getEvenShares(func::FuncOp kernel,
                                          const ModelParameters &params) {
-  int64_t channels = std::max<int64_t>(1, params.hbmChannels);
+  std::vector<int64_t> channelOf = getChannelOfArguments(kernel, params);
   std::map<int64_t, int> portsOnChannel;
-  std::vector<int64_t> channelOf;
-  for (BlockArgument arg : kernel.getArguments()) {
-    channelOf.push_back(getHbmChannel(kernel, arg.getArgNumber(), channels) %
-                        channels);
+  for (BlockArgument arg : kernel.getArguments())
     if (isa<MemRefType>(arg.getType()))
-      ++portsOnChannel[channelOf.back()];
-  }
+      ++portsOnChannel[channelOf[arg.getArgNumber()]];
   std::vector<double> shares;
   for (int64_t channel : channelOf)
     shares.push_back(1.0 / std::max(1, portsOnChannel[channel]));

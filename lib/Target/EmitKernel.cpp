@@ -702,13 +702,9 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
   os.indent();
   // The pipeline goes on the innermost loop that really loops; loops inside
   // it that are unrolled completely are part of its body.
-  bool innermost = true;
-  loop.getBody()->walk([&](scf::ForOp nested) {
-    innermost &= perf::isFullyUnrolled(nested);
-  });
   if (perf::isFullyUnrolled(loop))
     os << "ST_PRAGMA(HLS unroll)\n";
-  else if (innermost) {
+  else if (perf::isInnermostLoop(loop)) {
     os << "ST_PRAGMA(HLS pipeline II=1)\n";
     emitPartialSumDependences(loop);
   }

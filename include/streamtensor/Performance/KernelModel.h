@@ -117,6 +117,15 @@ int64_t getUnrollFactor(mlir::Operation *loop);
 /// hardware.
 bool isFullyUnrolled(mlir::scf::ForOp loop);
 
+/// The loop nested in `loop` when that is all its body holds (besides pure
+/// scalar ops) and it is not unrolled completely: HLS flattens the two into
+/// one pipeline. Null otherwise.
+mlir::scf::ForOp getPerfectlyNested(mlir::scf::ForOp loop);
+
+/// A loop with no loop inside but completely unrolled ones: HLS pipelines
+/// it, with the unrolled loops replicated in its body.
+bool isInnermostLoop(mlir::scf::ForOp loop);
+
 /// Whether `store` updates an accumulator: `region` also loads the element
 /// it writes (the same memref at the same indices).
 bool isAccumulatorUpdate(mlir::memref::StoreOp store, mlir::Region &region);

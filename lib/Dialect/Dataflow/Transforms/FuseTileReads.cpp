@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 #include "streamtensor/Performance/KernelModel.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -446,15 +447,8 @@ std::optional<TileUse> matchUse(memref::AllocaOp buffer,
   // The task model moves the same number of tokens of every FIFO in an
   // iteration (it splits k of each into k iterations): the loop's other
   // FIFO accesses, once this one's k reads are in, must agree.
-  llvm::MapVector<Value, int64_t> accesses;
-  use.pipelined.getBody()->walk([&](Operation *op) {
-    if (auto read = dyn_cast<StreamReadOp>(op))
-      ++accesses[read.getStream()];
-    else if (auto write = dyn_cast<StreamWriteOp>(op))
-      ++accesses[write.getStream()];
-    else if (auto acquire = dyn_cast<BlockAcquireOp>(op))
-      ++accesses[acquire.getBuffer()];
-  });
+  llvm::MapVector<Value, int64_t> accesses =
+      countFifoAccesses(*use.pipelined.getBody());
   if (use.groupSize % fill.width != 0)
     return std::nullopt;
   accesses[fill.stream] += use.groupSize / fill.width;

@@ -25,7 +25,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace streamtensor::dataflow {
 #define GEN_PASS_DEF_SPLITFLOATSUMS
@@ -52,14 +51,10 @@ struct FloatSum {
   scf::ForOp scope;
 };
 
-/// Whether `value` is defined outside `loop`.
-bool isDefinedOutside(Value value, scf::ForOp loop) {
-  return !loop->isAncestor(value.getParentBlock()->getParentOp());
-}
-
+/// Whether every value of `values` is defined outside `loop`.
 bool areDefinedOutside(ValueRange values, scf::ForOp loop) {
-  return llvm::all_of(values,
-                      [&](Value value) { return isDefinedOutside(value, loop); });
+  return llvm::all_of(
+      values, [&](Value value) { return loop.isDefinedOutsideOfLoop(value); });
 }
 
 /// Whether `loop`'s bounds and step are constants, with a trip.
@@ -67,15 +62,6 @@ bool hasConstantBounds(scf::ForOp loop) {
   return getConstantIntValue(loop.getLowerBound()) &&
          getConstantIntValue(loop.getStep()) &&
          perf::getConstantTripCount(loop).value_or(0) > 0;
-}
-
-/// Whether the loop around `inner` holds nothing else but pure ops, so that
-/// the two form a perfect nest.
-bool isPerfectParent(scf::ForOp parent, scf::ForOp inner) {
-  for (Operation &op : parent.getBody()->without_terminator())
-    if (&op != inner.getOperation() && !isPure(&op))
-      return false;
-  return true;
 }
 
 /// Whether `buffer` is accessed in `loop` by nothing but `sum`'s load and
@@ -106,17 +92,12 @@ std::optional<FloatSum> matchSum(memref::StoreOp store, int64_t partials) {
   }
   if (!sum.load || !areDefinedOutside(store.getIndices(), loop))
     return std::nullopt;
-  // The pipelined loop: no loop inside it that really loops.
-  bool innermost = true;
-  loop.getBody()->walk([&](scf::ForOp nested) {
-    innermost &= perf::isFullyUnrolled(nested);
-  });
-  if (!innermost)
+  if (!perf::isInnermostLoop(loop))
     return std::nullopt;
 
   sum.nest.push_back(loop);
   while (auto parent = dyn_cast<scf::ForOp>(sum.nest.front()->getParentOp())) {
-    if (!isPerfectParent(parent, sum.nest.front()))
+    if (perf::getPerfectlyNested(parent) != sum.nest.front())
       break;
     sum.nest.insert(sum.nest.begin(), parent);
   }

@@ -26,3 +26,17 @@ void streamtensor::dataflow::retypeStream(StreamOp stream, StreamType type) {
                                              callee.getResultTypes()));
   }
 }
+
+llvm::MapVector<Value, int64_t>
+streamtensor::dataflow::countFifoAccesses(Block &block) {
+  llvm::MapVector<Value, int64_t> accesses;
+  block.walk([&](Operation *op) {
+    if (auto read = dyn_cast<StreamReadOp>(op))
+      ++accesses[read.getStream()];
+    else if (auto write = dyn_cast<StreamWriteOp>(op))
+      ++accesses[write.getStream()];
+    else if (auto acquire = dyn_cast<BlockAcquireOp>(op))
+      ++accesses[acquire.getBuffer()];
+  });
+  return accesses;
+}

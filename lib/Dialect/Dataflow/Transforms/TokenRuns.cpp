@@ -1,6 +1,7 @@
 //===- TokenRuns.cpp - Readers that take several tokens at once -----------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/TokenRuns.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -17,7 +18,6 @@ namespace {
 /// element of a local buffer, in the read's block.
 struct Destination {
   vector::StoreOp store;
-  Value buffer;
   int64_t first = 0;
 };
 
@@ -33,7 +33,7 @@ std::optional<Destination> getDestination(StreamReadOp read) {
   std::optional<int64_t> first = getConstantIntValue(store.getIndices()[0]);
   if (!first)
     return std::nullopt;
-  return Destination{store, store.getBase(), *first};
+  return Destination{store, *first};
 }
 
 /// Whether only pure operations and `store` lie strictly between `from`
@@ -46,20 +46,11 @@ bool onlyStoreBetween(Operation *from, Operation *to, Operation *store) {
   return true;
 }
 
-/// Whether the loop around `op`, if any, reads or writes a FIFO other than
-/// `fifo`.
+/// Whether the loop around `op`, if any, accesses a FIFO other than `fifo`.
 bool loopTouchesOtherFifo(Operation *op, Value fifo) {
   auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
-  if (!loop)
-    return false;
-  bool other = false;
-  loop.getBody()->walk([&](Operation *inner) {
-    if (auto read = dyn_cast<StreamReadOp>(inner))
-      other |= read.getStream() != fifo;
-    else if (auto write = dyn_cast<StreamWriteOp>(inner))
-      other |= write.getStream() != fifo;
-  });
-  return other;
+  return loop && llvm::any_of(countFifoAccesses(*loop.getBody()),
+                              [&](auto &access) { return access.first != fifo; });
 }
 
 } // namespace
@@ -91,7 +82,8 @@ streamtensor::dataflow::findTokenRuns(Value fifo) {
       if (!destination)
         return std::nullopt;
       bool continues =
-          previous && previous->buffer == destination->buffer &&
+          previous &&
+          previous->store.getBase() == destination->store.getBase() &&
           destination->first == previous->first + lanes &&
           previous->store->isBeforeInBlock(read) &&
           onlyStoreBetween(runs.back().reads.back(), read, previous->store);
