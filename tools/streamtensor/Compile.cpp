@@ -137,6 +137,34 @@ const CommandSpec compileSpec{
 
 } // namespace
 
+/// Every kernel port of `module` on the HBM channel of its buffer: the
+/// graph's inputs spread over the channels, its results and internal
+/// buffers on their own. A function the host cannot run keeps the default
+/// binding. The search measures its candidates bound the same way, so that
+/// the chosen design's estimate is the one it was chosen by.
+static LogicalResult bindHbmChannels(ModuleOp module, llvm::StringRef entry,
+                                     const Platform &platform) {
+  auto entryFunction = module.lookupSymbol<func::FuncOp>(entry);
+  if (!entryFunction || getTestbenchLimitation(entryFunction))
+    return success();
+  auto roleOf = [](const HostBinding &binding) -> BufferRole {
+    switch (binding.kind) {
+    case HostBinding::Argument:
+      return {"arg" + std::to_string(binding.index), hbm::BufferUse::Weight};
+    case HostBinding::Result:
+      return {"result" + std::to_string(binding.index),
+              hbm::BufferUse::Activation};
+    case HostBinding::Constant:
+      return {"constant" + std::to_string(binding.index),
+              hbm::BufferUse::Weight};
+    default:
+      return {"buffer" + std::to_string(binding.index),
+              hbm::BufferUse::Activation};
+    }
+  };
+  return assignHbmChannels({{entryFunction, roleOf}}, platform);
+}
+
 int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   Arguments arguments;
   if (std::optional<int> exit = arguments.parse(compileSpec, args))
@@ -289,6 +317,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
         if (failed(pm.run(*design.module)))
           return search::Outcome{};
       }
+      if (failed(bindHbmChannels(*design.module, entry, *platform)))
+        return search::Outcome{};
       llvm::json::Object candidateFusion = describeFusion(*design.module);
       llvm::json::Array kernels;
       return measureDesign(*design.module, candidateFusion, *platform,
@@ -322,29 +352,8 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       fusion = describeFusion(*module);
   }
 
-  // Every kernel port on the HBM channel of its buffer: the graph's inputs
-  // spread over the channels, its results and internal buffers on their
-  // own. A function the host cannot run keeps the default binding.
-  if (auto entryFunction = module->lookupSymbol<func::FuncOp>(entry);
-      entryFunction && !getTestbenchLimitation(entryFunction)) {
-    auto roleOf = [](const HostBinding &binding) -> BufferRole {
-      switch (binding.kind) {
-      case HostBinding::Argument:
-        return {"arg" + std::to_string(binding.index), hbm::BufferUse::Weight};
-      case HostBinding::Result:
-        return {"result" + std::to_string(binding.index),
-                hbm::BufferUse::Activation};
-      case HostBinding::Constant:
-        return {"constant" + std::to_string(binding.index),
-                hbm::BufferUse::Weight};
-      default:
-        return {"buffer" + std::to_string(binding.index),
-                hbm::BufferUse::Activation};
-      }
-    };
-    if (failed(assignHbmChannels({{entryFunction, roleOf}}, *platform)))
-      return Failure;
-  }
+  if (failed(bindHbmChannels(*module, entry, *platform)))
+    return Failure;
 
   // Emit everything into a fresh folder beside the output.
   ProgressStep emitStep("writing " + *output);

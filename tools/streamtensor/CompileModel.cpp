@@ -294,16 +294,15 @@ void addGraphKernels(const GraphRecipe &recipe, CompileOptions options,
 }
 
 /// The design space search of one graph (docs/design-space-search.md):
-/// moves the fastest design that fits `share` of the device into `graph`
-/// and returns its point, or nothing when no point fits. `report` gets the
+/// moves the fastest design that fits in `available` into `graph` and
+/// returns its point, or nothing when no point fits. `report` gets the
 /// search's section; `startCycles` the cycles of the options as given, when
 /// they fit.
 std::optional<search::Point>
 searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
-            double share, const Platform &platform,
+            const Resources &available, const Platform &platform,
             const SearchSettings &settings, CompiledGraph &graph,
             llvm::json::Object &report, std::optional<int64_t> &startCycles) {
-  Resources available = getShareOf(platform.getTotalAvailable(), share);
   search::Space space;
   addGraphKernels(recipe, options, space);
   search::Search search(space, getStartPoint(options), settings.seed);
@@ -338,6 +337,16 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
   if (!chosen)
     return std::nullopt;
   return search.getTrials()[*chosen].point;
+}
+
+/// `amounts` per resource kind, whole units.
+llvm::json::Object describeAmounts(const Resources &amounts) {
+  const char *const keys[Resources::kNumKinds] = {"dsp", "lut", "ff", "bram18k",
+                                                  "uram"};
+  llvm::json::Object object;
+  for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+    object[keys[kind]] = int64_t(std::floor(amounts.get(kind)));
+  return object;
 }
 
 /// What one call of a graph keeps busy and moves, for its energy.
@@ -582,7 +591,15 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   // The estimates of the design the options ask for (each search's start
   // point), to show what the search gained.
   std::map<std::string, int64_t> startCycles;
-  for (auto [kind, graph] : llvm::zip(kinds, graphs)) {
+  // The graphs are searched smallest share first, and what a chosen design
+  // leaves of its graph's share is lent to the graphs searched after it:
+  // each search may fill its own share plus what the earlier ones left,
+  // so the chosen designs still fit side by side. Prefill comes last: its
+  // 32-token tiles need the most memory (GPT-2 Medium's tile-64 prefill
+  // needs 1.3x its own share of BRAM, decode uses a sixth of its own).
+  const size_t searchOrder[] = {4, 3, 2, 1, 0};
+  static_assert(std::size(searchOrder) == std::size(kinds));
+  auto getGraphOptions = [&](GraphKind kind) {
     double share = getGraphShare(kind);
     CompileOptions graphOptions = options;
     graphOptions.resourceShare = share;
@@ -592,22 +609,56 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         options.kernelTileOrders, frontend::getGraphName(kind));
     if (options.dspBudget >= 0)
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
+    return graphOptions;
+  };
+  auto getRecipe = [&](GraphKind kind) {
     GraphRecipe recipe{context,  *config, kind,     *seqLen,
                        *maxLen,  precision, groupSize};
     recipe.oneKernel =
         layerLoop == "device" &&
         (kind == GraphKind::Prefill || kind == GraphKind::Decode);
-    std::string name = frontend::getGraphName(kind).str();
-    std::optional<search::Point> chosenPoint;
-    if (searchSettings->budget > 1) {
+    return recipe;
+  };
+  std::optional<search::Point> chosenPoints[std::size(kinds)];
+  if (searchSettings->budget > 1) {
+    Resources lent;
+    for (size_t index : searchOrder) {
+      GraphKind kind = kinds[index];
+      CompiledGraph &graph = graphs[index];
+      std::string name = frontend::getGraphName(kind).str();
       llvm::json::Object report;
       std::optional<int64_t> start;
-      chosenPoint = searchGraph(recipe, graphOptions, share, platform,
-                                *searchSettings, graph, report, start);
+      Resources available =
+          getShareOf(platform.getTotalAvailable(), getGraphShare(kind));
+      available += lent;
+      chosenPoints[index] =
+          searchGraph(getRecipe(kind), getGraphOptions(kind), available,
+                      platform, *searchSettings, graph, report, start);
+      report["available"] = describeAmounts(available);
+      report["lent"] = describeAmounts(lent);
+      if (chosenPoints[index] && graph.measured) {
+        // What this graph leaves of all it could use goes on to the next.
+        for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+          lent.at(kind) = std::max(
+              0.0, available.get(kind) - graph.measured->resources.get(kind));
+      } else {
+        // Nothing fits (the options as given are compiled below, at
+        // whatever size): nothing is lent on.
+        lent = Resources();
+      }
       searchReports[name] = std::move(report);
       if (start)
         startCycles[name] = *start;
     }
+  }
+  // Then, in the graphs' own order (so that an error is the one of the
+  // first graph that fails, prefill's before decode's):
+  for (size_t index = 0; index < std::size(kinds); ++index) {
+    GraphKind kind = kinds[index];
+    CompiledGraph &graph = graphs[index];
+    GraphRecipe recipe = getRecipe(kind);
+    CompileOptions graphOptions = getGraphOptions(kind);
+    const std::optional<search::Point> &chosenPoint = chosenPoints[index];
     // --dump-ir shows the chosen design's stages: it is compiled again,
     // with the dumps.
     if (chosenPoint && dumpDir &&

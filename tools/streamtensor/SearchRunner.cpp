@@ -223,6 +223,7 @@ streamtensor::driver::describeSearch(const search::Search &search,
       entry["utilization"] = trial.outcome.utilization;
       entry["dsp"] = trial.outcome.used.dsp;
       entry["lut"] = trial.outcome.used.lut;
+      entry["ff"] = trial.outcome.used.ff;
       entry["bram18k"] = trial.outcome.used.bram18k;
       entry["uram"] = trial.outcome.used.uram;
     }

@@ -654,9 +654,12 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
       offset = arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
     bases.push_back(offset);
   }
-  // One tile at a time through a local buffer: a burst on the memory side,
-  // the tile's elements in order on the FIFO side. A packed input is read
-  // by tile index: [tile indices in packing order, element indices].
+  // Tile by tile, each tile's elements row-major: the FIFO's order. The
+  // memory is read or written in that same order, so no buffer sits in
+  // between, and the loop nest stays perfect: HLS flattens it into one
+  // pipelined burst rather than a burst and a FIFO phase per tile. A packed
+  // input is read by tile index: [tile indices in packing order, element
+  // indices].
   bool byTile = packing && packing->matchesDma;
   // [tile indices in packing order, element indices] of a packed input.
   auto getPackedIndices = [&](OpBuilder &b, ValueRange ivs,
@@ -669,42 +672,26 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
     llvm::append_range(indices, elements);
     return indices;
   };
-  if (byTile && isLoad) {
-    // Its FIFO order is its memory order: one loop nest streams it from
-    // memory to the FIFO, which HLS flattens into a single pipelined burst,
-    // so the read latency is paid once rather than once per tile.
+  // Its FIFO order is its memory order: StripeWeights may read it in
+  // another layout.
+  if (byTile && isLoad)
     if (std::optional<int64_t> repeats = getInOrderRepeats(type, *packing))
       process->setAttr("dataflow.in_order_repeats",
                        b.getI64IntegerAttr(*repeats));
-    buildLoopNest(
-        b, loc, type.getTripCounts(),
-        SmallVector<int64_t>(type.getNumLoops(), 1),
-        [&](OpBuilder &b, ValueRange ivs) {
-          buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-            StreamWriteOp::create(
-                b, loc,
-                memref::LoadOp::create(b, loc, external,
-                                       getPackedIndices(b, ivs, elements)),
-                fifo);
-          });
-        });
-    func::ReturnOp::create(b, loc);
-    return;
-  }
+  // The index arithmetic sits in the innermost loop, which keeps the nest
+  // perfect.
   auto body = [&](OpBuilder &b, ValueRange ivs) {
-    SmallVector<Value> offsets;
-    if (!byTile) {
-      offsets = getTileOffsets(b, loc, type, ivs);
-      for (auto [offset, base] : llvm::zip(offsets, bases))
-        if (base)
-          offset = arith::AddIOp::create(b, loc, offset, base);
-    }
-    Value tile = memref::AllocaOp::create(
-        b, loc, MemRefType::get(type.getElementShape(), type.getElementType()));
     buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      SmallVector<Value> indices =
-          byTile ? getPackedIndices(b, ivs, elements)
-                 : addIndices(b, loc, offsets, elements);
+      SmallVector<Value> indices;
+      if (byTile) {
+        indices = getPackedIndices(b, ivs, elements);
+      } else {
+        SmallVector<Value> offsets = getTileOffsets(b, loc, type, ivs);
+        for (auto [offset, base] : llvm::zip(offsets, bases))
+          if (base)
+            offset = arith::AddIOp::create(b, loc, offset, base);
+        indices = addIndices(b, loc, offsets, elements);
+      }
       if (packing && !byTile) {
         // [index / tile along the packing order..., index % tile...].
         SmallVector<Value> packed;
@@ -718,22 +705,14 @@ void KernelLowering::buildDma(StringRef name, Value memory, Value stream,
               arith::ConstantIndexOp::create(b, loc, packing->tile[dim])));
         indices = packed;
       }
-      Value value =
-          isLoad ? memref::LoadOp::create(b, loc, external, indices).getResult()
-                 : StreamReadOp::create(b, loc, type.getElementType(), fifo)
-                       .getResult();
-      memref::StoreOp::create(b, loc, value, tile, elements);
-    });
-    buildTileLoops(b, loc, type, [&](OpBuilder &b, ValueRange elements) {
-      if (isLoad) {
+      if (isLoad)
         StreamWriteOp::create(
-            b, loc, memref::LoadOp::create(b, loc, tile, elements), fifo);
-        return;
-      }
-      SmallVector<Value> indices = addIndices(b, loc, offsets, elements);
-      memref::StoreOp::create(b, loc,
-                              memref::LoadOp::create(b, loc, tile, elements),
-                              external, indices);
+            b, loc, memref::LoadOp::create(b, loc, external, indices), fifo);
+      else
+        memref::StoreOp::create(
+            b, loc,
+            StreamReadOp::create(b, loc, type.getElementType(), fifo),
+            external, indices);
     });
   };
   if (byTile)

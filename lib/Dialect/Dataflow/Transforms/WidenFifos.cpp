@@ -100,24 +100,21 @@ private:
 
   /// Whether the lanes of `loop` can be handled side by side: every array
   /// it touches is a local buffer of the process, a ping-pong block or the
-  /// kernel's memory read (not the kernel's memory written), no
-  /// array is both read and written in it (an accumulation would chain the
-  /// lanes), and each FIFO is accessed once.
+  /// kernel's memory, no array is both read and written in it (an
+  /// accumulation would chain the lanes), and each FIFO is accessed once.
   static bool lanesAreIndependent(scf::ForOp loop) {
     llvm::DenseSet<Value> loaded, stored, streams;
     bool independent = true;
     loop.getBody()->walk([&](Operation *op) {
       Value memref;
-      bool readsMemory = false;
       if (auto load = dyn_cast<memref::LoadOp>(op))
-        memref = load.getMemRef(), loaded.insert(memref),
-        readsMemory = isKernelMemory(memref);
+        memref = load.getMemRef(), loaded.insert(memref);
       else if (auto store = dyn_cast<memref::StoreOp>(op))
         memref = store.getMemRef(), stored.insert(memref);
       // A ping-pong block's lanes are its banks (the emitter partitions
       // its stream of blocks like a local buffer).
       if (memref && !memref.getDefiningOp<memref::AllocaOp>() &&
-          !memref.getDefiningOp<BlockAcquireOp>() && !readsMemory)
+          !memref.getDefiningOp<BlockAcquireOp>() && !isKernelMemory(memref))
         independent = false;
       Value stream;
       if (auto read = dyn_cast<StreamReadOp>(op))
@@ -132,13 +129,16 @@ private:
     return independent;
   }
 
-  /// Whether `loop` loads from the kernel's memory (a DMA's loop).
-  static bool readsKernelMemory(scf::ForOp loop) {
-    bool reads = false;
-    loop.getBody()->walk([&](memref::LoadOp load) {
-      reads |= isKernelMemory(load.getMemRef());
+  /// Whether `loop` reads or writes the kernel's memory (a DMA's loop).
+  static bool accessesKernelMemory(scf::ForOp loop) {
+    bool accesses = false;
+    loop.getBody()->walk([&](Operation *op) {
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        accesses |= isKernelMemory(load.getMemRef());
+      else if (auto store = dyn_cast<memref::StoreOp>(op))
+        accesses |= isKernelMemory(store.getMemRef());
     });
-    return reads;
+    return accesses;
   }
 
   /// The simple loop `loop` is all of (besides pure ops), if any: a loop
@@ -214,7 +214,7 @@ private:
       // A DMA moves a whole AXI beat per cycle: its FIFO's token is as wide
       // as the port, however little its consumer unrolls (each phase of a
       // process, such as reading a tile, takes a cycle per token).
-      if (readsKernelMemory(loop))
+      if (accessesKernelMemory(loop))
         desired[node] = std::numeric_limits<int64_t>::max();
       if (scf::ForOp parent = getPerfectParent(loop))
         parentTrips[node] = *simpleTripCount(parent);

@@ -7,6 +7,12 @@ the first the options as given; the chosen trial is feasible, has the
 fewest cycles of the feasible ones and is on the front; the design written
 is the chosen one (its cycles are the chosen trial's). With OTHER_REPORT (the same compile with another
 --jobs): the same trials and choices, point by point.
+
+An LLM's graphs are searched in the order embed_decode, embed_prefill,
+lm_head, block_decode, block_prefill, each lent what the earlier ones left:
+the first is lent nothing; each next one is lent, per resource kind, what
+the previous one could use (`available`) less what its chosen trial uses;
+and the chosen designs together fit the device.
 """
 import json
 import sys
@@ -24,6 +30,29 @@ def design_cycles(report, name):
     if "graphs" not in report:
         return report["performance"]["estimated_kernel_cycles"]
     return report["graphs"][name]["estimated_cycles"]
+
+
+KINDS = ["dsp", "lut", "ff", "bram18k", "uram"]
+ORDER = ["embed_decode", "embed_prefill", "lm_head", "block_decode", "block_prefill"]
+
+
+def check_lending(report, problems):
+    graphs = report["graphs"]
+    expected = {kind: 0 for kind in KINDS}
+    for name in ORDER:
+        search = graphs[name]["search"]
+        for kind in KINDS:
+            if abs(search["lent"][kind] - expected[kind]) > 1:
+                problems.append(f"{name}: lent {search['lent'][kind]} {kind}, "
+                                f"expected {expected[kind]}")
+            if search["available"][kind] < search["lent"][kind]:
+                problems.append(f"{name}: available {kind} below what it was lent")
+        chosen = search["trials"][search["chosen"]]
+        expected = {kind: max(0, search["available"][kind] - chosen[kind])
+                    for kind in KINDS}
+    resources = report["resources"]
+    if not resources["fits"]:
+        problems.append("the chosen designs together do not fit the device")
 
 
 def main():
@@ -55,6 +84,7 @@ def main():
         if len(set(points)) != len(points):
             problems.append(f"{name}: a point was compiled twice")
     if "graphs" in report:
+        check_lending(report, problems)
         start = report["search"]["start_design"]
         if start is None or start["estimated_ttft_ms"] <= 0:
             problems.append("no estimate of the options as given")
