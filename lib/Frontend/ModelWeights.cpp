@@ -169,6 +169,7 @@ llvm::Expected<std::string> streamtensor::frontend::packArgument(
       selected.insert(selected.end(), values->begin() + row * columns,
                       values->begin() + (row + 1) * columns);
   }
+  selected.resize(selected.size() + argument.paddingRows * columns, 0.0f);
   if (argument.form == WeightForm::Values)
     return getBytes(selected.data(), selected.size() * sizeof(float));
 

@@ -6,6 +6,7 @@
 //   g  key/value heads       r  query heads per key/value head
 //   e  head_dim part         d  head_dim (values)
 //   f  MLP hidden            v  vocabulary
+//   o  the LM head's rows: the vocabulary padded (getHeadRows)
 // Query head h is (g, r) with h = g * r_count + r, which is how grouped-query
 // attention shares key head g without a division in an indexing map. With
 // RoPE, q and k are kept as two halves of head_dim (parts a and b): the
@@ -33,6 +34,11 @@ using Dims = std::vector<std::string>;
 
 int streamtensor::frontend::getWeightQuantMax(Precision precision) {
   return precision == Precision::W4A8 ? 7 : 127;
+}
+
+int64_t streamtensor::frontend::getHeadRows(int64_t vocabulary) {
+  constexpr int64_t multiple = 128;
+  return (vocabulary + multiple - 1) / multiple * multiple;
 }
 
 std::string
@@ -736,8 +742,13 @@ void BlockBuilder::buildLMHead() {
                        WeightRole::FinalNormBias, "final_norm");
   WeightRole head =
       config.tiedEmbeddings ? WeightRole::TokenEmbedding : WeightRole::LMHead;
-  GraphTensor logits = project(h, reducedHidden, head, "lm_head", {"v"}, {},
+  GraphTensor logits = project(h, reducedHidden, head, "lm_head", {"o"}, {},
                                false, WeightRole{});
+  int64_t padding = getHeadRows(config.vocabSize) - config.vocabSize;
+  for (GraphArgument &argument : signature.arguments)
+    if (argument.kind == ArgumentKind::Weight && argument.role == head &&
+        argument.form != WeightForm::InputScale)
+      argument.paddingRows = padding;
   result(ResultKind::Logits, "logits", logits);
 }
 
@@ -783,6 +794,7 @@ func::FuncOp streamtensor::frontend::buildTransformerGraph(
   graph.setDim("r", config.numHeads / config.numKeyValueHeads);
   graph.setDim("e", rope ? config.headDim / 2 : config.headDim);
   graph.setDim("v", config.vocabSize);
+  graph.setDim("o", getHeadRows(config.vocabSize));
 
   graph.setDim("x", config.hiddenSize);
   graph.setDim("t", maxLen);

@@ -383,6 +383,36 @@ TEST_F(PackArgumentTest, OutputScaleIsInputScaleTimesRowScale) {
   }
 }
 
+TEST_F(PackArgumentTest, PaddingRowsAreZeroWeightsAfterTheSelected) {
+  // The LM head's rows past the vocabulary: zeros in every form, quantised
+  // to 0 with a unit row scale.
+  GraphArgument values = makeWeightArgument(WeightRole::QueryWeight, {5, 64},
+                                            {1, 0}, WeightForm::Values);
+  values.paddingRows = 3;
+  std::vector<float> floats = asFloats(packOrFail(values, 0, {}));
+  ASSERT_EQ(floats.size(), 5u * 64u);
+  EXPECT_EQ(std::vector<float>(floats.begin(), floats.begin() + 128), selected);
+  EXPECT_EQ(std::vector<float>(floats.begin() + 128, floats.end()),
+            std::vector<float>(3 * 64, 0.0f));
+
+  QuantizationScheme scheme;
+  scheme.precision = Precision::W4A8;
+  scheme.inputScales[kQueryLayer0] = 0.5f;
+  GraphArgument quantized = makeWeightArgument(
+      WeightRole::QueryWeight, {5, 32}, {1, 0}, WeightForm::Quantized);
+  quantized.paddingRows = 3;
+  std::string bytes = packOrFail(quantized, 0, scheme);
+  ASSERT_EQ(bytes.size(), 5u * 32u);
+  EXPECT_EQ(bytes.substr(64), std::string(3 * 32, '\0'));
+  GraphArgument scales = makeWeightArgument(
+      WeightRole::QueryWeight, {5}, {1, 0}, WeightForm::OutputScale);
+  scales.paddingRows = 3;
+  std::vector<float> rowScales = asFloats(packOrFail(scales, 0, scheme));
+  ASSERT_EQ(rowScales.size(), 5u);
+  for (int row = 2; row < 5; ++row)
+    EXPECT_EQ(rowScales[row], 0.5f) << "row " << row;
+}
+
 TEST_F(PackArgumentTest, MissingInputScaleNamesTheLayer) {
   QuantizationScheme scheme;
   scheme.precision = Precision::W8A8;

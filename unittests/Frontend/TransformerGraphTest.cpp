@@ -562,6 +562,42 @@ TEST_F(TransformerGraphTest, LlamaLMHeadReadsItsOwnHead) {
   EXPECT_TRUE(weightsOf(WeightRole::TokenEmbedding).empty());
 }
 
+TEST_F(TransformerGraphTest, LMHeadRowsArePaddedToAMultipleOf128) {
+  EXPECT_EQ(getHeadRows(50257), 50304);
+  EXPECT_EQ(getHeadRows(256), 256);
+  EXPECT_EQ(getHeadRows(151936), 151936);
+  EXPECT_EQ(getHeadRows(1), 128);
+  // gpt2-tiny with GPT-2's odd vocabulary size: the head's weight, its
+  // scales and the logits have 50304 rows, the 47 past the vocabulary
+  // zeros; the input scale and the embedding table are not padded.
+  std::optional<ModelConfig> config = loadPreset("gpt2-tiny");
+  ASSERT_TRUE(config);
+  config->vocabSize = 50257;
+  build(*config, GraphKind::LMHead, 1, 16, Precision::W4A8);
+  std::vector<const GraphArgument *> head =
+      weightsOf(WeightRole::TokenEmbedding);
+  ASSERT_EQ(head.size(), 3u);
+  for (const GraphArgument *argument : head) {
+    SCOPED_TRACE(argument->name);
+    if (argument->form == WeightForm::InputScale) {
+      EXPECT_EQ(argument->paddingRows, 0);
+      continue;
+    }
+    EXPECT_EQ(argument->shape.front(), 50304);
+    EXPECT_EQ(argument->paddingRows, 47);
+  }
+  std::vector<const GraphResult *> logits = resultsOf(ResultKind::Logits);
+  ASSERT_EQ(logits.size(), 1u);
+  EXPECT_EQ(logits[0]->shape, (Shape{1, 50304}));
+
+  build(*config, GraphKind::EmbedDecode, 1, 16, Precision::W4A8);
+  std::vector<const GraphArgument *> table =
+      weightsOf(WeightRole::TokenEmbedding);
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_EQ(table[0]->shape.front(), 50257);
+  EXPECT_EQ(table[0]->paddingRows, 0);
+}
+
 TEST(LinearName, LMHeadIsOneNameTiedOrNot) {
   // Calibration keys the LM head's scale by "lm_head.weight" even when the
   // weight is the embedding.

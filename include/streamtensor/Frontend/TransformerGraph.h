@@ -121,6 +121,9 @@ struct GraphArgument {
   WeightForm form = WeightForm::Values;
   /// Weight: the stripe of a weight it is, if it is one.
   std::optional<WeightStripe> stripe;
+  /// Weight: rows of zeros after the selected ones (the LM head's rows past
+  /// the vocabulary, see getHeadRows).
+  int64_t paddingRows = 0;
 
   /// Whether it is a scalar (passed by value) rather than a buffer.
   bool isScalar() const {
@@ -170,6 +173,14 @@ mlir::func::FuncOp buildTransformerGraph(mlir::ModuleOp module,
                                          int64_t maxLen, Precision precision,
                                          int64_t groupSize,
                                          GraphSignature &signature);
+
+/// The LM head's output rows: the vocabulary rounded up to a multiple of
+/// 128, the rows past it zero weights (so their logits are 0; the host
+/// reads the first `vocabulary` only). A vocabulary such as GPT-2's 50257 =
+/// 29 x 1733 tiles by 29 rows at any tile size from 29 to 1732, which
+/// leaves the head's pipelined loops 29 iterations long and its unrolling
+/// nowhere to go; 50304 = 128 x 393 tiles evenly.
+int64_t getHeadRows(int64_t vocabulary);
 
 /// The name quantisation scales are kept under for the linear layer that
 /// reads `argument`: the HuggingFace name of its weight ("lm_head.weight"
