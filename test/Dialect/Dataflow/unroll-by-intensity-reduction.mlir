@@ -38,3 +38,37 @@ func.func @k() attributes {dataflow.kernel} {
   call @k_dot() : () -> ()
   return
 }
+
+
+// A float reduction loop is left as it is: unrolled, it is still one chain
+// of adds, while dataflow-split-float-sums (later in the pipeline) spreads
+// a long one over partial sums that pipeline at II 1, and declines a nest
+// unrolled in part. A layer norm's sum of squares over int4-paired
+// elements, acc += x[k][p]^2 (k < 512, p < 2): the pass used to unroll p
+// completely and then k by 128, and the split then declined the nest.
+
+// CHECK-LABEL: func.func @f_dot(
+// CHECK-NOT: dataflow.unroll
+// CHECK: return
+func.func @f_dot() attributes {dataflow.process = "dot"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c512 = arith.constant 512 : index
+  %acc = memref.alloca() : memref<1xf32>
+  %x = memref.alloca() : memref<512x2xf32>
+  scf.for %k = %c0 to %c512 step %c1 {
+    scf.for %p = %c0 to %c2 step %c1 {
+      %v = memref.load %x[%k, %p] : memref<512x2xf32>
+      %sq = arith.mulf %v, %v : f32
+      %old = memref.load %acc[%c0] : memref<1xf32>
+      %new = arith.addf %old, %sq : f32
+      memref.store %new, %acc[%c0] : memref<1xf32>
+    }
+  }
+  return
+}
+func.func @f() attributes {dataflow.kernel} {
+  call @f_dot() : () -> ()
+  return
+}

@@ -75,16 +75,25 @@ int64_t nextFactor(int64_t trips, int64_t current) {
   return 0;
 }
 
-/// Whether `loop` walks an integer reduction: its body updates an integer
-/// accumulator element whose address does not follow the loop.
-bool isIntegerReductionLoop(scf::ForOp loop) {
+/// Whether `loop` walks a reduction of `isOfType` elements: its body
+/// updates such an accumulator element whose address does not follow the
+/// loop.
+bool isReductionLoop(scf::ForOp loop, function_ref<bool(Type)> isOfType) {
   bool reduces = false;
   loop.getBody()->walk([&](memref::StoreOp store) {
-    reduces |= store.getValueToStore().getType().isInteger() &&
+    reduces |= isOfType(store.getValueToStore().getType()) &&
                perf::isAccumulatorUpdate(store, loop.getRegion()) &&
                !perf::addressFollows(store, loop.getInductionVar());
   });
   return reduces;
+}
+
+bool isIntegerReductionLoop(scf::ForOp loop) {
+  return isReductionLoop(loop, [](Type type) { return type.isInteger(); });
+}
+
+bool isFloatReductionLoop(scf::ForOp loop) {
+  return isReductionLoop(loop, [](Type type) { return isa<FloatType>(type); });
 }
 
 class UnrollByIntensityPass
@@ -166,11 +175,13 @@ public:
       // Partly unrolled, an integer reduction loop still adds to the same
       // elements in every iteration, at the pace of its adds: it is
       // unrolled completely (an adder tree, see
-      // dataflow-lower-kernel-to-func) or not at all. (Unrolled, a float
-      // reduction is a chain, which gets faster a step at a time, if at
-      // all.)
+      // dataflow-lower-kernel-to-func) or not at all. A float reduction
+      // loop is left as it is: unrolled, it is a chain, which gets faster
+      // a step at a time if at all, while dataflow-split-float-sums, later,
+      // spreads a long one over partial sums that pipeline at II 1, and
+      // declines a nest unrolled in part.
       int64_t factor =
-          !loop ? 0
+          !loop || isFloatReductionLoop(loop) ? 0
           : isIntegerReductionLoop(loop)
               ? (perf::getUnrollFactor(loop) < constantTrips(loop)
                      ? constantTrips(loop)
