@@ -45,16 +45,16 @@ std::vector<Trial> runSearch(uint64_t seed, size_t budget, size_t width,
   return search.getTrials();
 }
 
-TEST(DesignSearchTest, StartsAtTheOptionsThenSweepsTheTileSizeNearestFirst) {
+TEST(DesignSearchTest, StartsAtTheOptionsThenSweepsLargerThenSmallerTiles) {
   Search search(Space{}, Point{}, 1);
   std::vector<Point> batch = search.propose(6);
   ASSERT_EQ(batch.size(), 6u);
-  // From 16: 32 and 8 are one factor of 2 away (the larger first), then 64
-  // and 4, then 128.
+  // From 16: the larger sizes nearest first (32, 64, 128), then the
+  // smaller ones nearest first (8, 4).
   std::vector<int64_t> sizes;
   for (const Point &point : batch)
     sizes.push_back(point.tileSize);
-  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 8, 64, 4, 128}));
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 64, 128, 8, 4}));
   EXPECT_EQ(batch.front(), Point{});
 }
 
@@ -174,7 +174,7 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   EXPECT_EQ(next[1].tileSize, 32);
   EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
   // Then the sweep goes on where it was.
-  EXPECT_EQ(next[2].tileSize, 8);
+  EXPECT_EQ(next[2].tileSize, 64);
   EXPECT_DOUBLE_EQ(next[2].unrollShare, 1.0);
 }
 
@@ -240,7 +240,7 @@ TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits)
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
   EXPECT_EQ(next[1].tileSize, 32);
   EXPECT_DOUBLE_EQ(next[1].fusionShare, 0.5);
-  EXPECT_EQ(next[2].tileSize, 8);
+  EXPECT_EQ(next[2].tileSize, 64);
   EXPECT_DOUBLE_EQ(next[2].fusionShare, 1.0);
   // Once a point fits, failures are no longer repaired.
   Outcome fits;
@@ -253,7 +253,7 @@ TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits)
   search.record(next[2], failed);
   std::vector<Point> after = search.propose(1);
   ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].tileSize, 64);
+  EXPECT_EQ(after[0].tileSize, 128);
   EXPECT_DOUBLE_EQ(after[0].fusionShare, 1.0);
 }
 
