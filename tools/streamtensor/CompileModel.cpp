@@ -645,9 +645,10 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       if (index == searchOrder[std::size(searchOrder) - 1]) {
         Resources device = getShareOf(platform.getTotalAvailable(), 1.0);
         double part = 1.0;
-        for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-          if (device.get(kind) > 0)
-            part = std::min(part, available.get(kind) / device.get(kind));
+        for (int resource = 0; resource < Resources::kNumKinds; ++resource)
+          if (device.get(resource) > 0)
+            part = std::min(part, available.get(resource) /
+                                      device.get(resource));
         graphOptions.resourceShare = std::max(graphOptions.resourceShare, part);
       }
       unrollShares[index] = graphOptions.resourceShare;
@@ -659,9 +660,10 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       report["lent"] = describeAmounts(lent);
       if (chosenPoints[index] && graph.measured) {
         // What this graph leaves of all it could use goes on to the next.
-        for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-          lent.at(kind) = std::max(
-              0.0, available.get(kind) - graph.measured->resources.get(kind));
+        for (int resource = 0; resource < Resources::kNumKinds; ++resource)
+          lent.at(resource) =
+              std::max(0.0, available.get(resource) -
+                                graph.measured->resources.get(resource));
       } else {
         // Nothing fits (the options as given are compiled below, at
         // whatever size): nothing is lent on.
