@@ -210,3 +210,92 @@ func.func @graph(%w: memref<64x128xi8> {dataflow.tiles = {order = array<i64: 0, 
   call @k(%packed) : (memref<4x1x16x128xi8>) -> ()
   return
 }
+
+// -----
+
+// The reader's loop takes one 64-byte token per iteration, but is unrolled
+// in part by 4 (an LM head's rows, 4 per pipelined iteration): each
+// pipelined iteration takes four tokens, one per copy of the body. The
+// copies' reads are made a run: the loop steps by 4, reads the four tokens
+// into a pack buffer of 256 lanes, and runs the body in a loop of 4
+// unrolled completely, copy j on lanes [64 j, 64 j + 64); then the run is
+// joined as above: one 256-byte token from 8 stripes per iteration. Row
+// r's accumulator is still acc[r], with r = i + j.
+// CHECK-LABEL: func.func @k_load_0(
+// CHECK-SAME: %{{[^:]*}}: !dataflow.stream<vector<256xi8>, 2>)
+// CHECK-LABEL: func.func @k_use(
+// CHECK-SAME: %[[IN:[^:]*]]: !dataflow.stream<vector<256xi8>, 2>
+// CHECK: %[[WIDE:.*]] = memref.alloca() {dataflow.lanes = 256 : i64} : memref<256xi8>
+// CHECK-NOT: memref<64xi8>
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %c32 step %{{.*}} {
+// CHECK-NEXT: %[[T:.*]] = dataflow.stream_read %[[IN]] : !dataflow.stream<vector<256xi8>, 2>
+// CHECK: vector.store %[[T]], %[[WIDE]][%{{.*}}] : memref<256xi8>, vector<256xi8>
+// CHECK-NOT: dataflow.stream_read
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[JS:.*]] = arith.muli %[[J]], %{{.*}} : index
+// CHECK: %[[R:.*]] = arith.addi %[[I]], %[[JS]] : index
+// CHECK: %[[OFF:.*]] = arith.muli %[[J]], %{{.*}} : index
+// CHECK: %[[L:.*]] = arith.addi %[[OFF]], %{{.*}} : index
+// CHECK: memref.load %[[WIDE]][%[[L]]] : memref<256xi8>
+// CHECK: memref.load %{{.*}}[%[[R]]] : memref<32xi32>
+// CHECK: } {dataflow.unroll = 64 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+// CHECK-NEXT: }
+// CHECK-NOT: dataflow.unroll = 4
+// CHECK-LABEL: func.func @k(
+// CHECK: dataflow.stream {entries = 32 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<256xi8>, 2>
+
+func.func @k_load_0(%w: memref<4x1x16x128xi8>, %out: !dataflow.stream<vector<64xi8>, 2>) attributes {dataflow.process = "load_0", dataflow.in_order_repeats = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.for %t = %c0 to %c4 step %c1 {
+    scf.for %row = %c0 to %c16 step %c1 {
+      scf.for %half = %c0 to %c2 step %c1 {
+        %col = arith.muli %half, %c64 : index
+        %v = vector.load %w[%t, %c0, %row, %col] : memref<4x1x16x128xi8>, vector<64xi8>
+        dataflow.stream_write %v into %out : !dataflow.stream<vector<64xi8>, 2>
+      }
+    }
+  }
+  return
+}
+
+func.func @k_use(%in: !dataflow.stream<vector<64xi8>, 2>, %acc: memref<32xi32>) attributes {dataflow.process = "use"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %pack = memref.alloca() {dataflow.lanes = 64 : i64} : memref<64xi8>
+  scf.for %t = %c0 to %c4 step %c1 {
+    scf.for %r = %c0 to %c32 step %c1 {
+      %tok = dataflow.stream_read %in : !dataflow.stream<vector<64xi8>, 2>
+      vector.store %tok, %pack[%c0] : memref<64xi8>, vector<64xi8>
+      scf.for %l = %c0 to %c64 step %c1 {
+        %w = memref.load %pack[%l] : memref<64xi8>
+        %a = memref.load %acc[%r] : memref<32xi32>
+        %e = arith.extsi %w : i8 to i32
+        %s = arith.addi %a, %e : i32
+        memref.store %s, %acc[%r] : memref<32xi32>
+      } {dataflow.unroll = 64 : i64}
+    } {dataflow.unroll = 4 : i64}
+  }
+  return
+}
+
+func.func @k(%w: memref<4x1x16x128xi8>, %acc: memref<32xi32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
+  %s = dataflow.stream {entries = 128 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<64xi8>, 2>
+  call @k_load_0(%w, %s) : (memref<4x1x16x128xi8>, !dataflow.stream<vector<64xi8>, 2>) -> ()
+  call @k_use(%s, %acc) : (!dataflow.stream<vector<64xi8>, 2>, memref<32xi32>) -> ()
+  return
+}
+
+func.func @graph(%w: memref<64x128xi8> {dataflow.tiles = {order = array<i64: 0, 1>, tile = array<i64: 16, 128>}}, %acc: memref<32xi32>) {
+  %packed = memref.expand_shape %w [[0, 1, 2], [3]] output_shape [4, 1, 16, 128] : memref<64x128xi8> into memref<4x1x16x128xi8>
+  call @k(%packed, %acc) : (memref<4x1x16x128xi8>, memref<32xi32>) -> ()
+  return
+}

@@ -59,6 +59,11 @@ struct StripeCandidate {
   StreamOp fifo;
   int64_t join = 1;
   SmallVector<TokenRun> runs;
+  /// When the reader takes `join` or more tokens per iteration through a
+  /// loop unrolled in part, rather than in runs: its read, made a run
+  /// before the join (expandUnrolledRead), and the reader's FIFO.
+  std::optional<UnrolledRead> unrolled;
+  Value reader;
 };
 
 /// The only call of `callee` in `module`, if it has exactly one.
@@ -166,9 +171,16 @@ private:
     Value reader = getReaderArgument(candidate.fifo, candidate.processCall);
     std::optional<SmallVector<TokenRun>> runs =
         reader ? findTokenRuns(reader) : std::nullopt;
-    if (!runs || runs->empty())
+    std::optional<UnrolledRead> unrolled;
+    int64_t length = 1;
+    if (runs && !runs->empty())
+      length = static_cast<int64_t>(runs->front().reads.size());
+    // One read per iteration of a loop unrolled in part: as many tokens
+    // per pipelined iteration as copies of the body.
+    if (length == 1 && reader && (unrolled = findUnrolledRead(reader)))
+      length = unrolled->factor;
+    if (length < 2)
       return;
-    auto length = static_cast<int64_t>(runs->front().reads.size());
     for (int64_t join = length; join > 1; --join) {
       int64_t joinedLanes = join * lanes;
       if (length % join || elements % joinedLanes)
@@ -178,7 +190,10 @@ private:
         continue;
       candidate.join = join;
       candidate.stripes = count;
-      candidate.runs = std::move(*runs);
+      candidate.unrolled = unrolled;
+      candidate.reader = reader;
+      if (!unrolled)
+        candidate.runs = std::move(*runs);
       candidate.token = VectorType::get(
           {joinedLanes}, candidate.token.getElementType());
       return;
@@ -300,6 +315,19 @@ private:
   void stripe(StripeCandidate &candidate) {
     MLIRContext *context = &getContext();
     if (candidate.join > 1) {
+      if (candidate.unrolled) {
+        expandUnrolledRead(*candidate.unrolled);
+        std::optional<SmallVector<TokenRun>> runs =
+            findTokenRuns(candidate.reader);
+        if (!runs || runs->empty() ||
+            int64_t(runs->front().reads.size()) != candidate.unrolled->factor) {
+          candidate.process.emitError(
+              "dataflow-stripe-weights: the unrolled read did not become "
+              "a run of reads");
+          return signalPassFailure();
+        }
+        candidate.runs = std::move(*runs);
+      }
       StreamOp fifo = candidate.fifo;
       retypeStream(fifo, StreamType::get(candidate.token,
                                          fifo.getType().getDepth()));

@@ -2,6 +2,10 @@
 
 #include "streamtensor/Dialect/Dataflow/Transforms/TokenRuns.h"
 #include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
+#include "streamtensor/Performance/KernelModel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -121,4 +125,111 @@ void streamtensor::dataflow::joinTokenRuns(ArrayRef<TokenRun> runs,
         StreamReadOp(run.reads[index]).erase();
       }
     }
+}
+
+std::optional<UnrolledRead>
+streamtensor::dataflow::findUnrolledRead(Value fifo) {
+  auto type = dyn_cast<StreamType>(fifo.getType());
+  auto token = type ? dyn_cast<VectorType>(type.getElementType()) : nullptr;
+  if (!token || token.getRank() != 1 || !fifo.hasOneUse())
+    return std::nullopt;
+  auto read = dyn_cast<StreamReadOp>(*fifo.getUsers().begin());
+  if (!read)
+    return std::nullopt;
+  std::optional<Destination> destination = getDestination(read);
+  auto loop = dyn_cast<scf::ForOp>(read->getParentOp());
+  if (!destination || destination->first != 0 || !loop ||
+      loop.getNumResults() != 0)
+    return std::nullopt;
+  int64_t factor = perf::getUnrollFactor(loop);
+  std::optional<int64_t> trips = perf::getConstantTripCount(loop);
+  if (factor < 2 || !trips || *trips <= factor || *trips % factor ||
+      !getConstantIntValue(loop.getStep()))
+    return std::nullopt;
+  // The pack buffer holds one token, and nothing but the loop's body uses
+  // it: the store of the read, and loads.
+  Value pack = destination->store.getBase();
+  auto packType = cast<MemRefType>(pack.getType());
+  if (packType.getRank() != 1 ||
+      packType.getNumElements() != token.getNumElements())
+    return std::nullopt;
+  for (Operation *user : pack.getUsers())
+    if (user != destination->store.getOperation() &&
+        (!isa<memref::LoadOp>(user) || !loop->isAncestor(user)))
+      return std::nullopt;
+  auto accesses = countFifoAccesses(*loop.getBody());
+  if (accesses.size() != 1 || accesses.front().second != 1)
+    return std::nullopt;
+  return UnrolledRead{loop, read, destination->store, factor};
+}
+
+void streamtensor::dataflow::expandUnrolledRead(UnrolledRead unrolled) {
+  scf::ForOp loop = unrolled.loop;
+  int64_t factor = unrolled.factor;
+  Location loc = loop.getLoc();
+  Value pack = unrolled.store.getBase();
+  auto packType = cast<MemRefType>(pack.getType());
+  int64_t lanes = packType.getNumElements();
+  // The wide pack buffer, beside the narrow one (pack buffers live for the
+  // whole process, outside the loop nest).
+  OpBuilder entry(pack.getDefiningOp());
+  entry.setInsertionPointAfter(pack.getDefiningOp());
+  auto wide = memref::AllocaOp::create(
+      entry, loc, MemRefType::get({lanes * factor}, packType.getElementType()));
+  wide->setAttr("dataflow.lanes", entry.getI64IntegerAttr(lanes * factor));
+  if (Attribute storage = pack.getDefiningOp()->getAttr("dataflow.storage"))
+    wide->setAttr("dataflow.storage", storage);
+
+  OpBuilder b(loop);
+  int64_t step = *getConstantIntValue(loop.getStep());
+  Value wideStep = arith::ConstantIndexOp::create(b, loc, step * factor);
+  auto outer = scf::ForOp::create(b, loc, loop.getLowerBound(),
+                                  loop.getUpperBound(), wideStep);
+  outer->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
+  outer->removeAttr("dataflow.unroll");
+  b.setInsertionPoint(outer.getBody()->getTerminator());
+  for (int64_t copy = 0; copy < factor; ++copy) {
+    auto read = StreamReadOp::create(b, loc, unrolled.read.getResult().getType(),
+                                     unrolled.read.getStream());
+    vector::StoreOp::create(
+        b, loc, read.getResult(), wide,
+        ValueRange{arith::ConstantIndexOp::create(b, loc, copy * lanes)});
+  }
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto copies = scf::ForOp::create(
+      b, loc, zero, arith::ConstantIndexOp::create(b, loc, factor), one);
+  copies->setAttr("dataflow.unroll", b.getI64IntegerAttr(factor));
+  b.setInsertionPoint(copies.getBody()->getTerminator());
+  Value copy = copies.getInductionVar();
+  IRMapping map;
+  map.map(loop.getInductionVar(),
+          arith::AddIOp::create(
+              b, loc, outer.getInductionVar(),
+              arith::MulIOp::create(b, loc, copy,
+                                    arith::ConstantIndexOp::create(b, loc,
+                                                                   step))));
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (&op != unrolled.read.getOperation() &&
+        &op != unrolled.store.getOperation())
+      b.clone(op, map);
+  // Copy j's lanes are part j of the wide buffer.
+  SmallVector<memref::LoadOp> loads;
+  copies.getBody()->walk([&](memref::LoadOp load) {
+    if (load.getMemRef() == pack)
+      loads.push_back(load);
+  });
+  for (memref::LoadOp load : loads) {
+    OpBuilder at(load);
+    Value offset = arith::MulIOp::create(
+        at, loc, copy, arith::ConstantIndexOp::create(at, loc, lanes));
+    Value index = arith::AddIOp::create(at, loc, offset, load.getIndices()[0]);
+    load.replaceAllUsesWith(
+        memref::LoadOp::create(at, load.getLoc(), wide, ValueRange{index})
+            .getResult());
+    load.erase();
+  }
+  loop.erase();
+  if (pack.use_empty())
+    pack.getDefiningOp()->erase();
 }

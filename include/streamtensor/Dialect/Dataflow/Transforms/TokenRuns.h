@@ -14,6 +14,7 @@
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cstdint>
@@ -43,6 +44,30 @@ std::optional<llvm::SmallVector<TokenRun>> findTokenRuns(mlir::Value fifo);
 /// type, which the caller has given it), stored where the first one was.
 /// `factor` divides the runs' length.
 void joinTokenRuns(llvm::ArrayRef<TokenRun> runs, int64_t factor);
+
+/// The one read of a FIFO in a pipelined loop unrolled in part by `factor`
+/// (its `dataflow.unroll`), its token stored whole into a pack buffer the
+/// loop only loads from otherwise: each pipelined iteration takes `factor`
+/// tokens, one per copy of the body, which no run shows.
+struct UnrolledRead {
+  mlir::scf::ForOp loop;
+  StreamReadOp read;
+  mlir::vector::StoreOp store;
+  int64_t factor = 1;
+};
+
+/// The unrolled read of `fifo` (a FIFO argument of a process with tokens of
+/// one-dimensional vector type), if it is read that way and the loop
+/// touches no other FIFO.
+std::optional<UnrolledRead> findUnrolledRead(mlir::Value fifo);
+
+/// Makes the copies' reads a run: the loop steps `factor` times as far,
+/// each iteration reads `factor` tokens one after the other into a pack
+/// buffer `factor` times as wide, and the body runs in a loop of `factor`
+/// iterations unrolled completely, copy j on part j of that buffer. The
+/// same elements in the same order, so findTokenRuns then finds runs of
+/// `factor` reads.
+void expandUnrolledRead(UnrolledRead unrolled);
 
 } // namespace streamtensor::dataflow
 
