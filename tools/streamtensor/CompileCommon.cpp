@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
@@ -345,10 +346,24 @@ int64_t streamtensor::driver::getUnfusedIntermediateBytes(ModuleOp module) {
 llvm::json::Object
 streamtensor::driver::describeOnChipBytes(ModuleOp module,
                                           const llvm::json::Object &fusion) {
-  int64_t fifoBytes = 0, converterBytes = 0;
+  int64_t fifoBytes = 0, converterBytes = 0, dmaFifoBytes = 0;
   module.walk([&](dataflow::StreamOp stream) {
-    fifoBytes += stream.getType().getDepth() *
-                 ((getTokenBits(stream.getType().getElementType()) + 7) / 8);
+    int64_t bytes = stream.getType().getDepth() *
+                    ((getTokenBits(stream.getType().getElementType()) + 7) / 8);
+    fifoBytes += bytes;
+    // A FIFO a DMA writes or reads holds the kernel's inputs fetched ahead
+    // (weights, above all) or its outputs on their way out: not results
+    // one op passes to another.
+    bool dma = llvm::any_of(stream->getUsers(), [&](Operation *user) {
+      auto call = dyn_cast<func::CallOp>(user);
+      auto process =
+          call ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                     call, call.getCalleeAttr())
+               : nullptr;
+      return process && process->hasAttr("dataflow.dma");
+    });
+    if (dma)
+      dmaFifoBytes += bytes;
   });
   for (const auto &entry : fusion)
     if (const llvm::json::Object *kernel = entry.second.getAsObject())
@@ -357,9 +372,12 @@ streamtensor::driver::describeOnChipBytes(ModuleOp module,
           if (const llvm::json::Object *object = converter.getAsObject())
             converterBytes +=
                 object->getInteger("ping_pong_bytes").value_or(0);
-  return llvm::json::Object{{"fifos", fifoBytes},
-                            {"converters", converterBytes},
-                            {"total", fifoBytes + converterBytes}};
+  return llvm::json::Object{
+      {"fifos", fifoBytes},
+      {"converters", converterBytes},
+      {"total", fifoBytes + converterBytes},
+      {"dma_fifos", dmaFifoBytes},
+      {"intermediates", fifoBytes - dmaFifoBytes + converterBytes}};
 }
 
 bool streamtensor::driver::writeMakefile(const std::string &partial,
