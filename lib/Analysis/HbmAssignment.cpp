@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 using namespace streamtensor;
 using namespace streamtensor::hbm;
@@ -17,15 +18,22 @@ mergeRoles(const std::vector<ExternalBuffer> &buffers) {
   std::map<std::string, ExternalBuffer> byRole;
   for (const ExternalBuffer &buffer : buffers) {
     auto [it, inserted] = byRole.emplace(buffer.role, buffer);
-    if (inserted)
-      continue;
-    it->second.bytes = std::max(it->second.bytes, buffer.bytes);
-    if (buffer.use == BufferUse::Activation)
-      it->second.use = BufferUse::Activation;
+    if (!inserted) {
+      it->second.bytes = std::max(it->second.bytes, buffer.bytes);
+      if (buffer.use == BufferUse::Activation)
+        it->second.use = BufferUse::Activation;
+      it->second.readers.insert(it->second.readers.end(),
+                                buffer.readers.begin(), buffer.readers.end());
+    }
   }
   std::vector<ExternalBuffer> merged;
-  for (auto &[role, buffer] : byRole)
+  for (auto &[role, buffer] : byRole) {
+    std::sort(buffer.readers.begin(), buffer.readers.end());
+    buffer.readers.erase(
+        std::unique(buffer.readers.begin(), buffer.readers.end()),
+        buffer.readers.end());
     merged.push_back(buffer);
+  }
   // Largest first, then by name: the order of the greedy placement.
   std::stable_sort(merged.begin(), merged.end(),
                    [](const ExternalBuffer &a, const ExternalBuffer &b) {
@@ -34,32 +42,45 @@ mergeRoles(const std::vector<ExternalBuffer> &buffers) {
   return merged;
 }
 
-/// Places `buffers` of `use`, each on the least loaded channel of
-/// [first, last) (the lowest such channel on a tie), or on the least loaded
-/// run of adjacent channels when it needs several.
+/// Places `buffers` of `use`, each on a channel of [first, last), or a run
+/// of adjacent channels when it needs several: among the runs it fits in
+/// (any run when none does), the one holding the fewest buffers of its
+/// readers, then the least loaded, then the lowest.
 void placeGreedily(const std::vector<ExternalBuffer> &buffers, BufferUse use,
                    int64_t first, int64_t last, int64_t channelCapacity,
                    ChannelPlan &plan) {
+  // Per channel, the (reader, role) pairs placed on it.
+  std::vector<std::multiset<std::string>> readersOn(plan.bytesOn.size());
   for (const ExternalBuffer &buffer : buffers) {
     if (buffer.use != use)
       continue;
     int64_t count = std::clamp<int64_t>((buffer.bytes + channelCapacity - 1) /
                                             channelCapacity,
                                         1, last - first);
+    int64_t share = (buffer.bytes + count - 1) / count;
     ChannelRange best{first, count};
-    int64_t bestLoad = INT64_MAX;
+    // (does not fit, buffers of its readers already there, load)
+    std::tuple<bool, int64_t, int64_t> bestCost{true, INT64_MAX, INT64_MAX};
     for (int64_t start = first; start + count <= last; ++start) {
-      int64_t load = 0;
-      for (int64_t channel = start; channel < start + count; ++channel)
+      int64_t load = 0, shared = 0;
+      for (int64_t channel = start; channel < start + count; ++channel) {
         load = std::max(load, plan.bytesOn[channel]);
-      if (load < bestLoad) {
-        bestLoad = load;
+        for (const std::string &reader : buffer.readers)
+          shared += int64_t(readersOn[channel].count(reader));
+      }
+      std::tuple<bool, int64_t, int64_t> cost{load + share > channelCapacity,
+                                              shared, load};
+      if (cost < bestCost) {
+        bestCost = cost;
         best.first = start;
       }
     }
     plan.channelOf[buffer.role] = best;
-    for (int64_t channel = best.first; channel < best.first + count; ++channel)
-      plan.bytesOn[channel] += (buffer.bytes + count - 1) / count;
+    for (int64_t channel = best.first; channel < best.first + count;
+         ++channel) {
+      plan.bytesOn[channel] += share;
+      readersOn[channel].insert(buffer.readers.begin(), buffer.readers.end());
+    }
   }
 }
 

@@ -80,8 +80,9 @@ streamtensor::assignHbmChannels(ArrayRef<HostFunctionRoles> functions,
         if (!type || binding.kind == HostBinding::Scalar)
           continue;
         BufferRole role = function.roleOf(binding);
-        buffers.push_back(
-            {role.name, role.use, getBufferBytes(type) * role.instances});
+        buffers.push_back({role.name, role.use,
+                           getBufferBytes(type) * role.instances,
+                           {kernel.getName().str()}});
         ports.push_back({kernel, unsigned(argument), role.name});
       }
     }

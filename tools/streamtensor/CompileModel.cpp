@@ -804,15 +804,12 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   for (CompiledGraph &graph : graphs) {
     int64_t graphCycles = 0;
     Resources graphResources;
-    llvm::json::Array kernels;
-    if (graph.measured) {
-      kernels = std::move(graph.measured->kernels);
-      graphCycles = graph.measured->cycles;
-      graphResources = graph.measured->resources;
-    } else {
-      kernels = describeKernels(*graph.module, graph.fusion, platform, options,
-                                graphCycles, graphResources);
-    }
+    // Simulated again: the search measured each graph with ports bound
+    // graph by graph, and the model's HBM plan (assignModelHbmChannels)
+    // has since moved them, which changes how ports share channels.
+    llvm::json::Array kernels =
+        describeKernels(*graph.module, graph.fusion, platform, options,
+                        graphCycles, graphResources);
     cycles[graph.signature.function] = graphCycles;
     activity[graph.signature.function] =
         getCallActivity(kernels, graphCycles);
@@ -852,6 +849,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         {"kernels", std::move(kernels)},
         {"estimated_cycles", graphCycles},
         {"weight_bytes_per_call", weightBytes},
+        {"search_estimated_cycles",
+         graph.measured ? llvm::json::Value(graph.measured->cycles)
+                        : llvm::json::Value(nullptr)},
         {"on_chip_bytes", std::move(onChipBytes)}};
     if (llvm::json::Object *searched =
             searchReports.getObject(graph.signature.function))

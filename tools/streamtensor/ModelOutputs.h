@@ -25,8 +25,9 @@ struct CompiledGraph {
   llvm::json::Object fusion;
   /// getUnfusedIntermediateBytes of the graph before fusion.
   int64_t unfusedIntermediateBytes = 0;
-  /// describeKernels of the design, when the search measured it already:
-  /// the report reuses it instead of simulating again.
+  /// describeKernels of the design, when the search measured it (ports
+  /// bound graph by graph): what it lends the graphs searched after it,
+  /// and the report's `search_estimated_cycles`.
   struct Measured {
     llvm::json::Array kernels;
     int64_t cycles = 0;

@@ -126,3 +126,46 @@ TEST(HbmAssignment, AnOverfullChannelIsAnError) {
 }
 
 } // namespace
+
+TEST(HbmAssignment, AKernelsBuffersGoToChannelsOfTheirOwn) {
+  // Two stripes of the head's weight, read side by side: by bytes alone the
+  // second would join the first on the emptiest channel (10 bytes against
+  // 15) and both would get half its bandwidth; it goes next to the block's
+  // weight instead.
+  auto read = [](ExternalBuffer buffer, const std::string &kernel) {
+    buffer.readers = {kernel};
+    return buffer;
+  };
+  std::vector<ExternalBuffer> buffers = {
+      activation("hidden", 5),          read(weight("emb", 100), "embed"),
+      read(weight("x", 15), "block"),   read(weight("h.s0", 10), "head"),
+      read(weight("h.s1", 10), "head")};
+  ChannelPlan plan = assignChannels(buffers, 4, 1000);
+  ASSERT_EQ(plan.error, "");
+  EXPECT_EQ(plan.channelOf.at("emb").first, 1);
+  EXPECT_EQ(plan.channelOf.at("x").first, 2);
+  EXPECT_EQ(plan.channelOf.at("h.s0").first, 3);
+  EXPECT_EQ(plan.channelOf.at("h.s1").first, 2);
+  // Without readers, bytes alone decide.
+  for (ExternalBuffer &buffer : buffers)
+    buffer.readers.clear();
+  plan = assignChannels(buffers, 4, 1000);
+  EXPECT_EQ(plan.channelOf.at("h.s1").first, 3);
+}
+
+TEST(HbmAssignment, AChannelWithRoomBeatsOneWithoutReaders) {
+  // The only channel without the kernel's buffers is full: sharing one
+  // with room is better than overflowing.
+  auto read = [](ExternalBuffer buffer) {
+    buffer.readers = {"k"};
+    return buffer;
+  };
+  // Channel 0 is for activations; weights go on 1 and 2.
+  std::vector<ExternalBuffer> buffers = {
+      read(weight("a", 90)), weight("full", 95), read(weight("b", 8))};
+  ChannelPlan plan = assignChannels(buffers, 3, 100);
+  ASSERT_EQ(plan.error, "");
+  EXPECT_EQ(plan.channelOf.at("full").first, 1);
+  EXPECT_EQ(plan.channelOf.at("a").first, 2);
+  EXPECT_EQ(plan.channelOf.at("b").first, 2);
+}

@@ -9,8 +9,11 @@
 //
 // Activations and caches, which every layer rewrites, get channels of their
 // own; weights, which are most of the traffic, are spread over the rest,
-// largest first onto the least loaded channel, so that each kernel's weight
-// reads come from as many channels as possible. A buffer larger than one
+// largest first onto a channel that no other buffer of the same kernel uses
+// yet (two of a kernel's ports on one channel share its bandwidth, and the
+// stripes of one weight, read side by side, would run at half speed), the
+// least loaded such channel, so that each kernel's weight reads come from
+// as many channels as possible. A buffer larger than one
 // channel (a large vocabulary's embedding table) spans the fewest adjacent
 // channels that hold it, which a port may be bound to as one range.
 //
@@ -40,6 +43,9 @@ struct ExternalBuffer {
   std::string role;
   BufferUse use = BufferUse::Weight;
   int64_t bytes = 0;
+  /// The kernels whose ports are bound to it (any names; a role listed
+  /// more than once gets all its lists').
+  std::vector<std::string> readers = {};
 };
 
 /// Channels [first, first + count).
@@ -61,8 +67,10 @@ struct ChannelPlan {
 
 /// Assigns every role channels in [0, channels), each holding at most
 /// `channelCapacity` bytes (a role spread over a range counts its bytes
-/// evenly on each). Deterministic: the same buffers give the same
-/// plan whatever their order.
+/// evenly on each). A weight goes where the fewest buffers of its readers
+/// are already, among the channels it fits on, then where the fewest
+/// bytes are. Deterministic: the same buffers give the same plan whatever
+/// their order.
 ChannelPlan assignChannels(const std::vector<ExternalBuffer> &buffers,
                            int64_t channels, int64_t channelCapacity);
 
