@@ -40,8 +40,8 @@ func.func @k() attributes {dataflow.kernel} {
 }
 
 
-// A float reduction loop is left as it is: unrolled, it is still one chain
-// of adds, while dataflow-split-float-sums (later in the pipeline) spreads
+// A float sum into one element is left as it is: unrolled, it is still
+// one chain of adds, while dataflow-split-float-sums (later in the pipeline) spreads
 // a long one over partial sums that pipeline at II 1, and declines a nest
 // unrolled in part. A layer norm's sum of squares over int4-paired
 // elements, acc += x[k][p]^2 (k < 512, p < 2): the pass used to unroll p

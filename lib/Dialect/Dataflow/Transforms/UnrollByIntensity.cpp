@@ -75,25 +75,33 @@ int64_t nextFactor(int64_t trips, int64_t current) {
   return 0;
 }
 
-/// Whether `loop` walks a reduction of `isOfType` elements: its body
-/// updates such an accumulator element whose address does not follow the
-/// loop.
-bool isReductionLoop(scf::ForOp loop, function_ref<bool(Type)> isOfType) {
+/// Whether `loop` walks an integer reduction: its body updates an integer
+/// accumulator element whose address does not follow the loop.
+bool isIntegerReductionLoop(scf::ForOp loop) {
   bool reduces = false;
   loop.getBody()->walk([&](memref::StoreOp store) {
-    reduces |= isOfType(store.getValueToStore().getType()) &&
+    reduces |= store.getValueToStore().getType().isInteger() &&
                perf::isAccumulatorUpdate(store, loop.getRegion()) &&
                !perf::addressFollows(store, loop.getInductionVar());
   });
   return reduces;
 }
 
-bool isIntegerReductionLoop(scf::ForOp loop) {
-  return isReductionLoop(loop, [](Type type) { return type.isInteger(); });
-}
-
-bool isFloatReductionLoop(scf::ForOp loop) {
-  return isReductionLoop(loop, [](Type type) { return isa<FloatType>(type); });
+/// Whether `loop` adds floats into one element: its body updates a float
+/// accumulator at the same address in every iteration of it and of the
+/// loops inside it (a layer norm's sum), the sum dataflow-split-float-sums
+/// spreads over partial sums. (A loop whose body updates a row of
+/// accumulators, one per lane of an unrolled loop inside, is not one.)
+bool isFloatSumLoop(scf::ForOp loop) {
+  bool sums = false;
+  loop.getBody()->walk([&](memref::StoreOp store) {
+    sums |= isa<FloatType>(store.getValueToStore().getType()) &&
+            perf::isAccumulatorUpdate(store, loop.getRegion()) &&
+            llvm::all_of(store.getIndices(), [&](Value index) {
+              return loop.isDefinedOutsideOfLoop(index);
+            });
+  });
+  return sums;
 }
 
 class UnrollByIntensityPass
@@ -175,13 +183,13 @@ public:
       // Partly unrolled, an integer reduction loop still adds to the same
       // elements in every iteration, at the pace of its adds: it is
       // unrolled completely (an adder tree, see
-      // dataflow-lower-kernel-to-func) or not at all. A float reduction
-      // loop is left as it is: unrolled, it is a chain, which gets faster
-      // a step at a time if at all, while dataflow-split-float-sums, later,
-      // spreads a long one over partial sums that pipeline at II 1, and
-      // declines a nest unrolled in part.
+      // dataflow-lower-kernel-to-func) or not at all. A float sum into one
+      // element is left as it is: unrolled, it is a chain, which gets
+      // faster a step at a time if at all, while dataflow-split-float-sums,
+      // later, spreads a long one over partial sums that pipeline at II 1,
+      // and declines a nest unrolled in part.
       int64_t factor =
-          !loop || isFloatReductionLoop(loop) ? 0
+          !loop || isFloatSumLoop(loop) ? 0
           : isIntegerReductionLoop(loop)
               ? (perf::getUnrollFactor(loop) < constantTrips(loop)
                      ? constantTrips(loop)
