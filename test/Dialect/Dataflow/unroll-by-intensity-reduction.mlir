@@ -72,3 +72,36 @@ func.func @f() attributes {dataflow.kernel} {
   call @f_dot() : () -> ()
   return
 }
+
+// A matrix-vector product's reduction loop around its unrolled outputs,
+// y[i] += a[j][i] * x[j] (j < 64 outside, i < 8 inside), is not a sum into
+// one element: once i is unrolled completely, j is unrolled in part as
+// before (here by 32), each of its iterations updating eight accumulators.
+
+// CHECK-LABEL: func.func @m_dot(
+// CHECK: } {dataflow.unroll = 8 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 32 : i64}
+func.func @m_dot() attributes {dataflow.process = "dot"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %a = memref.alloca() : memref<64x8xf32>
+  %x = memref.alloca() : memref<64xf32>
+  %y = memref.alloca() : memref<8xf32>
+  scf.for %j = %c0 to %c64 step %c1 {
+    scf.for %i = %c0 to %c8 step %c1 {
+      %v = memref.load %a[%j, %i] : memref<64x8xf32>
+      %w = memref.load %x[%j] : memref<64xf32>
+      %p = arith.mulf %v, %w : f32
+      %old = memref.load %y[%i] : memref<8xf32>
+      %new = arith.addf %old, %p : f32
+      memref.store %new, %y[%i] : memref<8xf32>
+    }
+  }
+  return
+}
+func.func @m() attributes {dataflow.kernel} {
+  call @m_dot() : () -> ()
+  return
+}
