@@ -49,7 +49,7 @@ mergeRoles(const std::vector<ExternalBuffer> &buffers) {
 void placeGreedily(const std::vector<ExternalBuffer> &buffers, BufferUse use,
                    int64_t first, int64_t last, int64_t channelCapacity,
                    ChannelPlan &plan) {
-  // Per channel, the (reader, role) pairs placed on it.
+  // Per channel, the readers of the buffers placed on it, once per buffer.
   std::vector<std::multiset<std::string>> readersOn(plan.bytesOn.size());
   for (const ExternalBuffer &buffer : buffers) {
     if (buffer.use != use)

@@ -238,20 +238,24 @@ bool streamtensor::driver::copySimulationHeaders(const std::string &partial) {
   return true;
 }
 
+llvm::StringRef streamtensor::driver::getResourceKey(int kind) {
+  static const char *const keys[Resources::kNumKinds] = {
+      "dsp", "lut", "ff", "bram18k", "uram"};
+  return keys[kind];
+}
+
 llvm::json::Object
 streamtensor::driver::describeResources(const Resources &used,
                                         const FabricResources &available,
                                         llvm::StringRef note, bool &fits) {
-  const char *const keys[Resources::kNumKinds] = {"dsp", "lut", "ff", "bram18k",
-                                                  "uram"};
   const int64_t limits[Resources::kNumKinds] = {available.dsp, available.lut,
                                                 available.ff, available.bram18k,
                                                 available.uram};
   llvm::json::Object resources{{"note", note}};
   fits = true;
   for (int kind = 0; kind < Resources::kNumKinds; ++kind) {
-    resources[keys[kind]] = llvm::json::Object{{"used", used.get(kind)},
-                                               {"available", limits[kind]}};
+    resources[getResourceKey(kind)] = llvm::json::Object{
+        {"used", used.get(kind)}, {"available", limits[kind]}};
     fits &= used.get(kind) <= double(limits[kind]);
   }
   return resources;

@@ -26,6 +26,10 @@ bool createPartialOutput(const std::string &partial,
 /// Copies the C-simulation headers (runtime/hls) to `<partial>/csim/include`.
 bool copySimulationHeaders(const std::string &partial);
 
+/// The report's key of resource kind `kind` (Resources' order): "dsp",
+/// "lut", "ff", "bram18k", "uram".
+llvm::StringRef getResourceKey(int kind);
+
 /// Used against available, per resource, with a note on where the figures
 /// come from; `fits` says whether every resource is within the platform's.
 llvm::json::Object describeResources(const Resources &used,

@@ -341,11 +341,9 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
 
 /// `amounts` per resource kind, whole units.
 llvm::json::Object describeAmounts(const Resources &amounts) {
-  const char *const keys[Resources::kNumKinds] = {"dsp", "lut", "ff", "bram18k",
-                                                  "uram"};
   llvm::json::Object object;
   for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-    object[keys[kind]] = int64_t(std::floor(amounts.get(kind)));
+    object[getResourceKey(kind)] = int64_t(std::floor(amounts.get(kind)));
   return object;
 }
 

@@ -61,9 +61,8 @@ struct StripeCandidate {
   SmallVector<TokenRun> runs;
   /// When the reader takes `join` or more tokens per iteration through a
   /// loop unrolled in part, rather than in runs: its read, made a run
-  /// before the join (expandUnrolledRead), and the reader's FIFO.
+  /// before the join (expandUnrolledRead).
   std::optional<UnrolledRead> unrolled;
-  Value reader;
 };
 
 /// The only call of `callee` in `module`, if it has exactly one.
@@ -191,7 +190,6 @@ private:
       candidate.join = join;
       candidate.stripes = count;
       candidate.unrolled = unrolled;
-      candidate.reader = reader;
       if (!unrolled)
         candidate.runs = std::move(*runs);
       candidate.token = VectorType::get(
@@ -316,9 +314,9 @@ private:
     MLIRContext *context = &getContext();
     if (candidate.join > 1) {
       if (candidate.unrolled) {
+        Value reader = candidate.unrolled->read.getStream();
         expandUnrolledRead(*candidate.unrolled);
-        std::optional<SmallVector<TokenRun>> runs =
-            findTokenRuns(candidate.reader);
+        std::optional<SmallVector<TokenRun>> runs = findTokenRuns(reader);
         if (!runs || runs->empty() ||
             int64_t(runs->front().reads.size()) != candidate.unrolled->factor) {
           candidate.process.emitError(

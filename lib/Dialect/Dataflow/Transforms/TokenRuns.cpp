@@ -157,8 +157,7 @@ streamtensor::dataflow::findUnrolledRead(Value fifo) {
     if (user != destination->store.getOperation() &&
         (!isa<memref::LoadOp>(user) || !loop->isAncestor(user)))
       return std::nullopt;
-  auto accesses = countFifoAccesses(*loop.getBody());
-  if (accesses.size() != 1 || accesses.front().second != 1)
+  if (loopTouchesOtherFifo(read, fifo))
     return std::nullopt;
   return UnrolledRead{loop, read, destination->store, factor};
 }
