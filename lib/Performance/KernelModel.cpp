@@ -652,6 +652,13 @@ bool perf::addressFollows(memref::StoreOp store, Value iv) {
   return false;
 }
 
+bool perf::indexWalks(Value index, Value iv) {
+  if (index == iv)
+    return true;
+  auto sum = index.getDefiningOp<arith::AddIOp>();
+  return sum && (indexWalks(sum.getLhs(), iv) || indexWalks(sum.getRhs(), iv));
+}
+
 bool perf::isFullyUnrolled(scf::ForOp loop) {
   std::optional<int64_t> trips = getConstantTripCount(loop);
   if (!trips)

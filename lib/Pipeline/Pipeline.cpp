@@ -81,6 +81,7 @@ void buildResourceAllocation(OpPassManager &pm,
   stripe.platform = options.platform;
   stripe.stripes = options.weightStripes;
   pm.addPass(dataflow::createStripeWeights(stripe));
+  pm.addPass(dataflow::createReadMemoryFirst());
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;

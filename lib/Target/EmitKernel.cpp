@@ -421,16 +421,9 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
       } else {
         return;
       }
-      // The dimension the loop walks: indexed by its induction variable, or
-      // by a sum of bases and it (a widened loop's lanes).
-      std::function<bool(Value)> walks = [&](Value index) {
-        if (index == loop.getInductionVar())
-          return true;
-        auto sum = index.getDefiningOp<arith::AddIOp>();
-        return sum && (walks(sum.getLhs()) || walks(sum.getRhs()));
-      };
+      // The dimension the loop walks.
       for (auto [dim, index] : llvm::enumerate(indices))
-        if (walks(index))
+        if (perf::indexWalks(index, loop.getInductionVar()))
           into->insert({unsigned(dim), unroll.getInt()});
     });
   });

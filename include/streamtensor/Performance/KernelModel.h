@@ -133,6 +133,12 @@ bool isAccumulatorUpdate(mlir::memref::StoreOp store, mlir::Region &region);
 /// Whether the store's address follows `iv`: an index is computed from it.
 bool addressFollows(mlir::memref::StoreOp store, mlir::Value iv);
 
+/// Whether `index` walks the loop of induction variable `iv`: it is `iv`,
+/// or a sum with it among the terms (a widened loop's lanes). The HLS
+/// emitter partitions a buffer's dimension indexed so by the loop's unroll
+/// factor.
+bool indexWalks(mlir::Value index, mlir::Value iv);
+
 /// Bits of a value of `type`: all the elements of a shaped type (a vector
 /// token, a memref), 64 for an index.
 int64_t getBitWidth(mlir::Type type);

@@ -1,9 +1,11 @@
-// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity | FileCheck %s --check-prefixes=CHECK,DEFAULT
-// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=32 | FileCheck %s --check-prefixes=CHECK,B32
-// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=13 | FileCheck %s --check-prefixes=CHECK,NONE
-// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=dsp-budget=12 | FileCheck %s --check-prefixes=CHECK,NONE
-// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=share=0.05 | FileCheck %s --check-prefixes=CHECK,SHARE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity=luts-per-cycle=0 | FileCheck %s --check-prefixes=CHECK,DEFAULT
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="dsp-budget=32 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,B32
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="dsp-budget=13 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,NONE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="dsp-budget=12 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,NONE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="share=0.05 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,SHARE
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity | FileCheck %s --check-prefixes=CHECK,THRIFT
 // RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=share=0 2>&1 | FileCheck %s --check-prefix=BADSHARE
+// RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=luts-per-cycle=-1 2>&1 | FileCheck %s --check-prefix=BADLUTS
 
 // dataflow-unroll-by-intensity: the slowest process (largest latency L, over
 // every kernel) gets its compute loop (innermost, no FIFO traffic) unrolled
@@ -59,8 +61,18 @@
 //    4 and 8 (311, 317, 329); 16 would need 353: it stays at 8.
 //  - dsp-budget=12: the design is already over (13 > 12): the pass leaves it
 //    to the resource check and changes nothing.
+// The runs above take every step that saves a cycle (luts-per-cycle=0). By
+// default a step may add at most 30 LUTs of operators per cycle it saves
+// (fmul 78 LUTs, fadd 198 a lane):
+//  - poly: 194 -> 164 (f = 2) saves 30 cycles for 276 LUTs, 164 -> 154
+//    (f = 3) 10 for 276; 154 -> 149 (f = 4) would save 5, worth 150 LUTs
+//    at most: poly stays at 3.
+//  - small: 69 -> 37 (f = 2) saves 32 cycles for 78 LUTs, 37 -> 21 (f = 4)
+//    16 for 156; 21 -> 13 (f = 8) would save 8, worth 240 LUTs, for 312:
+//    small stays at 4.
 
 // BADSHARE: error: dataflow-unroll-by-intensity: share must be in (0, 1], got 0
+// BADLUTS: error: dataflow-unroll-by-intensity: luts-per-cycle must be at least 0, got -1
 
 // Only the compute loops of poly and small are ever unrolled.
 // CHECK-NOT: dataflow.unroll
@@ -77,6 +89,7 @@
 // DEFAULT-NEXT: } {dataflow.unroll = 60 : i64}
 // B32-NEXT: } {dataflow.unroll = 4 : i64}
 // SHARE-NEXT: } {dataflow.unroll = 60 : i64}
+// THRIFT-NEXT: } {dataflow.unroll = 3 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK: scf.for
 // CHECK-NEXT: memref.load
@@ -93,6 +106,7 @@
 // DEFAULT-NEXT: } {dataflow.unroll = 64 : i64}
 // B32-NEXT: } {dataflow.unroll = 2 : i64}
 // SHARE-NEXT: } {dataflow.unroll = 8 : i64}
+// THRIFT-NEXT: } {dataflow.unroll = 4 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK-NOT: dataflow.unroll
 func.func @k_load(%in: memref<60xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {

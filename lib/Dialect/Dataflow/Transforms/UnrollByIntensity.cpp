@@ -5,9 +5,12 @@
 // nest without FIFO traffic that takes the most cycles, looking through
 // loops already unrolled completely) gets the next larger
 // unroll factor that divides its trip count, as long as the design's DSPs
-// stay within the budget. A process whose slowest part cannot be unrolled
-// (it is bound by its FIFOs) is done; unlike the paper, the other processes
-// of its kernel go on (see below).
+// stay within the budget and each step saves a cycle per `luts-per-cycle`
+// LUTs it adds. When that loop cannot get faster, the process's
+// shorter nests may still be unrolled where it costs no operators and no
+// memory banks (an accumulator reset). A process none of whose nests can
+// is done; unlike the paper, the other processes of its kernel go on (see
+// below).
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +21,10 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <map>
+#include <numeric>
 #include <queue>
+#include <utility>
 
 namespace streamtensor::dataflow {
 #define GEN_PASS_DEF_UNROLLBYINTENSITY
@@ -34,11 +40,10 @@ int64_t constantTrips(scf::ForOp loop) {
   return perf::getConstantTripCount(loop).value_or(0);
 }
 
-/// The innermost loop of the process's longest compute nest (no FIFO
-/// traffic, constant bounds), or null.
-scf::ForOp findComputeLoop(func::FuncOp process) {
-  scf::ForOp best;
-  int64_t bestCycles = 0;
+/// The innermost loops of the process's compute nests (no FIFO traffic,
+/// constant bounds), the nest that takes the most cycles first.
+SmallVector<scf::ForOp> findComputeLoops(func::FuncOp process) {
+  SmallVector<std::pair<int64_t, scf::ForOp>> nests;
   process.walk([&](scf::ForOp loop) {
     // Loops inside that are unrolled completely are the pipelined loop's
     // body: once the innermost loop is unrolled completely, its parent is
@@ -58,13 +63,13 @@ scf::ForOp findComputeLoop(func::FuncOp process) {
     for (scf::ForOp outer = loop; outer;
          outer = outer->getParentOfType<scf::ForOp>())
       cycles *= std::max<int64_t>(1, constantTrips(outer));
-    cycles /= perf::getUnrollFactor(loop);
-    if (cycles > bestCycles) {
-      bestCycles = cycles;
-      best = loop;
-    }
+    nests.push_back({cycles / perf::getUnrollFactor(loop), loop});
   });
-  return best;
+  // Stable: of two nests that take as long, the earlier one first.
+  llvm::stable_sort(nests, [](const auto &a, const auto &b) {
+    return a.first > b.first;
+  });
+  return llvm::to_vector(llvm::make_second_range(nests));
 }
 
 /// The next unroll factor above `current` that divides `trips`, or 0.
@@ -104,6 +109,58 @@ bool isFloatSumLoop(scf::ForOp loop) {
   return sums;
 }
 
+/// The unroll factor `loop` gets next, or 0 when it is as unrolled as it
+/// may be. Partly unrolled, an integer reduction loop still adds to the same
+/// elements in every iteration, at the pace of its adds: it is unrolled
+/// completely (an adder tree, see dataflow-lower-kernel-to-func) or not at
+/// all. A float sum into one element is left as it is: unrolled, it is a
+/// chain, which gets faster a step at a time if at all, while
+/// dataflow-split-float-sums, later, spreads a long one over partial sums
+/// that pipeline at II 1, and declines a nest unrolled in part.
+int64_t getNextUnrollFactor(scf::ForOp loop) {
+  if (isFloatSumLoop(loop))
+    return 0;
+  int64_t current = perf::getUnrollFactor(loop);
+  if (isIntegerReductionLoop(loop))
+    return current < constantTrips(loop) ? constantTrips(loop) : 0;
+  return nextFactor(constantTrips(loop), current);
+}
+
+/// (memory, dimension) -> cyclic partitions.
+using PartitionFactors = std::map<std::pair<Operation *, unsigned>, int64_t>;
+
+/// The cyclic partition factor of each dimension of each memory the
+/// process accesses in unrolled loops, as the HLS emitter derives them: the
+/// least common multiple of the unroll factors of the loops whose induction
+/// variable indexes the dimension (directly or in a sum), at most its size.
+PartitionFactors getPartitionFactors(func::FuncOp process) {
+  PartitionFactors factors;
+  process.walk([&](scf::ForOp loop) {
+    int64_t unroll = perf::getUnrollFactor(loop);
+    if (unroll <= 1)
+      return;
+    loop.walk([&](Operation *access) {
+      Value memref;
+      ValueRange indices;
+      if (auto load = dyn_cast<memref::LoadOp>(access))
+        memref = load.getMemRef(), indices = load.getIndices();
+      else if (auto store = dyn_cast<memref::StoreOp>(access))
+        memref = store.getMemRef(), indices = store.getIndices();
+      if (!memref || !memref.getDefiningOp())
+        return;
+      auto shape = cast<MemRefType>(memref.getType()).getShape();
+      for (auto [dim, index] : llvm::enumerate(indices)) {
+        if (!perf::indexWalks(index, loop.getInductionVar()))
+          continue;
+        int64_t &factor = factors[{memref.getDefiningOp(), unsigned(dim)}];
+        factor = std::min(factor ? std::lcm(factor, unroll) : unroll,
+                          shape[dim]);
+      }
+    });
+  });
+  return factors;
+}
+
 class UnrollByIntensityPass
     : public dataflow::impl::UnrollByIntensityBase<UnrollByIntensityPass> {
 public:
@@ -127,6 +184,12 @@ public:
       module.emitError("dataflow-unroll-by-intensity: share must be in "
                        "(0, 1], got ")
           << share;
+      return signalPassFailure();
+    }
+    if (!(lutsPerCycle >= 0)) {
+      module.emitError("dataflow-unroll-by-intensity: luts-per-cycle must "
+                       "be at least 0, got ")
+          << lutsPerCycle;
       return signalPassFailure();
     }
     double budget =
@@ -179,59 +242,72 @@ public:
       func::FuncOp process = kernel.model.processes[p].func;
       if (process->hasAttr("dataflow.csynth"))
         continue; // measured, not ours to change
-      scf::ForOp loop = findComputeLoop(process);
-      // Partly unrolled, an integer reduction loop still adds to the same
-      // elements in every iteration, at the pace of its adds: it is
-      // unrolled completely (an adder tree, see
-      // dataflow-lower-kernel-to-func) or not at all. A float sum into one
-      // element is left as it is: unrolled, it is a chain, which gets
-      // faster a step at a time if at all, while dataflow-split-float-sums,
-      // later, spreads a long one over partial sums that pipeline at II 1,
-      // and declines a nest unrolled in part.
-      int64_t factor =
-          !loop || isFloatSumLoop(loop) ? 0
-          : isIntegerReductionLoop(loop)
-              ? (perf::getUnrollFactor(loop) < constantTrips(loop)
-                     ? constantTrips(loop)
-                     : 0)
-              : nextFactor(constantTrips(loop), perf::getUnrollFactor(loop));
-      if (!factor)
-        continue;
-      int64_t previous = perf::getUnrollFactor(loop);
-      Resources before = kernel.model.processes[p].operators;
-      loop->setAttr(
-          "dataflow.unroll",
-          IntegerAttr::get(IntegerType::get(&getContext(), 64), factor));
-      FailureOr<perf::KernelModel> model =
-          perf::buildKernelModel(kernel.kernel, params);
-      if (failed(model))
-        return signalPassFailure();
-      const Resources &after = model->processes[p].operators;
-      perf::TaskProfile profile =
-          perf::profileProcess(model->design.processes[p]);
-      bool fits = used - before.dsp + after.dsp <= budget &&
-                  usedLut - before.lut + after.lut <=
-                      0.7 * share * double(device.lut) &&
-                  usedFf - before.ff + after.ff <=
-                      0.7 * share * double(device.ff) &&
-                  fitsOneDie(after);
-      if (!fits || profile.latency >= latency) {
-        // Over budget, or no faster (the loop is not the bottleneck any
-        // more): undo, and this process is as fast as it gets.
-        if (previous > 1)
-          loop->setAttr(
-              "dataflow.unroll",
-              IntegerAttr::get(IntegerType::get(&getContext(), 64), previous));
-        else
-          loop->removeAttr("dataflow.unroll");
-        continue;
+      // The longest nest first. When it cannot get faster within the budget
+      // (bound by its FIFOs, say), a shorter one may still shorten the
+      // process, as long as that costs nothing: a matmul's accumulator
+      // reset, one element a cycle, took a sixth of decode's MLP matmuls,
+      // while the accumulator's banks could take several a cycle. A step
+      // that adds operators or banks is left to the longest nest, which
+      // the heap's order puts first: spent on a short nest, the LUTs that
+      // banks take went missing in the slow processes of the graphs that
+      // borrow what this one leaves (GPT-2 Medium's prefill: 1.59M ->
+      // 1.72M cycles).
+      bool longest = true;
+      for (scf::ForOp loop : findComputeLoops(process)) {
+        bool isLongest = std::exchange(longest, false);
+        int64_t factor = getNextUnrollFactor(loop);
+        if (!factor)
+          continue;
+        int64_t previous = perf::getUnrollFactor(loop);
+        PartitionFactors partitionsBefore = getPartitionFactors(process);
+        Resources before = kernel.model.processes[p].operators;
+        loop->setAttr(
+            "dataflow.unroll",
+            IntegerAttr::get(IntegerType::get(&getContext(), 64), factor));
+        FailureOr<perf::KernelModel> model =
+            perf::buildKernelModel(kernel.kernel, params);
+        if (failed(model))
+          return signalPassFailure();
+        const Resources &after = model->processes[p].operators;
+        perf::TaskProfile profile =
+            perf::profileProcess(model->design.processes[p]);
+        bool fits = used - before.dsp + after.dsp <= budget &&
+                    usedLut - before.lut + after.lut <=
+                        0.7 * share * double(device.lut) &&
+                    usedFf - before.ff + after.ff <=
+                        0.7 * share * double(device.ff) &&
+                    fitsOneDie(after);
+        bool free = after.dsp == before.dsp && after.lut == before.lut &&
+                    after.ff == before.ff &&
+                    getPartitionFactors(process) == partitionsBefore;
+        // A few cycles are not worth many LUTs: decode's attention took
+        // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
+        // for under 1K of its 190K cycles: LUTs that the prefill graph,
+        // which borrows what the others leave, then lacked.
+        bool worthItsLuts =
+            lutsPerCycle <= 0 || after.lut <= before.lut ||
+            double(latency - profile.latency) * lutsPerCycle >=
+                after.lut - before.lut;
+        if (!fits || profile.latency >= latency || !worthItsLuts ||
+            (!isLongest && !free)) {
+          // Over budget, no faster (the nest is not the bottleneck), not
+          // worth its LUTs, or not free: undo, and try the next nest.
+          if (previous > 1)
+            loop->setAttr("dataflow.unroll",
+                          IntegerAttr::get(
+                              IntegerType::get(&getContext(), 64), previous));
+          else
+            loop->removeAttr("dataflow.unroll");
+          continue;
+        }
+        used += after.dsp - before.dsp;
+        usedLut += after.lut - before.lut;
+        usedFf += after.ff - before.ff;
+        kernel.model = std::move(*model);
+        kernel.profiles[p] = profile;
+        heap.push({profile.latency, k, p});
+        break;
       }
-      used += after.dsp - before.dsp;
-      usedLut += after.lut - before.lut;
-      usedFf += after.ff - before.ff;
-      kernel.model = std::move(*model);
-      kernel.profiles[p] = profile;
-      heap.push({profile.latency, k, p});
     }
   }
 };

@@ -139,7 +139,10 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
     Latencies and resources come from the task profiler on the platform's
     operator costs, so the factors and the profiles agree. Loops that move
     tokens through FIFOs are not unrolled: a FIFO passes one token per
-    cycle.
+    cycle. A step whose operators add more LUTs than `luts-per-cycle`
+    times the cycles it saves is not taken. When a task's longest nest
+    cannot get faster, its shorter nests may still take steps that cost no
+    operators and no memory banks (an accumulator reset).
   }];
   let options = [
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
@@ -150,7 +153,10 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
     Option<"share", "share", "double", /*default=*/"1.0",
            "Part of the device this module's kernels may fill, in (0, 1]: "
            "an LLM's graphs sit side by side, each with its share of the "
-           "DSPs, LUTs and FFs">
+           "DSPs, LUTs and FFs">,
+    Option<"lutsPerCycle", "luts-per-cycle", "double", /*default=*/"30",
+           "LUTs of operators a step may add per cycle of the task's "
+           "latency it saves (0: no limit)">
   ];
 }
 
@@ -196,6 +202,26 @@ def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ReadMemoryFirst : Pass<"dataflow-read-memory-first", "::mlir::ModuleOp"> {
+  let summary = "Read a DMA's tile before the tiles other processes produce";
+  let description = [{
+    A process reads its input tiles in its op's operand order, so a DMA
+    feeding the second one (an attention score's K cache) stops when its
+    FIFO is full and waits until the first (the query) has come. A loop
+    nest that only moves the tokens of a FIFO into the process's own
+    buffers, where the FIFO's writer reads memory and writes only that
+    FIFO, moves above the ops before it that touch neither the FIFO nor
+    those buffers and define nothing it uses (not above another such nest).
+    Such a writer waits for nothing but the nest, so the nest always ends:
+    the move cannot deadlock, and the tile is taken while the other
+    operands are still being computed.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 
