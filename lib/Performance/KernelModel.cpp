@@ -652,11 +652,36 @@ bool perf::addressFollows(memref::StoreOp store, Value iv) {
   return false;
 }
 
-bool perf::indexWalks(Value index, Value iv) {
+/// Whether `index` is `iv` or a sum with it among the terms.
+static bool indexWalks(Value index, Value iv) {
   if (index == iv)
     return true;
   auto sum = index.getDefiningOp<arith::AddIOp>();
   return sum && (indexWalks(sum.getLhs(), iv) || indexWalks(sum.getRhs(), iv));
+}
+
+void perf::forEachUnrolledAccess(
+    func::FuncOp process,
+    function_ref<void(Value memory, unsigned dimension, int64_t factor)>
+        visit) {
+  process.walk([&](scf::ForOp loop) {
+    auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
+    if (!unroll)
+      return;
+    loop.walk([&](Operation *access) {
+      Value memory;
+      ValueRange indices;
+      if (auto load = dyn_cast<memref::LoadOp>(access))
+        memory = load.getMemRef(), indices = load.getIndices();
+      else if (auto store = dyn_cast<memref::StoreOp>(access))
+        memory = store.getMemRef(), indices = store.getIndices();
+      else
+        return;
+      for (auto [dim, index] : llvm::enumerate(indices))
+        if (indexWalks(index, loop.getInductionVar()))
+          visit(memory, unsigned(dim), unroll.getInt());
+    });
+  });
 }
 
 bool perf::isFullyUnrolled(scf::ForOp loop) {

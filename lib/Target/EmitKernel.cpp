@@ -395,38 +395,19 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
     if (auto lanes = pack->getAttrOfType<IntegerAttr>("dataflow.lanes"))
       partitions[pack.getResult()].insert({0u, lanes.getInt()});
   });
-  process.walk([&](scf::ForOp loop) {
-    auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll");
-    if (!unroll)
-      return;
-    loop.walk([&](Operation *access) {
-      Value memref;
-      ValueRange indices;
-      if (auto load = dyn_cast<memref::LoadOp>(access))
-        memref = load.getMemRef(), indices = load.getIndices();
-      else if (auto store = dyn_cast<memref::StoreOp>(access))
-        memref = store.getMemRef(), indices = store.getIndices();
-      // A ping-pong block is partitioned where the top declares its
-      // stream of blocks, for the lanes of both processes that use it.
-      std::set<std::pair<unsigned, int64_t>> *into = nullptr;
-      if (!memref)
-        return;
-      if (memref.getDefiningOp<memref::AllocaOp>()) {
-        into = &partitions[memref];
-      } else if (auto acquire = memref.getDefiningOp<BlockAcquireOp>()) {
-        auto channel = dyn_cast<BlockArgument>(acquire.getBuffer());
-        if (!channel || channel.getArgNumber() >= argNames.size())
-          return;
-        into = &blockPartitions[argNames[channel.getArgNumber()]];
-      } else {
-        return;
-      }
-      // The dimension the loop walks.
-      for (auto [dim, index] : llvm::enumerate(indices))
-        if (perf::indexWalks(index, loop.getInductionVar()))
-          into->insert({unsigned(dim), unroll.getInt()});
-    });
-  });
+  // A ping-pong block is partitioned where the top declares its stream of
+  // blocks, for the lanes of both processes that use it.
+  perf::forEachUnrolledAccess(
+      process, [&](Value memref, unsigned dim, int64_t factor) {
+        if (memref.getDefiningOp<memref::AllocaOp>()) {
+          partitions[memref].insert({dim, factor});
+        } else if (auto acquire = memref.getDefiningOp<BlockAcquireOp>()) {
+          auto channel = dyn_cast<BlockArgument>(acquire.getBuffer());
+          if (channel && channel.getArgNumber() < argNames.size())
+            blockPartitions[argNames[channel.getArgNumber()]].insert(
+                {dim, factor});
+        }
+      });
   if (auto role = process->getAttrOfType<StringAttr>("dataflow.process"))
     os << "// Process '" << role.getValue() << "'.\n";
   std::vector<std::string> layerParams;

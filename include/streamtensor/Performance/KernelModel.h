@@ -133,11 +133,16 @@ bool isAccumulatorUpdate(mlir::memref::StoreOp store, mlir::Region &region);
 /// Whether the store's address follows `iv`: an index is computed from it.
 bool addressFollows(mlir::memref::StoreOp store, mlir::Value iv);
 
-/// Whether `index` walks the loop of induction variable `iv`: it is `iv`,
-/// or a sum with it among the terms (a widened loop's lanes). The HLS
-/// emitter partitions a buffer's dimension indexed so by the loop's unroll
-/// factor.
-bool indexWalks(mlir::Value index, mlir::Value iv);
+/// Calls `visit(memory, dimension, factor)` for each load and store inside
+/// a loop of `process` with a `dataflow.unroll` factor, for each dimension
+/// the loop walks: indexed by its induction variable, or by a sum with it
+/// among the terms (a widened loop's lanes). The HLS emitter partitions
+/// those dimensions by those factors.
+void forEachUnrolledAccess(
+    mlir::func::FuncOp process,
+    llvm::function_ref<void(mlir::Value memory, unsigned dimension,
+                            int64_t factor)>
+        visit);
 
 /// Bits of a value of `type`: all the elements of a shaped type (a vector
 /// token, a memref), 64 for an index.

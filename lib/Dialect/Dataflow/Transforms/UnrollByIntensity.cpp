@@ -131,33 +131,18 @@ using PartitionFactors = std::map<std::pair<Operation *, unsigned>, int64_t>;
 
 /// The cyclic partition factor of each dimension of each memory the
 /// process accesses in unrolled loops, as the HLS emitter derives them: the
-/// least common multiple of the unroll factors of the loops whose induction
-/// variable indexes the dimension (directly or in a sum), at most its size.
+/// least common multiple of the unroll factors of the loops that walk the
+/// dimension, at most its size.
 PartitionFactors getPartitionFactors(func::FuncOp process) {
   PartitionFactors factors;
-  process.walk([&](scf::ForOp loop) {
-    int64_t unroll = perf::getUnrollFactor(loop);
-    if (unroll <= 1)
-      return;
-    loop.walk([&](Operation *access) {
-      Value memref;
-      ValueRange indices;
-      if (auto load = dyn_cast<memref::LoadOp>(access))
-        memref = load.getMemRef(), indices = load.getIndices();
-      else if (auto store = dyn_cast<memref::StoreOp>(access))
-        memref = store.getMemRef(), indices = store.getIndices();
-      if (!memref || !memref.getDefiningOp())
-        return;
-      auto shape = cast<MemRefType>(memref.getType()).getShape();
-      for (auto [dim, index] : llvm::enumerate(indices)) {
-        if (!perf::indexWalks(index, loop.getInductionVar()))
-          continue;
-        int64_t &factor = factors[{memref.getDefiningOp(), unsigned(dim)}];
-        factor = std::min(factor ? std::lcm(factor, unroll) : unroll,
-                          shape[dim]);
-      }
-    });
-  });
+  perf::forEachUnrolledAccess(
+      process, [&](Value memory, unsigned dim, int64_t factor) {
+        if (!memory.getDefiningOp())
+          return; // a kernel argument: HBM
+        int64_t size = cast<MemRefType>(memory.getType()).getDimSize(dim);
+        int64_t &merged = factors[{memory.getDefiningOp(), dim}];
+        merged = std::min(merged ? std::lcm(merged, factor) : factor, size);
+      });
   return factors;
 }
 
