@@ -23,6 +23,7 @@
 
 #include <map>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <utility>
 
@@ -124,6 +125,15 @@ int64_t getNextUnrollFactor(scf::ForOp loop) {
   if (isIntegerReductionLoop(loop))
     return current < constantTrips(loop) ? constantTrips(loop) : 0;
   return nextFactor(constantTrips(loop), current);
+}
+
+/// Gives `loop` unroll factor `factor` (none for 1).
+void setUnrollFactor(scf::ForOp loop, int64_t factor) {
+  if (factor > 1)
+    loop->setAttr("dataflow.unroll",
+                  Builder(loop.getContext()).getI64IntegerAttr(factor));
+  else
+    loop->removeAttr("dataflow.unroll");
 }
 
 /// (memory, dimension) -> cyclic partitions.
@@ -244,11 +254,12 @@ public:
         if (!factor)
           continue;
         int64_t previous = perf::getUnrollFactor(loop);
-        PartitionFactors partitionsBefore = getPartitionFactors(process);
+        // Only a shorter nest's step must leave the banks as they are.
+        std::optional<PartitionFactors> partitionsBefore;
+        if (!isLongest)
+          partitionsBefore = getPartitionFactors(process);
         Resources before = kernel.model.processes[p].operators;
-        loop->setAttr(
-            "dataflow.unroll",
-            IntegerAttr::get(IntegerType::get(&getContext(), 64), factor));
+        setUnrollFactor(loop, factor);
         FailureOr<perf::KernelModel> model =
             perf::buildKernelModel(kernel.kernel, params);
         if (failed(model))
@@ -262,9 +273,10 @@ public:
                     usedFf - before.ff + after.ff <=
                         0.7 * share * double(device.ff) &&
                     fitsOneDie(after);
-        bool free = after.dsp == before.dsp && after.lut == before.lut &&
-                    after.ff == before.ff &&
-                    getPartitionFactors(process) == partitionsBefore;
+        bool allowed = isLongest ||
+                       (after.dsp == before.dsp && after.lut == before.lut &&
+                        after.ff == before.ff &&
+                        getPartitionFactors(process) == *partitionsBefore);
         // A few cycles are not worth many LUTs: decode's attention took
         // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
         // for under 1K of its 190K cycles: LUTs that the prefill graph,
@@ -274,15 +286,10 @@ public:
             double(latency - profile.latency) * lutsPerCycle >=
                 after.lut - before.lut;
         if (!fits || profile.latency >= latency || !worthItsLuts ||
-            (!isLongest && !free)) {
+            !allowed) {
           // Over budget, no faster (the nest is not the bottleneck), not
           // worth its LUTs, or not free: undo, and try the next nest.
-          if (previous > 1)
-            loop->setAttr("dataflow.unroll",
-                          IntegerAttr::get(
-                              IntegerType::get(&getContext(), 64), previous));
-          else
-            loop->removeAttr("dataflow.unroll");
+          setUnrollFactor(loop, previous);
           continue;
         }
         used += after.dsp - before.dsp;
