@@ -71,6 +71,7 @@ void buildResourceAllocation(OpPassManager &pm,
   unroll.platform = options.platform;
   unroll.dspBudget = options.dspBudget;
   unroll.share = options.resourceShare;
+  unroll.order = options.unrollOrder;
   pm.addPass(dataflow::createUnrollByIntensity(unroll));
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
@@ -175,6 +176,12 @@ struct CompilePipelineOptions
       *this, "share",
       llvm::cl::desc("Part of the device the design may fill, in (0, 1]"),
       llvm::cl::init(1.0)};
+  Option<std::string> unrollOrder{
+      *this, "unroll-order",
+      llvm::cl::desc("Which unrolling step goes first: cheapest (most "
+                     "cycles saved per part of the budget) or slowest (the "
+                     "paper's)"),
+      llvm::cl::init("cheapest")};
 };
 } // namespace
 
@@ -199,6 +206,7 @@ void streamtensor::registerCompilePipeline() {
         options.fifoMode = pipelineOptions.fifoMode;
         options.dspBudget = pipelineOptions.dspBudget;
         options.resourceShare = pipelineOptions.resourceShare;
+        options.unrollOrder = pipelineOptions.unrollOrder;
         options.weightStripes = pipelineOptions.weightStripes;
         buildCompilePipeline(pm, options);
       });

@@ -81,6 +81,10 @@ const OptionSpec compileOptions[] = {
      "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
     {"dsp-budget", "N",
      "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% of the platform's)"},
+    {"unroll-order", "ORDER",
+     "which unrolling step comes first: cheapest (the most cycles a task "
+     "saves per part of the budget; default) or slowest (the paper's: the "
+     "slowest task's)"},
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
     {"dse-budget", "N",
@@ -203,6 +207,12 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       options.fifoMode != "upper-bound") {
     reportError(command, "--fifo-mode: '" + options.fifoMode +
                              "' is not normal, conservative or upper-bound");
+    return Failure;
+  }
+  options.unrollOrder = arguments.get("unroll-order").value_or("cheapest");
+  if (options.unrollOrder != "cheapest" && options.unrollOrder != "slowest") {
+    reportError(command, "--unroll-order: '" + options.unrollOrder +
+                             "' is not cheapest or slowest");
     return Failure;
   }
   std::optional<int64_t> dspBudget = arguments.getInteger(
@@ -474,6 +484,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"unroll_factor", options.unrollFactor},
                           {"max_on_chip_bytes", options.maxOnChipBytes},
                           {"fifo_mode", options.fifoMode},
+                          {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget},
                           {"profiles", options.profilesDir}}},
       {"platform", llvm::json::Object{{"name", platform->name},

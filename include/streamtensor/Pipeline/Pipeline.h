@@ -36,6 +36,10 @@ struct CompileOptions {
   /// Part of the device the design may fill, in (0, 1]: each of an LLM's
   /// graphs gets a share (the unrolling's DSP, LUT and FF limits).
   double resourceShare = 1.0;
+  /// Which unrolling step goes first (dataflow-unroll-by-intensity's
+  /// `order`): "cheapest" (the most cycles saved per part of the budget)
+  /// or "slowest" (the paper's: the slowest task's).
+  std::string unrollOrder = "cheapest";
   /// Stripes (HBM pseudo-channels) of each weight streamed in order: 0
   /// picks as many as keep its DMA at one token per cycle, 1 stripes none.
   int64_t weightStripes = 0;

@@ -4,8 +4,10 @@
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="dsp-budget=12 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,NONE
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="share=0.05 luts-per-cycle=0" | FileCheck %s --check-prefixes=CHECK,SHARE
 // RUN: streamtensor-opt %s --dataflow-unroll-by-intensity | FileCheck %s --check-prefixes=CHECK,THRIFT
+// RUN: streamtensor-opt %s --dataflow-unroll-by-intensity="dsp-budget=32 luts-per-cycle=0 order=cheapest" | FileCheck %s --check-prefixes=CHECK,CHEAP
 // RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=share=0 2>&1 | FileCheck %s --check-prefix=BADSHARE
 // RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=luts-per-cycle=-1 2>&1 | FileCheck %s --check-prefix=BADLUTS
+// RUN: not streamtensor-opt %s --dataflow-unroll-by-intensity=order=fastest 2>&1 | FileCheck %s --check-prefix=BADORDER
 
 // dataflow-unroll-by-intensity: the slowest process (largest latency L, over
 // every kernel) gets its compute loop (innermost, no FIFO traffic) unrolled
@@ -70,9 +72,21 @@
 //  - small: 69 -> 37 (f = 2) saves 32 cycles for 78 LUTs, 37 -> 21 (f = 4)
 //    16 for 156; 21 -> 13 (f = 8) would save 8, worth 240 LUTs, for 312:
 //    small stays at 4.
+// order=cheapest takes the step that saves the most cycles per part of the
+// budget first, wherever it is (dsp-budget=32, so a DSP is 1/32 of it and
+// the LUTs, against 70% of the device's, weigh far less):
+//  - small f = 2 saves 32 cycles for 3 DSP (341 cycles per budget),
+//    poly f = 2 saves 30 for 5 (192): small to 2 (16 DSP), then poly to 2
+//    (21);
+//  - small f = 4: 16 for 6 more (85), poly f = 3: 10 for 5 (64): small to
+//    4 (27), then poly to 3 (32);
+//  - poly f = 4 (37) and small f = 8 (39) are over: done.
+// poly 154 + small 21 = 175 cycles, where the slowest-first order's poly 149
+// + small 37 = 186: the order for processes whose latencies add.
 
 // BADSHARE: error: dataflow-unroll-by-intensity: share must be in (0, 1], got 0
 // BADLUTS: error: dataflow-unroll-by-intensity: luts-per-cycle must be at least 0, got -1
+// BADORDER: error: dataflow-unroll-by-intensity: order must be 'slowest' or 'cheapest', got 'fastest'
 
 // Only the compute loops of poly and small are ever unrolled.
 // CHECK-NOT: dataflow.unroll
@@ -90,6 +104,7 @@
 // B32-NEXT: } {dataflow.unroll = 4 : i64}
 // SHARE-NEXT: } {dataflow.unroll = 60 : i64}
 // THRIFT-NEXT: } {dataflow.unroll = 3 : i64}
+// CHEAP-NEXT: } {dataflow.unroll = 3 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK: scf.for
 // CHECK-NEXT: memref.load
@@ -107,6 +122,7 @@
 // B32-NEXT: } {dataflow.unroll = 2 : i64}
 // SHARE-NEXT: } {dataflow.unroll = 8 : i64}
 // THRIFT-NEXT: } {dataflow.unroll = 4 : i64}
+// CHEAP-NEXT: } {dataflow.unroll = 4 : i64}
 // NONE-NEXT: }{{$}}
 // CHECK-NOT: dataflow.unroll
 func.func @k_load(%in: memref<60xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {

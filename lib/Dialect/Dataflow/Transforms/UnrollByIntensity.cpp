@@ -10,7 +10,8 @@
 // shorter nests may still be unrolled where it costs no operators and no
 // memory banks (an accumulator reset). A process none of whose nests can
 // is done; unlike the paper, the other processes of its kernel go on (see
-// below).
+// below). With `order=cheapest`, the steps are the same but the one that
+// saves the most cycles per part of the budget goes first, wherever it is.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -181,6 +183,12 @@ public:
           << share;
       return signalPassFailure();
     }
+    if (order != "slowest" && order != "cheapest") {
+      module.emitError("dataflow-unroll-by-intensity: order must be "
+                       "'slowest' or 'cheapest', got '")
+          << order << "'";
+      return signalPassFailure();
+    }
     if (!(lutsPerCycle >= 0)) {
       module.emitError("dataflow-unroll-by-intensity: luts-per-cycle must "
                        "be at least 0, got ")
@@ -191,7 +199,6 @@ public:
         dspBudget >= 0
             ? double(dspBudget)
             : 0.8 * share * double(design->platform.getAvailableDsps());
-    double used = 0;
     // A process sits on one die: unrolled, it may take at most half of
     // the largest die's DSPs, LUTs and FFs, so that the die assignment can
     // still place it beside the others. The operators' LUTs and FFs of the
@@ -211,42 +218,37 @@ public:
              process.lut <= 0.5 * double(largestDie.lut) &&
              process.ff <= 0.5 * double(largestDie.ff);
     };
-    double usedLut = 0, usedFf = 0;
-    // (latency, kernel, process)
-    using Entry = std::tuple<int64_t, size_t, size_t>;
-    std::priority_queue<Entry> heap;
-    for (size_t k = 0; k < kernels->size(); ++k)
-      for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p) {
-        const Resources &operators = (*kernels)[k].model.processes[p].operators;
-        used += operators.dsp;
-        usedLut += operators.lut;
-        usedFf += operators.ff;
-        heap.push({(*kernels)[k].profiles[p].latency, k, p});
-      }
-    if (used > budget)
+    Resources used;
+    double lutLimit = 0.7 * share * double(device.lut);
+    double ffLimit = 0.7 * share * double(device.ff);
+    for (const perf::AnalyzedKernel &kernel : *kernels)
+      for (const perf::ProcessInfo &process : kernel.model.processes)
+        used += process.operators;
+    if (used.dsp > budget)
       return; // the resource check reports the overflow
 
-    // A process leaves the heap when it cannot get faster; the others go
-    // on. (The paper stops the whole kernel there, which suits a pipeline
-    // whose throughput its slowest stage sets. A transformer block decoding
-    // one token is a chain: each stage's latency adds to the kernel's.)
-    while (!heap.empty()) {
-      auto [latency, k, p] = heap.top();
-      heap.pop();
+    // The step process `p` of kernel `k` takes next, applied to the IR and
+    // its kernel's model rebuilt, or none (the IR as it was).
+    struct Step {
+      scf::ForOp loop;
+      int64_t previousFactor = 1;
+      Resources before, after;
+      perf::TaskProfile profile;
+      perf::KernelModel model;
+    };
+    auto findStep = [&](size_t k, size_t p) -> FailureOr<std::optional<Step>> {
       perf::AnalyzedKernel &kernel = (*kernels)[k];
       func::FuncOp process = kernel.model.processes[p].func;
-      if (process->hasAttr("dataflow.csynth"))
-        continue; // measured, not ours to change
+      int64_t latency = kernel.profiles[p].latency;
       // The longest nest first. When it cannot get faster within the budget
       // (bound by its FIFOs, say), a shorter one may still shorten the
       // process, as long as that costs nothing: a matmul's accumulator
       // reset, one element a cycle, took a sixth of decode's MLP matmuls,
       // while the accumulator's banks could take several a cycle. A step
-      // that adds operators or banks is left to the longest nest, which
-      // the heap's order puts first: spent on a short nest, the LUTs that
-      // banks take went missing in the slow processes of the graphs that
-      // borrow what this one leaves (GPT-2 Medium's prefill: 1.59M ->
-      // 1.72M cycles).
+      // that adds operators or banks is left to the longest nest:
+      // spent on a short nest, the LUTs that banks take went missing in the
+      // slow processes of the graphs that borrow what this one leaves
+      // (GPT-2 Medium's prefill: 1.59M -> 1.72M cycles).
       bool longest = true;
       for (scf::ForOp loop : findComputeLoops(process)) {
         bool isLongest = std::exchange(longest, false);
@@ -263,15 +265,13 @@ public:
         FailureOr<perf::KernelModel> model =
             perf::buildKernelModel(kernel.kernel, params);
         if (failed(model))
-          return signalPassFailure();
+          return failure();
         const Resources &after = model->processes[p].operators;
         perf::TaskProfile profile =
             perf::profileProcess(model->design.processes[p]);
-        bool fits = used - before.dsp + after.dsp <= budget &&
-                    usedLut - before.lut + after.lut <=
-                        0.7 * share * double(device.lut) &&
-                    usedFf - before.ff + after.ff <=
-                        0.7 * share * double(device.ff) &&
+        bool fits = used.dsp - before.dsp + after.dsp <= budget &&
+                    used.lut - before.lut + after.lut <= lutLimit &&
+                    used.ff - before.ff + after.ff <= ffLimit &&
                     fitsOneDie(after);
         bool allowed = isLongest ||
                        (after.dsp == before.dsp && after.lut == before.lut &&
@@ -285,21 +285,111 @@ public:
             lutsPerCycle <= 0 || after.lut <= before.lut ||
             double(latency - profile.latency) * lutsPerCycle >=
                 after.lut - before.lut;
-        if (!fits || profile.latency >= latency || !worthItsLuts ||
-            !allowed) {
-          // Over budget, no faster (the nest is not the bottleneck), not
-          // worth its LUTs, or not free: undo, and try the next nest.
-          setUnrollFactor(loop, previous);
-          continue;
-        }
-        used += after.dsp - before.dsp;
-        usedLut += after.lut - before.lut;
-        usedFf += after.ff - before.ff;
-        kernel.model = std::move(*model);
-        kernel.profiles[p] = profile;
-        heap.push({profile.latency, k, p});
-        break;
+        if (fits && profile.latency < latency && worthItsLuts && allowed)
+          return std::optional<Step>(
+              Step{loop, previous, before, after, profile, std::move(*model)});
+        // Over budget, no faster (the nest is not the bottleneck), not
+        // worth its LUTs, or not free: undo, and try the next nest.
+        setUnrollFactor(loop, previous);
       }
+      return std::optional<Step>();
+    };
+    auto commit = [&](size_t k, size_t p, Step &step) {
+      used.dsp += step.after.dsp - step.before.dsp;
+      used.lut += step.after.lut - step.before.lut;
+      used.ff += step.after.ff - step.before.ff;
+      (*kernels)[k].model = std::move(step.model);
+      (*kernels)[k].profiles[p] = step.profile;
+    };
+    auto isMeasured = [&](size_t k, size_t p) {
+      // Measured by Vitis HLS: not ours to change.
+      return (*kernels)[k].model.processes[p].func->hasAttr("dataflow.csynth");
+    };
+
+    // (priority, kernel, process)
+    using Entry = std::tuple<double, size_t, size_t>;
+    std::priority_queue<Entry> heap;
+    if (order == "slowest") {
+      for (size_t k = 0; k < kernels->size(); ++k)
+        for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p)
+          heap.push({double((*kernels)[k].profiles[p].latency), k, p});
+      // A process leaves the heap when it cannot get faster; the others go
+      // on. (The paper stops the whole kernel there, which suits a pipeline
+      // whose throughput its slowest stage sets. A transformer block
+      // decoding one token is a chain: each stage's latency adds to the
+      // kernel's.)
+      while (!heap.empty()) {
+        auto [latency, k, p] = heap.top();
+        heap.pop();
+        if (isMeasured(k, p))
+          continue;
+        FailureOr<std::optional<Step>> step = findStep(k, p);
+        if (failed(step))
+          return signalPassFailure();
+        if (!*step)
+          continue;
+        commit(k, p, **step);
+        heap.push({double((*kernels)[k].profiles[p].latency), k, p});
+      }
+      return;
+    }
+
+    // order == "cheapest": a chain's latency is the sum of its stages', so
+    // the step that saves the most cycles per part of the budget goes
+    // first, wherever it is: a slow stage whose next step costs much waits
+    // for cheaper ones elsewhere. A step's priority is the cycles it saves
+    // over the largest part it takes of the DSP, LUT or FF limit; a step
+    // that takes nothing comes before all. Each process's next step is
+    // found again when it comes up, as the budget may have shrunk since.
+    auto getPriority = [&](size_t k, size_t p, const Step &step) {
+      double saved = double((*kernels)[k].profiles[p].latency -
+                            step.profile.latency);
+      auto partOf = [](double added, double limit) {
+        return added <= 0 ? 0.0 : added / limit;
+      };
+      double part =
+          std::max({partOf(step.after.dsp - step.before.dsp, budget),
+                    partOf(step.after.lut - step.before.lut, lutLimit),
+                    partOf(step.after.ff - step.before.ff, ffLimit)});
+      return part <= 0 ? std::numeric_limits<double>::max() : saved / part;
+    };
+    // Pushes the priority of the next step of process `p`, leaving the IR
+    // and the model as they are.
+    auto pushNextStep = [&](size_t k, size_t p) -> LogicalResult {
+      if (isMeasured(k, p))
+        return success();
+      FailureOr<std::optional<Step>> step = findStep(k, p);
+      if (failed(step))
+        return failure();
+      if (!*step)
+        return success();
+      heap.push({getPriority(k, p, **step), k, p});
+      setUnrollFactor((*step)->loop, (*step)->previousFactor);
+      return success();
+    };
+    for (size_t k = 0; k < kernels->size(); ++k)
+      for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p)
+        if (failed(pushNextStep(k, p)))
+          return signalPassFailure();
+    while (!heap.empty()) {
+      auto [priority, k, p] = heap.top();
+      heap.pop();
+      FailureOr<std::optional<Step>> step = findStep(k, p);
+      if (failed(step))
+        return signalPassFailure();
+      if (!*step)
+        continue;
+      // Found again under the budget as it is now, the step may be worth
+      // less than when it was pushed: then it waits its turn again.
+      double now = getPriority(k, p, **step);
+      if (now < priority && !heap.empty() && now < std::get<0>(heap.top())) {
+        setUnrollFactor((*step)->loop, (*step)->previousFactor);
+        heap.push({now, k, p});
+        continue;
+      }
+      commit(k, p, **step);
+      if (failed(pushNextStep(k, p)))
+        return signalPassFailure();
     }
   }
 };

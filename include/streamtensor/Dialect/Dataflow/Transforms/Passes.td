@@ -142,7 +142,11 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
     cycle. A step whose operators add more LUTs than `luts-per-cycle`
     times the cycles it saves is not taken. When a task's longest nest
     cannot get faster, its shorter nests may still take steps that cost no
-    operators and no memory banks (an accumulator reset).
+    operators and no memory banks (an accumulator reset). With
+    `order=cheapest`, the step that saves the most cycles of its task per
+    part of the DSP, LUT or FF limit it takes comes first instead of the
+    slowest task's: a graph whose tasks run one after another (a decode
+    step) wants its total latency, not its slowest task, cut.
   }];
   let options = [
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
@@ -156,7 +160,12 @@ def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
            "DSPs, LUTs and FFs">,
     Option<"lutsPerCycle", "luts-per-cycle", "double", /*default=*/"30",
            "LUTs of operators a step may add per cycle of the task's "
-           "latency it saves (0: no limit)">
+           "latency it saves (0: no limit)">,
+    Option<"order", "order", "std::string", /*default=*/"\"slowest\"",
+           "Which step comes first: 'slowest' (the paper's: the slowest "
+           "task's, which suits a pipeline) or 'cheapest' (the one saving "
+           "the most cycles per part of the budget it takes, which suits a "
+           "chain of tasks whose latencies add)">
   ];
 }
 
