@@ -762,6 +762,106 @@ static std::vector<int64_t> getChannelOfArguments(func::FuncOp kernel,
   return channelOf;
 }
 
+namespace {
+/// What a process's model needs to know of the kernel around it: the FIFO
+/// of each kernel value, and each HBM port's name and pseudo-channel.
+struct KernelWiring {
+  DenseMap<Value, int> fifoOfKernelValue;
+  SmallVector<std::string> portNames;
+  std::vector<int64_t> channelOfPort;
+};
+} // namespace
+
+/// The wiring of `kernel`; with `design` and `fifoOps`, its FIFOs too.
+static KernelWiring getKernelWiring(func::FuncOp kernel,
+                                    const ModelParameters &params,
+                                    Design *design = nullptr,
+                                    std::vector<Operation *> *fifoOps = nullptr) {
+  KernelWiring wiring;
+  Block &body = kernel.getBody().front();
+  auto argNames = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
+  for (BlockArgument arg : body.getArguments()) {
+    std::string name = "arg" + std::to_string(arg.getArgNumber());
+    if (argNames && arg.getArgNumber() < argNames.size())
+      if (auto text = dyn_cast<StringAttr>(argNames[arg.getArgNumber()]))
+        name = text.str();
+    wiring.portNames.push_back(name);
+  }
+  wiring.channelOfPort = getChannelOfArguments(kernel, params);
+
+  int fifos = 0;
+  for (Operation &op : body.without_terminator()) {
+    Fifo fifo;
+    if (auto stream = dyn_cast<StreamOp>(op)) {
+      fifo.name = stream.getName() ? stream.getName()->str()
+                                   : "fifo" + std::to_string(fifos);
+      fifo.depth = stream.getType().getDepth();
+      fifo.tokenBits = getBitWidth(stream.getType().getElementType());
+      wiring.fifoOfKernelValue[stream.getResult()] = fifos;
+    } else if (auto buffer = dyn_cast<BufferOp>(op)) {
+      // A ping-pong buffer passes whole blocks: one is being filled and
+      // one drained, so blocks - 1 of them can wait in between.
+      auto name = buffer->getAttrOfType<StringAttr>("name");
+      fifo.name = name ? name.str() : "buffer" + std::to_string(fifos);
+      fifo.depth = std::max<int64_t>(1, buffer.getDepth() - 1);
+      fifo.tokenBits = getBitWidth(buffer.getType());
+      wiring.fifoOfKernelValue[buffer.getMemref()] = fifos;
+    } else {
+      continue;
+    }
+    ++fifos;
+    if (design)
+      design->fifos.push_back(fifo);
+    if (fifoOps)
+      fifoOps->push_back(&op);
+  }
+  return wiring;
+}
+
+/// The model of the process `call` starts, the port of kernel argument i
+/// with `shareOfArgument[i]` of its channel's bandwidth.
+static FailureOr<std::pair<ProcessInfo, Process>>
+buildProcess(func::CallOp call, const KernelWiring &wiring,
+             const ModelParameters &params, ArrayRef<double> shareOfArgument) {
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  if (!callee || callee.isExternal())
+    return call.emitError("calls a process that is not defined here");
+  Block *body = call->getBlock();
+  ProcessInfo info;
+  auto role = callee->getAttrOfType<StringAttr>("dataflow.process");
+  info.name = role ? role.str() : callee.getName().str();
+  info.func = callee;
+  DenseMap<Value, int> fifoOf;
+  DenseMap<Value, DmaInfo> portOf;
+  for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
+    Value argument = callee.getArgument(index);
+    auto fifo = wiring.fifoOfKernelValue.find(operand);
+    if (fifo != wiring.fifoOfKernelValue.end()) {
+      fifoOf[argument] = fifo->second;
+      continue;
+    }
+    auto port = dyn_cast<BlockArgument>(operand);
+    if (port && port.getOwner() == body) {
+      DmaInfo dma;
+      dma.port = wiring.portNames[port.getArgNumber()];
+      dma.argument = port.getArgNumber();
+      dma.hbmChannel = wiring.channelOfPort[port.getArgNumber()];
+      dma.bytesPerCycle =
+          params.hbmBytesPerCycle * shareOfArgument[port.getArgNumber()];
+      portOf[argument] = dma;
+    }
+  }
+  ProcessBuilder builder(params, info, fifoOf, portOf);
+  FailureOr<LoopTree> tree = builder.build(callee);
+  if (failed(tree))
+    return failure();
+  if (auto csynth = callee->getAttrOfType<DictionaryAttr>("dataflow.csynth"))
+    applyCsynth(csynth, *tree, info);
+  Process process{info.name, std::move(*tree)};
+  return std::make_pair(std::move(info), std::move(process));
+}
+
 /// The model of `kernel` in which the port of argument i gets
 /// `shareOfArgument[i]` of its channel's bandwidth.
 static FailureOr<KernelModel>
@@ -769,84 +869,15 @@ buildModelWithShares(func::FuncOp kernel, const ModelParameters &params,
                      ArrayRef<double> shareOfArgument) {
   KernelModel model;
   model.name = kernel.getName().str();
-  DenseMap<Value, int> fifoOfKernelValue;
-  Block &body = kernel.getBody().front();
-
-  // HBM ports: each on the pseudo-channel of its buffer (getHbmChannel).
-  SmallVector<std::string> portNames;
-  auto argNames = kernel->getAttrOfType<ArrayAttr>("dataflow.arg_names");
-  for (BlockArgument arg : body.getArguments()) {
-    std::string name = "arg" + std::to_string(arg.getArgNumber());
-    if (argNames && arg.getArgNumber() < argNames.size())
-      if (auto text = dyn_cast<StringAttr>(argNames[arg.getArgNumber()]))
-        name = text.str();
-    portNames.push_back(name);
-  }
-  std::vector<int64_t> channelOfPort = getChannelOfArguments(kernel, params);
-
-  for (Operation &op : body.without_terminator()) {
-    if (auto stream = dyn_cast<StreamOp>(op)) {
-      Fifo fifo;
-      fifo.name = stream.getName()
-                      ? stream.getName()->str()
-                      : "fifo" + std::to_string(model.design.fifos.size());
-      fifo.depth = stream.getType().getDepth();
-      fifo.tokenBits = getBitWidth(stream.getType().getElementType());
-      fifoOfKernelValue[stream.getResult()] = model.design.fifos.size();
-      model.design.fifos.push_back(fifo);
-      model.fifoOps.push_back(stream);
-    } else if (auto buffer = dyn_cast<BufferOp>(op)) {
-      // A ping-pong buffer passes whole blocks: one is being filled and
-      // one drained, so blocks - 1 of them can wait in between.
-      Fifo fifo;
-      auto name = buffer->getAttrOfType<StringAttr>("name");
-      fifo.name = name ? name.str()
-                       : "buffer" + std::to_string(model.design.fifos.size());
-      fifo.depth = std::max<int64_t>(1, buffer.getDepth() - 1);
-      fifo.tokenBits = getBitWidth(buffer.getType());
-      fifoOfKernelValue[buffer.getMemref()] = model.design.fifos.size();
-      model.design.fifos.push_back(fifo);
-      model.fifoOps.push_back(buffer);
-    }
-  }
-
-  for (auto call : body.getOps<func::CallOp>()) {
-    auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
-        call, call.getCalleeAttr());
-    if (!callee || callee.isExternal())
-      return call.emitError("calls a process that is not defined here");
-    ProcessInfo info;
-    auto role = callee->getAttrOfType<StringAttr>("dataflow.process");
-    info.name = role ? role.str() : callee.getName().str();
-    info.func = callee;
-    DenseMap<Value, int> fifoOf;
-    DenseMap<Value, DmaInfo> portOf;
-    for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
-      Value argument = callee.getArgument(index);
-      auto fifo = fifoOfKernelValue.find(operand);
-      if (fifo != fifoOfKernelValue.end()) {
-        fifoOf[argument] = fifo->second;
-        continue;
-      }
-      auto port = dyn_cast<BlockArgument>(operand);
-      if (port && port.getOwner() == &body) {
-        DmaInfo dma;
-        dma.port = portNames[port.getArgNumber()];
-        dma.argument = port.getArgNumber();
-        dma.hbmChannel = channelOfPort[port.getArgNumber()];
-        dma.bytesPerCycle =
-            params.hbmBytesPerCycle * shareOfArgument[port.getArgNumber()];
-        portOf[argument] = dma;
-      }
-    }
-    ProcessBuilder builder(params, info, fifoOf, portOf);
-    FailureOr<LoopTree> tree = builder.build(callee);
-    if (failed(tree))
+  KernelWiring wiring =
+      getKernelWiring(kernel, params, &model.design, &model.fifoOps);
+  for (auto call : kernel.getBody().front().getOps<func::CallOp>()) {
+    FailureOr<std::pair<ProcessInfo, Process>> process =
+        buildProcess(call, wiring, params, shareOfArgument);
+    if (failed(process))
       return failure();
-    if (auto csynth = callee->getAttrOfType<DictionaryAttr>("dataflow.csynth"))
-      applyCsynth(csynth, *tree, info);
-    model.design.processes.push_back({info.name, std::move(*tree)});
-    model.processes.push_back(std::move(info));
+    model.processes.push_back(std::move(process->first));
+    model.design.processes.push_back(std::move(process->second));
   }
   return model;
 }
@@ -923,4 +954,15 @@ FailureOr<KernelModel> perf::buildKernelModel(func::FuncOp kernel,
   if (!shared)
     return alone;
   return buildModelWithShares(kernel, params, shareOfArgument);
+}
+
+FailureOr<std::pair<ProcessInfo, Process>>
+perf::buildProcessModel(func::FuncOp kernel, const ModelParameters &params,
+                        size_t index) {
+  assert(!params.shareChannelsByActivity &&
+         "a process alone cannot tell when its ports share their channels");
+  KernelWiring wiring = getKernelWiring(kernel, params);
+  auto calls = kernel.getBody().front().getOps<func::CallOp>();
+  auto call = std::next(calls.begin(), index);
+  return buildProcess(*call, wiring, params, getEvenShares(kernel, params));
 }

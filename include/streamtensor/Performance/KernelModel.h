@@ -156,6 +156,14 @@ ModelParameters getModelParameters(const Platform &platform);
 mlir::FailureOr<KernelModel> buildKernelModel(mlir::func::FuncOp kernel,
                                               const ModelParameters &params);
 
+/// The model of process `index` of `kernel` (its index-th call), as
+/// buildKernelModel builds it when `params` shares channels evenly
+/// (shareChannelsByActivity false, which it must be): what a pass that
+/// changes one process at a time rebuilds.
+mlir::FailureOr<std::pair<ProcessInfo, Process>>
+buildProcessModel(mlir::func::FuncOp kernel, const ModelParameters &params,
+                  size_t index);
+
 } // namespace streamtensor::perf
 
 #endif // STREAMTENSOR_PERFORMANCE_KERNELMODEL_H

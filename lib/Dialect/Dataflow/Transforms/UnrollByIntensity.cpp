@@ -169,7 +169,7 @@ public:
         perf::analyzeDesign(module, platform);
     if (failed(design))
       return signalPassFailure();
-    // Each step rebuilds a kernel's model to profile one process, whose
+    // Each step rebuilds the model of the process it changes, whose
     // latency does not depend on how its kernel's ports share channels.
     perf::ModelParameters params = design->params;
     params.shareChannelsByActivity = false;
@@ -227,14 +227,15 @@ public:
     if (used.dsp > budget)
       return; // the resource check reports the overflow
 
-    // The step process `p` of kernel `k` takes next, applied to the IR and
-    // its kernel's model rebuilt, or none (the IR as it was).
+    // The step process `p` of kernel `k` takes next, applied to the IR
+    // with the process's model rebuilt, or none (the IR as it was).
     struct Step {
       scf::ForOp loop;
       int64_t previousFactor = 1;
       Resources before, after;
       perf::TaskProfile profile;
-      perf::KernelModel model;
+      perf::ProcessInfo info;
+      perf::Process process;
     };
     auto findStep = [&](size_t k, size_t p) -> FailureOr<std::optional<Step>> {
       perf::AnalyzedKernel &kernel = (*kernels)[k];
@@ -262,13 +263,12 @@ public:
           partitionsBefore = getPartitionFactors(process);
         Resources before = kernel.model.processes[p].operators;
         setUnrollFactor(loop, factor);
-        FailureOr<perf::KernelModel> model =
-            perf::buildKernelModel(kernel.kernel, params);
+        FailureOr<std::pair<perf::ProcessInfo, perf::Process>> model =
+            perf::buildProcessModel(kernel.kernel, params, p);
         if (failed(model))
           return failure();
-        const Resources &after = model->processes[p].operators;
-        perf::TaskProfile profile =
-            perf::profileProcess(model->design.processes[p]);
+        const Resources &after = model->first.operators;
+        perf::TaskProfile profile = perf::profileProcess(model->second);
         bool fits = used.dsp - before.dsp + after.dsp <= budget &&
                     used.lut - before.lut + after.lut <= lutLimit &&
                     used.ff - before.ff + after.ff <= ffLimit &&
@@ -286,8 +286,9 @@ public:
             double(latency - profile.latency) * lutsPerCycle >=
                 after.lut - before.lut;
         if (fits && profile.latency < latency && worthItsLuts && allowed)
-          return std::optional<Step>(
-              Step{loop, previous, before, after, profile, std::move(*model)});
+          return std::optional<Step>(Step{loop, previous, before, after,
+                                          profile, std::move(model->first),
+                                          std::move(model->second)});
         // Over budget, no faster (the nest is not the bottleneck), not
         // worth its LUTs, or not free: undo, and try the next nest.
         setUnrollFactor(loop, previous);
@@ -298,7 +299,8 @@ public:
       used.dsp += step.after.dsp - step.before.dsp;
       used.lut += step.after.lut - step.before.lut;
       used.ff += step.after.ff - step.before.ff;
-      (*kernels)[k].model = std::move(step.model);
+      (*kernels)[k].model.processes[p] = std::move(step.info);
+      (*kernels)[k].model.design.processes[p] = std::move(step.process);
       (*kernels)[k].profiles[p] = step.profile;
     };
     auto isMeasured = [&](size_t k, size_t p) {

@@ -1,0 +1,136 @@
+//===- ProcessModelTest.cpp - One process's model, rebuilt alone ----------===//
+
+#include "streamtensor/Analysis/TaskProfile.h"
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Performance/KernelModel.h"
+#include "streamtensor/Platform/Platform.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace streamtensor;
+
+namespace {
+
+// A DMA read, a process that computes on a local buffer (unrolled by 4)
+// and a DMA write: the three kinds a model builds, FIFOs and HBM ports.
+constexpr const char *kKernel = R"mlir(
+func.func @k_load(%in: memref<64xf32>, %x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "load"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = memref.load %in[%i] : memref<64xf32>
+    dataflow.stream_write %v into %x : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_scale(%x: !dataflow.stream<f32, 2>, %y: !dataflow.stream<f32, 2>) attributes {dataflow.process = "scale"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %a = arith.constant 2.0 : f32
+  %buf = memref.alloca() : memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+    memref.store %v, %buf[%i] : memref<64xf32>
+  }
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = memref.load %buf[%i] : memref<64xf32>
+    %m = arith.mulf %v, %a : f32
+    memref.store %m, %buf[%i] : memref<64xf32>
+  } {dataflow.unroll = 4 : i64}
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = memref.load %buf[%i] : memref<64xf32>
+    dataflow.stream_write %v into %y : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_store(%y: !dataflow.stream<f32, 2>, %out: memref<64xf32>) attributes {dataflow.process = "store"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = dataflow.stream_read %y : !dataflow.stream<f32, 2>
+    memref.store %v, %out[%i] : memref<64xf32>
+  }
+  return
+}
+func.func @k(%in: memref<64xf32>, %out: memref<64xf32>) attributes {dataflow.kernel} {
+  %x = dataflow.stream {entries = 64 : i64, name = "x"} : !dataflow.stream<f32, 2>
+  %y = dataflow.stream {entries = 64 : i64, name = "y"} : !dataflow.stream<f32, 2>
+  call @k_load(%in, %x) : (memref<64xf32>, !dataflow.stream<f32, 2>) -> ()
+  call @k_scale(%x, %y) : (!dataflow.stream<f32, 2>, !dataflow.stream<f32, 2>) -> ()
+  call @k_store(%y, %out) : (!dataflow.stream<f32, 2>, memref<64xf32>) -> ()
+  return
+}
+)mlir";
+
+// dataflow-unroll-by-intensity rebuilds only the process a step changes:
+// each process's model built alone must be the one the whole kernel's
+// model holds (same resources, DMAs, latency and FIFO traffic).
+TEST(ProcessModel, BuiltAloneAsInItsKernel) {
+  MLIRContext context;
+  context.loadDialect<dataflow::DataflowDialect, func::FuncDialect,
+                      arith::ArithDialect, memref::MemRefDialect,
+                      scf::SCFDialect>();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(kKernel, ParserConfig(&context));
+  ASSERT_TRUE(module);
+  auto kernel = module->lookupSymbol<func::FuncOp>("k");
+  llvm::Expected<Platform> platform = loadPlatform("u55c");
+  ASSERT_TRUE(bool(platform)) << llvm::toString(platform.takeError());
+  perf::ModelParameters params = perf::getModelParameters(*platform);
+  params.shareChannelsByActivity = false;
+
+  FailureOr<perf::KernelModel> whole = perf::buildKernelModel(kernel, params);
+  ASSERT_TRUE(succeeded(whole));
+  ASSERT_EQ(whole->processes.size(), 3u);
+  for (size_t index = 0; index < whole->processes.size(); ++index) {
+    FailureOr<std::pair<perf::ProcessInfo, perf::Process>> alone =
+        perf::buildProcessModel(kernel, params, index);
+    ASSERT_TRUE(succeeded(alone));
+    const perf::ProcessInfo &expected = whole->processes[index];
+    EXPECT_EQ(alone->first.name, expected.name);
+    EXPECT_EQ(alone->first.func, expected.func);
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      EXPECT_EQ(alone->first.operators.get(kind),
+                expected.operators.get(kind));
+    ASSERT_EQ(alone->first.dmas.size(), expected.dmas.size());
+    for (size_t d = 0; d < expected.dmas.size(); ++d) {
+      EXPECT_EQ(alone->first.dmas[d].port, expected.dmas[d].port);
+      EXPECT_EQ(alone->first.dmas[d].hbmChannel, expected.dmas[d].hbmChannel);
+      EXPECT_EQ(alone->first.dmas[d].bytesPerCycle,
+                expected.dmas[d].bytesPerCycle);
+    }
+    perf::TaskProfile fromAlone = perf::profileProcess(alone->second);
+    perf::TaskProfile fromWhole =
+        perf::profileProcess(whole->design.processes[index]);
+    EXPECT_EQ(fromAlone.latency, fromWhole.latency);
+    EXPECT_EQ(fromAlone.initialDelay, fromWhole.initialDelay);
+    ASSERT_EQ(fromAlone.reads.size(), fromWhole.reads.size());
+    for (const auto &[fifo, port] : fromWhole.reads) {
+      ASSERT_TRUE(fromAlone.reads.count(fifo)) << "FIFO " << fifo;
+      EXPECT_EQ(fromAlone.reads.at(fifo).tokens, port.tokens);
+      EXPECT_EQ(fromAlone.reads.at(fifo).lastCycle, port.lastCycle);
+    }
+    ASSERT_EQ(fromAlone.writes.size(), fromWhole.writes.size());
+    for (const auto &[fifo, port] : fromWhole.writes) {
+      ASSERT_TRUE(fromAlone.writes.count(fifo)) << "FIFO " << fifo;
+      EXPECT_EQ(fromAlone.writes.at(fifo).tokens, port.tokens);
+      EXPECT_EQ(fromAlone.writes.at(fifo).lastCycle, port.lastCycle);
+    }
+  }
+  // The computing process does work (the test would hold of empty models).
+  EXPECT_GT(whole->processes[1].operators.dsp, 0);
+  EXPECT_EQ(whole->processes[0].dmas.size(), 1u);
+}
+
+} // namespace
