@@ -232,8 +232,9 @@ public:
     struct Step {
       scf::ForOp loop;
       int64_t previousFactor = 1;
-      Resources before, after;
       perf::TaskProfile profile;
+      /// Its operators are the process's after the step; the kernel's model
+      /// still has those before it.
       perf::ProcessInfo info;
       perf::Process process;
     };
@@ -286,8 +287,8 @@ public:
             double(latency - profile.latency) * lutsPerCycle >=
                 after.lut - before.lut;
         if (fits && profile.latency < latency && worthItsLuts && allowed)
-          return std::optional<Step>(Step{loop, previous, before, after,
-                                          profile, std::move(model->first),
+          return std::optional<Step>(Step{loop, previous, profile,
+                                          std::move(model->first),
                                           std::move(model->second)});
         // Over budget, no faster (the nest is not the bottleneck), not
         // worth its LUTs, or not free: undo, and try the next nest.
@@ -296,9 +297,11 @@ public:
       return std::optional<Step>();
     };
     auto commit = [&](size_t k, size_t p, Step &step) {
-      used.dsp += step.after.dsp - step.before.dsp;
-      used.lut += step.after.lut - step.before.lut;
-      used.ff += step.after.ff - step.before.ff;
+      const Resources &before = (*kernels)[k].model.processes[p].operators;
+      const Resources &after = step.info.operators;
+      used.dsp += after.dsp - before.dsp;
+      used.lut += after.lut - before.lut;
+      used.ff += after.ff - before.ff;
       (*kernels)[k].model.processes[p] = std::move(step.info);
       (*kernels)[k].model.design.processes[p] = std::move(step.process);
       (*kernels)[k].profiles[p] = step.profile;
@@ -349,10 +352,11 @@ public:
       auto partOf = [](double added, double limit) {
         return added <= 0 ? 0.0 : added / limit;
       };
-      double part =
-          std::max({partOf(step.after.dsp - step.before.dsp, budget),
-                    partOf(step.after.lut - step.before.lut, lutLimit),
-                    partOf(step.after.ff - step.before.ff, ffLimit)});
+      const Resources &before = (*kernels)[k].model.processes[p].operators;
+      const Resources &after = step.info.operators;
+      double part = std::max({partOf(after.dsp - before.dsp, budget),
+                              partOf(after.lut - before.lut, lutLimit),
+                              partOf(after.ff - before.ff, ffLimit)});
       return part <= 0 ? std::numeric_limits<double>::max() : saved / part;
     };
     // Pushes the priority of the next step of process `p`, leaving the IR
