@@ -35,17 +35,19 @@ bool isShareableLoop(const StreamLayout &source, const StreamLayout &result,
   return !used || source.steps[position] == result.steps[position];
 }
 
-unsigned getMaxSharedLoops(const StreamLayout &source,
-                           const StreamLayout &result) {
+unsigned getMaxSharedLoops(const StreamLayout &given,
+                           const StreamLayout &wanted) {
+  StreamLayout source = given.getCanonical(), result = wanted.getCanonical();
   unsigned shared = 0;
   while (isShareableLoop(source, result, shared))
     ++shared;
   return shared;
 }
 
-std::vector<int64_t> getMinBufferShape(const StreamLayout &source,
-                                       const StreamLayout &result,
+std::vector<int64_t> getMinBufferShape(const StreamLayout &given,
+                                       const StreamLayout &wanted,
                                        unsigned sharedLoops) {
+  StreamLayout source = given.getCanonical(), result = wanted.getCanonical();
   std::vector<int64_t> fullShape = source.getFullShape();
   std::vector<int64_t> shape;
   for (unsigned dim = 0; dim < source.getRank(); ++dim) {

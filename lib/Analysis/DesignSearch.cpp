@@ -73,6 +73,19 @@ Search::Search(Space spaceIn, Point start, uint64_t seed)
     point.tileSize = size;
     sweep.push_back(point);
   }
+  // The in-order point comes right after the point of its tile size: it
+  // only pays where the producer's and the consumer's tiles agree, and the
+  // sweep may not reach a tile size far from the start.
+  if (space.inOrder.tileSize > 0) {
+    Point point = start;
+    point.tileSize = space.inOrder.tileSize;
+    for (const auto &[kernel, size] : space.inOrder.kernelTileSizes)
+      point.kernelTileSizes[kernel] = size;
+    auto at = std::find_if(sweep.begin(), sweep.end(), [&](const Point &p) {
+      return p.tileSize == point.tileSize;
+    });
+    sweep.insert(at == sweep.end() ? at : at + 1, point);
+  }
 }
 
 Point Search::mutate(const Point &base) {

@@ -6,6 +6,7 @@
 #include "CompileCommon.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/AdderTree.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Diagnostics.h"
@@ -195,6 +196,123 @@ void streamtensor::driver::addKernelDimensions(ModuleOp module,
     if (reduces)
       space.kernels.push_back(name);
   });
+  addInOrderPoint(*copy, space);
+}
+
+/// The linalg op a kernel of the linalg-to-dataflow stage computes, if one.
+static linalg::LinalgOp getKernelOp(dataflow::KernelOp kernel) {
+  linalg::LinalgOp found;
+  int count = 0;
+  kernel.walk([&](linalg::LinalgOp op) {
+    // The zero fill of an accumulator is not what the kernel computes.
+    if (op.getNumDpsInputs() == 0)
+      return;
+    found = op;
+    ++count;
+  });
+  return count == 1 ? found : linalg::LinalgOp();
+}
+
+/// The loop ranges of the whole computation of `kernel`, whose body `op`
+/// computes one tile of it: each loop's range read off the kernel's tensors
+/// through `op`'s indexing maps (operands in the same order).
+static std::optional<SmallVector<int64_t>>
+getFullLoopRanges(dataflow::KernelOp kernel, linalg::LinalgOp op) {
+  SmallVector<Value> tensors(kernel.getInputs());
+  llvm::append_range(tensors, kernel.getInits());
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (tensors.size() != maps.size())
+    return std::nullopt;
+  SmallVector<int64_t> ranges(op.getNumLoops(), ShapedType::kDynamic);
+  for (auto [tensor, map] : llvm::zip(tensors, maps)) {
+    auto type = dyn_cast<RankedTensorType>(tensor.getType());
+    if (!type || type.getRank() != map.getNumResults())
+      return std::nullopt;
+    for (auto [dim, result] : llvm::enumerate(map.getResults()))
+      if (auto loop = dyn_cast<AffineDimExpr>(result))
+        ranges[loop.getPosition()] = type.getDimSize(dim);
+  }
+  return ranges;
+}
+
+/// Whether `value` is the result of an integer matrix product, directly or
+/// through kernels that reduce nothing and read nothing else computed (a
+/// requantization by constant scales, say; not a norm, whose statistic is a
+/// reduction of its own).
+static bool comesFromIntegerProduct(Value value, int depth = 0) {
+  auto producer = value.getDefiningOp<dataflow::KernelOp>();
+  if (!producer || depth > 8)
+    return false;
+  linalg::LinalgOp op = getKernelOp(producer);
+  if (!op)
+    return false;
+  if (op.getNumReductionLoops() > 0)
+    return dataflow::accumulatesIntegers(op);
+  bool fed = false;
+  for (Value input : producer.getInputs()) {
+    if (!input.getDefiningOp<dataflow::KernelOp>())
+      continue; // a weight or a scale
+    if (!comesFromIntegerProduct(input, depth + 1))
+      return false;
+    fed = true;
+  }
+  return fed;
+}
+
+void streamtensor::driver::addInOrderPoint(ModuleOp linalgToDataflow,
+                                           search::Space &space) {
+  // An integer matmul fed by another one (fc2 after fc1 in an MLP) reads
+  // its input once, as it is written, when its parallel loops are one tile
+  // each: its reduction loop is then the only one, and it runs beside its
+  // producer instead of after it. Its producer's output tiles must be its
+  // reduction tiles for no converter to sit between them: the tile size
+  // that the integer reduction gets (at most one adder tree's leaves,
+  // innermost loop first, as dataflow-convert-linalg-to-kernel tiles it).
+  std::map<std::string, int64_t> whole;
+  int64_t tileSize = 0;
+  linalgToDataflow.walk([&](dataflow::KernelOp kernel) {
+    linalg::LinalgOp op = getKernelOp(kernel);
+    if (!kernel.getName() || !op || !dataflow::accumulatesIntegers(op))
+      return;
+    bool fed = false;
+    for (Value input : kernel.getInputs())
+      fed |= comesFromIntegerProduct(input);
+    if (!fed)
+      return;
+    std::optional<SmallVector<int64_t>> fullRanges = getFullLoopRanges(kernel, op);
+    if (!fullRanges)
+      return;
+    SmallVector<int64_t> ranges = std::move(*fullRanges);
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    int64_t largestParallel = 1, leaves = dataflow::kMaxAdderTreeLeaves;
+    int64_t outerReductionTile = 0;
+    for (int loop = int(ranges.size()) - 1; loop >= 0; --loop) {
+      if (ShapedType::isDynamic(ranges[loop]))
+        return;
+      if (iterators[loop] == utils::IteratorType::parallel) {
+        largestParallel = std::max(largestParallel, ranges[loop]);
+        continue;
+      }
+      int64_t tile = 1;
+      for (int64_t size = std::min(ranges[loop], leaves); size >= 1; --size)
+        if (ranges[loop] % size == 0) {
+          tile = size;
+          break;
+        }
+      outerReductionTile = tile;
+      leaves = std::max<int64_t>(1, leaves / tile);
+    }
+    // At least an adder tree's leaves, so that the reduction tiles stay.
+    whole[kernel.getName()->str()] =
+        std::max(largestParallel, dataflow::kMaxAdderTreeLeaves);
+    if (outerReductionTile > 0)
+      tileSize = tileSize == 0 ? outerReductionTile
+                               : std::min(tileSize, outerReductionTile);
+  });
+  if (whole.empty() || tileSize == 0)
+    return;
+  space.inOrder.tileSize = tileSize;
+  space.inOrder.kernelTileSizes = std::move(whole);
 }
 
 llvm::json::Object

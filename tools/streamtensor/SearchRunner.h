@@ -71,6 +71,12 @@ search::Outcome measureDesign(mlir::ModuleOp module, llvm::json::Object &fusion,
                               const Resources &available,
                               llvm::json::Array &kernels);
 
+/// The search's in-order point of `linalgToDataflow` (the design at the
+/// linalg-to-dataflow stage), if it has one: the integer matmuls fed by
+/// another integer matmul get their parallel loops as one tile each, at the
+/// tile size their reduction tiles have (search::Space::InOrder).
+void addInOrderPoint(mlir::ModuleOp linalgToDataflow, search::Space &space);
+
 /// The kernel dimensions of the space of `module` (the design as built,
 /// converted to kernels on a copy with `options`): the kernels whose tiles
 /// matter most, the ones that reduce (a matmul, a dot, a norm's

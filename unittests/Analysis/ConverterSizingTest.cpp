@@ -94,6 +94,30 @@ TEST(ConverterSizing, SharedLoopsMustBeAnOuterPrefix) {
   EXPECT_EQ(getMinBufferShape(source, result, 0), Shape({64, 64}));
 }
 
+TEST(ConverterSizing, LoopsOfOneIterationDoNotStopTheSharing) {
+  // A 16x4 tensor. The producer streams 4x4 tiles down the rows, after a
+  // loop of one iteration over the (single) column tile; the consumer reads
+  // each row block in two 4x2 tiles. Position by position the loops differ
+  // (1 against 4); without the loop of one iteration both walk the row
+  // blocks outermost, and a block of one row tile is enough.
+  StreamLayout source{{4, 4}, {1, 4}, {4, 4}, {d(1), d(0)}};
+  StreamLayout result{{4, 2}, {4, 2}, {4, 2}, {d(0), d(1)}};
+  EXPECT_FALSE(isShareableLoop(source, result, 0));
+  std::optional<ConverterPlan> plan = planConverter(source, result);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->needed);
+  EXPECT_EQ(plan->sharedLoops, 1u);
+  EXPECT_EQ(plan->bufferShape, Shape({4, 4}));
+  EXPECT_EQ(getMinBufferShape(source, result, 0), Shape({16, 4}));
+
+  // The same the other way round, and with the loop of one iteration on the
+  // consumer's side.
+  plan = planConverter(result, source);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->sharedLoops, 1u);
+  EXPECT_EQ(plan->bufferShape, Shape({4, 4}));
+}
+
 TEST(ConverterSizing, RepetitionLoopsCanBeShared) {
   // Both sides stream the tensor twice (loop 0 moves no tile); the buffer is
   // refilled on each repetition and, inside it, needs the whole tensor.

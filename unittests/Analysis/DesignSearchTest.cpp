@@ -58,6 +58,35 @@ TEST(DesignSearchTest, StartsAtTheOptionsThenSweepsLargerThenSmallerTiles) {
   EXPECT_EQ(batch.front(), Point{});
 }
 
+TEST(DesignSearchTest, TriesTheInOrderPointAfterItsTileSize) {
+  Space space;
+  space.inOrder.tileSize = 64;
+  space.inOrder.kernelTileSizes = {{"matmul_32", 512}};
+  Point start;
+  start.kernelTileSizes = {{"matmul_32", 8}, {"matmul_5", 32}};
+  Search search(space, start, 1);
+  std::vector<Point> batch = search.propose(7);
+  ASSERT_EQ(batch.size(), 7u);
+  std::vector<int64_t> sizes;
+  for (const Point &point : batch)
+    sizes.push_back(point.tileSize);
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 64, 64, 128, 8, 4}));
+  // The start's other choices stay; the in-order kernels' sizes replace
+  // theirs.
+  EXPECT_EQ(batch[3].kernelTileSizes,
+            (std::map<std::string, int64_t>{{"matmul_32", 512},
+                                            {"matmul_5", 32}}));
+  EXPECT_EQ(batch[2].kernelTileSizes, start.kernelTileSizes);
+
+  // A tile size outside the sweep: the point comes last.
+  space.inOrder.tileSize = 2;
+  Search outside(space, Point{}, 1);
+  batch = outside.propose(7);
+  ASSERT_EQ(batch.size(), 7u);
+  EXPECT_EQ(batch.back().tileSize, 2);
+  EXPECT_EQ(batch.back().kernelTileSizes.at("matmul_32"), 512);
+}
+
 TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
   Space space;
   space.kernels = {"matmul_1", "dot_4"};

@@ -47,14 +47,16 @@ bool isShareableLoop(const StreamLayout &source, const StreamLayout &result,
 
 /// The most outer loops that can be shared: the longest prefix of shareable
 /// loops (a shared loop must enclose the buffer, so the shared loops are the
-/// outermost ones).
+/// outermost ones). Loops are counted in the canonical forms (loops of one
+/// iteration removed): a loop of one iteration on one side only, such as a
+/// matmul's output-row loop over a single row, does not stop the sharing.
 unsigned getMaxSharedLoops(const StreamLayout &source,
                            const StreamLayout &result);
 
 /// The smallest buffer for a converter inside the first `sharedLoops` loops
-/// (at most getMaxSharedLoops): per data dimension, one tile where a shared
-/// loop or an identical constant offset fixes the tile, the full size
-/// otherwise.
+/// of the canonical forms (at most getMaxSharedLoops): per data dimension,
+/// one tile where a shared loop or an identical constant offset fixes the
+/// tile, the full size otherwise.
 std::vector<int64_t> getMinBufferShape(const StreamLayout &source,
                                        const StreamLayout &result,
                                        unsigned sharedLoops);

@@ -82,6 +82,17 @@ struct Space {
     std::vector<int64_t> movable;
   };
   std::map<std::string, Reorderable> reorderable;
+  /// A point the sweep tries right after its tile size (none when
+  /// tileSize is 0): kernels that can read their input in the order their
+  /// producer writes it, if their parallel loops are one tile each, with
+  /// those tile sizes, at the tile size that makes the producer's output
+  /// tiles their reduction tiles. An MLP's second matmul then runs beside
+  /// its first instead of after it.
+  struct InOrder {
+    int64_t tileSize = 0;
+    std::map<std::string, int64_t> kernelTileSizes;
+  };
+  InOrder inOrder;
 };
 
 struct Trial {
@@ -97,7 +108,8 @@ public:
 
   /// Up to `count` points never proposed before. The start comes first,
   /// then a sweep of the tile size around it (nearest first, the larger on
-  /// a tie), with repairs ahead of the sweep's next point: a recorded point
+  /// a tie; the space's in-order point right after its tile size), with
+  /// repairs ahead of the sweep's next point: a recorded point
   /// faster than the best (or any, before one fits) but over its resources
   /// is tried again with the next smaller unroll share; while no point is
   /// feasible, one that failed otherwise (it did not compile, or

@@ -752,6 +752,19 @@ LogicalResult KernelLowering::lowerConverter(ITensorConverterOp converter) {
   ITensorType from = converter.getSource().getType();
   ITensorType to = converter.getResult().getType();
   unsigned shared = converter.getSharedLoops();
+  // Shared loops are counted without the loops of one iteration (see
+  // getMaxSharedLoops); a side with such loops then iterates its canonical
+  // form, which streams the same tiles in the same order.
+  auto dropUnitLoops = [](ITensorType type) {
+    if (!llvm::is_contained(type.getTripCounts(), 1))
+      return type;
+    return ITensorType::get(type.getElementType(),
+                            type.getLayout().getCanonical());
+  };
+  if (shared > 0) {
+    from = dropUnitLoops(from);
+    to = dropUnitLoops(to);
+  }
   ArrayRef<int64_t> bufferShape = converter.getBufferShape();
   Value in = streams[converter.getSource()];
   Value out = streams[converter.getResult()];

@@ -126,7 +126,9 @@ def Dataflow_ITensorConverterOp : Dataflow_Op<"itensor_converter", [Pure]> {
     Reorders the tiles of a stream into another layout of the same tensor.
     The converter keeps `buffer_shape` elements on chip twice over (ping and
     pong) and sits inside the first `shared_loops` loops of both iteration
-    spaces, which it shares with producer and consumer. The buffer must be at
+    spaces, which it shares with producer and consumer; loops of one
+    iteration are not counted (they stream nothing of their own, so either
+    side may have them anywhere). The buffer must be at
     least the minimum that the converter sizing analysis (the paper's
     Algorithm 1, per dimension) gives for that loop level.
 
