@@ -63,6 +63,7 @@ void buildLowering(OpPassManager &pm, const CompileOptions &options) {
 /// unrolling, FIFO depths, memories and dies, then the final profiles.
 void buildResourceAllocation(OpPassManager &pm,
                              const CompileOptions &options) {
+  pm.addPass(dataflow::createHoistTileReads());
   dataflow::ProfileTasksOptions measured;
   measured.platform = options.platform;
   measured.profiles = options.profilesDir;

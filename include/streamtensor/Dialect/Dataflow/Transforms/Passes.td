@@ -192,6 +192,28 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
   ];
 }
 
+def HoistTileReads : Pass<"dataflow-hoist-tile-reads", "::mlir::ModuleOp"> {
+  let summary = "Read a replayed vector's tiles before the reduction loop";
+  let description = [{
+    A reduction loop whose body fills a small buffer from a FIFO, then
+    computes with it, restarts both pipelines on every iteration. When the
+    loop sits inside a loop of more than one iteration (the vector is
+    replayed, once per output tile), the FIFO is read nowhere else in the
+    process and all its tiles take at most `max-bytes`, the loop is split:
+    one loop fills a buffer with all the tiles, one computes. Each is a
+    perfect nest, which HLS flattens into one pipeline.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"4096",
+           "largest buffer of all the tiles, in bytes">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
   let summary = "Read a tile from its FIFO where the computation uses it";
   let description = [{
