@@ -15,6 +15,7 @@
 #include "llvm/Support/Threading.h"
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 
 using namespace mlir;
@@ -279,28 +280,23 @@ void streamtensor::driver::addInOrderPoint(ModuleOp linalgToDataflow,
       fed |= comesFromIntegerProduct(input);
     if (!fed)
       return;
-    std::optional<SmallVector<int64_t>> fullRanges = getFullLoopRanges(kernel, op);
+    std::optional<SmallVector<int64_t>> fullRanges =
+        getFullLoopRanges(kernel, op);
     if (!fullRanges)
       return;
     SmallVector<int64_t> ranges = std::move(*fullRanges);
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      return;
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-    int64_t largestParallel = 1, leaves = dataflow::kMaxAdderTreeLeaves;
-    int64_t outerReductionTile = 0;
-    for (int loop = int(ranges.size()) - 1; loop >= 0; --loop) {
-      if (ShapedType::isDynamic(ranges[loop]))
-        return;
-      if (iterators[loop] == utils::IteratorType::parallel) {
-        largestParallel = std::max(largestParallel, ranges[loop]);
-        continue;
-      }
-      int64_t tile = 1;
-      for (int64_t size = std::min(ranges[loop], leaves); size >= 1; --size)
-        if (ranges[loop] % size == 0) {
-          tile = size;
-          break;
-        }
-      outerReductionTile = tile;
-      leaves = std::max<int64_t>(1, leaves / tile);
+    SmallVector<int64_t> tiles(ranges.size(), 0);
+    dataflow::capIntegerReductionTiles(
+        ranges, iterators, std::numeric_limits<int64_t>::max(), tiles);
+    int64_t largestParallel = 1, outerReductionTile = 0;
+    for (auto [range, iterator, tile] : llvm::zip(ranges, iterators, tiles)) {
+      if (iterator == utils::IteratorType::parallel)
+        largestParallel = std::max(largestParallel, range);
+      else if (outerReductionTile == 0)
+        outerReductionTile = tile;
     }
     // At least an adder tree's leaves, so that the reduction tiles stay.
     whole[kernel.getName()->str()] =

@@ -182,3 +182,39 @@ func.func @read_elsewhere(%x: !dataflow.stream<i32, 1>, %y: !dataflow.stream<i32
   }
   return
 }
+
+// -----
+
+// A load of the tile straight in the reduction loop's body, not in a loop
+// inside it, is moved to the buffer's slice like the others.
+// CHECK-LABEL: func.func @load_in_the_body(
+// CHECK: memref.store %{{.*}} : memref<4x4xi32>
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT: %[[FIRST:.*]] = memref.load %{{.*}}[%[[J]], %{{.*}}] : memref<4x4xi32>
+// CHECK-NEXT: memref.load %{{.*}} : memref<1xi32>
+// CHECK-NOT: memref<4xi32>
+func.func @load_in_the_body(%x: !dataflow.stream<i32, 1>, %y: !dataflow.stream<i32, 1>) attributes {dataflow.process = "load_in_the_body"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0 : i32
+  scf.for %n = %c0 to %c4 step %c1 {
+    %acc = memref.alloca() : memref<1xi32>
+    memref.store %zero, %acc[%c0] : memref<1xi32>
+    scf.for %k0 = %c0 to %c16 step %c4 {
+      %tile = memref.alloca() : memref<4xi32>
+      scf.for %e = %c0 to %c4 step %c1 {
+        %v = dataflow.stream_read %x : !dataflow.stream<i32, 1>
+        memref.store %v, %tile[%e] : memref<4xi32>
+      }
+      %first = memref.load %tile[%c0] : memref<4xi32>
+      %s = memref.load %acc[%c0] : memref<1xi32>
+      %t = arith.addi %s, %first : i32
+      memref.store %t, %acc[%c0] : memref<1xi32>
+    }
+    %r = memref.load %acc[%c0] : memref<1xi32>
+    dataflow.stream_write %r into %y : !dataflow.stream<i32, 1>
+  }
+  return
+}

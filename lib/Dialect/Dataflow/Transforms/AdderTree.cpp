@@ -20,3 +20,22 @@ bool streamtensor::dataflow::accumulatesIntegers(linalg::LinalgOp op) {
   }
   return true;
 }
+
+int64_t streamtensor::dataflow::chooseTileSize(int64_t range, int64_t maxTile) {
+  for (int64_t size = std::min(range, maxTile); size > 1; --size)
+    if (range % size == 0)
+      return size;
+  return 1;
+}
+
+void streamtensor::dataflow::capIntegerReductionTiles(
+    ArrayRef<int64_t> ranges, ArrayRef<utils::IteratorType> iterators,
+    int64_t maxTile, MutableArrayRef<int64_t> tileSizes) {
+  int64_t leaves = kMaxAdderTreeLeaves;
+  for (int loop = int(iterators.size()) - 1; loop >= 0; --loop) {
+    if (iterators[loop] == utils::IteratorType::parallel)
+      continue;
+    tileSizes[loop] = chooseTileSize(ranges[loop], std::min(maxTile, leaves));
+    leaves = std::max<int64_t>(1, leaves / tileSizes[loop]);
+  }
+}

@@ -40,14 +40,6 @@ struct TileNest {
   }
 };
 
-/// The largest divisor of `range` that is at most `maxTile`.
-int64_t chooseTileSize(int64_t range, int64_t maxTile) {
-  for (int64_t size = std::min(range, maxTile); size > 1; --size)
-    if (range % size == 0)
-      return size;
-  return 1;
-}
-
 /// A short name for what the op computes, for kernels, tasks and FIFOs.
 std::string describe(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() > 0) {
@@ -285,16 +277,8 @@ ConvertLinalgToKernelPass::planTiles(linalg::LinalgOp op, int64_t maxTile,
   // parallel loops whatever the tile size: larger tiles then widen the
   // parallel loops only. (A decode step's projections, with one row of
   // outputs, stream their weights a token per iteration that way.)
-  if (accumulatesIntegers(op)) {
-    int64_t leaves = kMaxAdderTreeLeaves;
-    for (int loop = int(iterators.size()) - 1; loop >= 0; --loop) {
-      if (iterators[loop] == utils::IteratorType::parallel)
-        continue;
-      nest.tileSizes[loop] =
-          chooseTileSize(nest.ranges[loop], std::min(maxTile, leaves));
-      leaves = std::max<int64_t>(1, leaves / nest.tileSizes[loop]);
-    }
-  }
+  if (accumulatesIntegers(op))
+    capIntegerReductionTiles(nest.ranges, iterators, maxTile, nest.tileSizes);
   for (auto [loop, iterator] : llvm::enumerate(iterators))
     if (iterator == utils::IteratorType::parallel)
       nest.order.push_back(loop);

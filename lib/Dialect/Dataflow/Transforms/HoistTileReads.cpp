@@ -184,12 +184,12 @@ private:
     // variable, where used, is lower + i * step, computed where it is used
     // so that the nest stays perfect.
     auto makeLoop = [&](function_ref<void(OpBuilder &, IRMapping &, Value)>
-                            fillBody) {
+                            buildBody) {
       auto copy = scf::ForOp::create(builder, loc, zero, count, one);
       copy->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
       OpBuilder inside = OpBuilder::atBlockBegin(copy.getBody());
       IRMapping mapping;
-      fillBody(inside, mapping, copy.getInductionVar());
+      buildBody(inside, mapping, copy.getInductionVar());
       Value iv = copy.getInductionVar();
       SmallVector<OpOperand *> uses;
       copy.getBody()->walk([&](Operation *op) {
@@ -229,14 +229,12 @@ private:
             &op == candidate.fill.getOperation())
           continue;
         Operation *copy = inside.clone(op, mapping);
+        // (The walk visits `copy` itself too.)
         SmallVector<memref::LoadOp> loads;
         copy->walk([&](memref::LoadOp load) {
           if (load.getMemRef() == candidate.tile.getResult())
             loads.push_back(load);
         });
-        if (auto load = dyn_cast<memref::LoadOp>(copy);
-            load && load.getMemRef() == candidate.tile.getResult())
-          loads.push_back(load);
         for (memref::LoadOp load : loads) {
           SmallVector<Value> indices = {iv};
           llvm::append_range(indices, load.getIndices());

@@ -27,6 +27,20 @@ constexpr int64_t kMaxAdderTreeLeaves = 128;
 /// such a reduction may run in any order.
 bool accumulatesIntegers(mlir::linalg::LinalgOp op);
 
+/// The largest divisor of `range` that is at most `maxTile`: the tile size
+/// the tiling gives a loop.
+int64_t chooseTileSize(int64_t range, int64_t maxTile);
+
+/// Sets the reduction loops' entries of `tileSizes` for an integer
+/// reduction whose loops have `ranges` and `iterators`: at most one adder
+/// tree's leaves per tile in all, innermost loop first, each loop the
+/// largest divisor of its range within `maxTile` and the leaves left.
+/// Parallel loops' entries stay as they are.
+void capIntegerReductionTiles(llvm::ArrayRef<int64_t> ranges,
+                              llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                              int64_t maxTile,
+                              llvm::MutableArrayRef<int64_t> tileSizes);
+
 } // namespace streamtensor::dataflow
 
 #endif // STREAMTENSOR_DIALECT_DATAFLOW_TRANSFORMS_ADDERTREE_H
