@@ -682,7 +682,18 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {
     os << "ST_PRAGMA(HLS pipeline II=1)\n";
     emitPartialSumDependences(loop);
   }
-  if (!perf::isFullyUnrolled(loop))
+  // A loop that reads or writes a FIFO passes one token per cycle however
+  // many copies of its body there are: copies would only add operators that
+  // wait (the task model counts one).
+  bool streams = loop.getBody()
+                     ->walk([](Operation *op) {
+                       return isa<dataflow::StreamReadOp,
+                                  dataflow::StreamWriteOp>(op)
+                                  ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+                     })
+                     .wasInterrupted();
+  if (!perf::isFullyUnrolled(loop) && !streams)
     if (auto unroll = loop->getAttrOfType<IntegerAttr>("dataflow.unroll"))
       os << "ST_PRAGMA(HLS unroll factor=" << unroll.getInt() << ")\n";
   ++loopDepth;

@@ -59,9 +59,9 @@ struct StripeCandidate {
   StreamOp fifo;
   int64_t join = 1;
   SmallVector<TokenRun> runs;
-  /// When the reader takes `join` or more tokens per iteration through a
-  /// loop unrolled in part, rather than in runs: its read, made a run
-  /// before the join (expandUnrolledRead).
+  /// When the reader's run is in a loop unrolled in part (the join takes
+  /// the tokens of several copies of its body): that loop, whose copies'
+  /// runs are made one before the join (expandUnrolledRead).
   std::optional<UnrolledRead> unrolled;
 };
 
@@ -174,10 +174,10 @@ private:
     int64_t length = 1;
     if (runs && !runs->empty())
       length = static_cast<int64_t>(runs->front().reads.size());
-    // One read per iteration of a loop unrolled in part: as many tokens
-    // per pipelined iteration as copies of the body.
-    if (length == 1 && reader && (unrolled = findUnrolledRead(reader)))
-      length = unrolled->factor;
+    // A run in a loop unrolled in part: a run per copy of the body in each
+    // pipelined iteration.
+    if (reader && (unrolled = findUnrolledRead(reader)))
+      length *= unrolled->factor;
     if (length < 2)
       return;
     for (int64_t join = length; join > 1; --join) {
@@ -314,11 +314,13 @@ private:
     MLIRContext *context = &getContext();
     if (candidate.join > 1) {
       if (candidate.unrolled) {
-        Value reader = candidate.unrolled->read.getStream();
+        Value reader = candidate.unrolled->run.reads.front().getStream();
+        int64_t length = candidate.unrolled->factor *
+                         int64_t(candidate.unrolled->run.reads.size());
         expandUnrolledRead(*candidate.unrolled);
         std::optional<SmallVector<TokenRun>> runs = findTokenRuns(reader);
         if (!runs || runs->empty() ||
-            int64_t(runs->front().reads.size()) != candidate.unrolled->factor) {
+            int64_t(runs->front().reads.size()) != length) {
           candidate.process.emitError(
               "dataflow-stripe-weights: the unrolled read did not become "
               "a run of reads");

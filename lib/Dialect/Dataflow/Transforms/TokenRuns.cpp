@@ -57,6 +57,14 @@ bool loopTouchesOtherFifo(Operation *op, Value fifo) {
                               [&](auto &access) { return access.first != fifo; });
 }
 
+/// Whether `op` is one of the run's reads or stores.
+bool isInRun(TokenRun &run, Operation *op) {
+  return llvm::any_of(run.reads,
+                      [&](StreamReadOp read) { return read == op; }) ||
+         llvm::any_of(run.stores,
+                      [&](vector::StoreOp store) { return store == op; });
+}
+
 } // namespace
 
 std::optional<SmallVector<TokenRun>>
@@ -129,44 +137,42 @@ void streamtensor::dataflow::joinTokenRuns(ArrayRef<TokenRun> runs,
 
 std::optional<UnrolledRead>
 streamtensor::dataflow::findUnrolledRead(Value fifo) {
-  auto type = dyn_cast<StreamType>(fifo.getType());
-  auto token = type ? dyn_cast<VectorType>(type.getElementType()) : nullptr;
-  if (!token || token.getRank() != 1 || !fifo.hasOneUse())
+  std::optional<SmallVector<TokenRun>> runs = findTokenRuns(fifo);
+  if (!runs || runs->size() != 1)
     return std::nullopt;
-  auto read = dyn_cast<StreamReadOp>(*fifo.getUsers().begin());
-  if (!read)
-    return std::nullopt;
-  std::optional<Destination> destination = getDestination(read);
-  auto loop = dyn_cast<scf::ForOp>(read->getParentOp());
-  if (!destination || destination->first != 0 || !loop ||
-      loop.getNumResults() != 0)
+  TokenRun &run = runs->front();
+  auto loop = dyn_cast<scf::ForOp>(run.reads.front()->getParentOp());
+  std::optional<Destination> first = getDestination(run.reads.front());
+  if (!loop || loop.getNumResults() != 0 || !first || first->first != 0)
     return std::nullopt;
   int64_t factor = perf::getUnrollFactor(loop);
   std::optional<int64_t> trips = perf::getConstantTripCount(loop);
   if (factor < 2 || !trips || *trips <= factor || *trips % factor ||
       !getConstantIntValue(loop.getStep()))
     return std::nullopt;
-  // The pack buffer holds one token, and nothing but the loop's body uses
-  // it: the store of the read, and loads.
-  Value pack = destination->store.getBase();
+  // The run fills the pack buffer, and nothing but the loop's body uses
+  // it: the run's stores, and loads.
+  Value pack = first->store.getBase();
   auto packType = cast<MemRefType>(pack.getType());
+  auto token = cast<VectorType>(
+      cast<StreamType>(fifo.getType()).getElementType());
   if (packType.getRank() != 1 ||
-      packType.getNumElements() != token.getNumElements())
+      packType.getNumElements() !=
+          int64_t(run.reads.size()) * token.getNumElements())
     return std::nullopt;
   for (Operation *user : pack.getUsers())
-    if (user != destination->store.getOperation() &&
+    if (!isInRun(run, user) &&
         (!isa<memref::LoadOp>(user) || !loop->isAncestor(user)))
       return std::nullopt;
-  if (loopTouchesOtherFifo(read, fifo))
-    return std::nullopt;
-  return UnrolledRead{loop, read, destination->store, factor};
+  return UnrolledRead{loop, std::move(run), factor};
 }
 
 void streamtensor::dataflow::expandUnrolledRead(UnrolledRead unrolled) {
   scf::ForOp loop = unrolled.loop;
   int64_t factor = unrolled.factor;
   Location loc = loop.getLoc();
-  Value pack = unrolled.store.getBase();
+  TokenRun &run = unrolled.run;
+  Value pack = run.stores.front().getBase();
   auto packType = cast<MemRefType>(pack.getType());
   int64_t lanes = packType.getNumElements();
   // The wide pack buffer, beside the narrow one (pack buffers live for the
@@ -187,12 +193,14 @@ void streamtensor::dataflow::expandUnrolledRead(UnrolledRead unrolled) {
   outer->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
   outer->removeAttr("dataflow.unroll");
   b.setInsertionPoint(outer.getBody()->getTerminator());
-  for (int64_t copy = 0; copy < factor; ++copy) {
-    auto read = StreamReadOp::create(b, loc, unrolled.read.getResult().getType(),
-                                     unrolled.read.getStream());
+  auto token = cast<VectorType>(run.reads.front().getResult().getType());
+  int64_t tokenLanes = token.getNumElements();
+  int64_t tokens = factor * int64_t(run.reads.size());
+  for (int64_t index = 0; index < tokens; ++index) {
+    auto read = StreamReadOp::create(b, loc, token, run.reads.front().getStream());
     vector::StoreOp::create(
         b, loc, read.getResult(), wide,
-        ValueRange{arith::ConstantIndexOp::create(b, loc, copy * lanes)});
+        ValueRange{arith::ConstantIndexOp::create(b, loc, index * tokenLanes)});
   }
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -209,8 +217,7 @@ void streamtensor::dataflow::expandUnrolledRead(UnrolledRead unrolled) {
                                     arith::ConstantIndexOp::create(b, loc,
                                                                    step))));
   for (Operation &op : loop.getBody()->without_terminator())
-    if (&op != unrolled.read.getOperation() &&
-        &op != unrolled.store.getOperation())
+    if (!isInRun(run, &op))
       b.clone(op, map);
   // Copy j's lanes are part j of the wide buffer.
   SmallVector<memref::LoadOp> loads;

@@ -45,14 +45,14 @@ std::optional<llvm::SmallVector<TokenRun>> findTokenRuns(mlir::Value fifo);
 /// `factor` divides the runs' length.
 void joinTokenRuns(llvm::ArrayRef<TokenRun> runs, int64_t factor);
 
-/// The one read of a FIFO in a pipelined loop unrolled in part by `factor`
-/// (its `dataflow.unroll`), its token stored whole into a pack buffer the
-/// loop only loads from otherwise: each pipelined iteration takes `factor`
-/// tokens, one per copy of the body, which no run shows.
+/// The reads of a FIFO in a pipelined loop unrolled in part by `factor`
+/// (its `dataflow.unroll`): one run that fills a pack buffer the loop only
+/// loads from otherwise, from its first element to its last. Each pipelined
+/// iteration takes `factor` times the run's tokens, one run per copy of the
+/// body, which the run alone does not show.
 struct UnrolledRead {
   mlir::scf::ForOp loop;
-  StreamReadOp read;
-  mlir::vector::StoreOp store;
+  TokenRun run;
   int64_t factor = 1;
 };
 
@@ -61,12 +61,12 @@ struct UnrolledRead {
 /// touches no other FIFO.
 std::optional<UnrolledRead> findUnrolledRead(mlir::Value fifo);
 
-/// Makes the copies' reads a run: the loop steps `factor` times as far,
-/// each iteration reads `factor` tokens one after the other into a pack
-/// buffer `factor` times as wide, and the body runs in a loop of `factor`
-/// iterations unrolled completely, copy j on part j of that buffer. The
-/// same elements in the same order, so findTokenRuns then finds runs of
-/// `factor` reads.
+/// Makes the copies' runs one run: the loop steps `factor` times as far,
+/// each iteration reads `factor` runs of tokens one after the other into a
+/// pack buffer `factor` times as wide, and the body runs in a loop of
+/// `factor` iterations unrolled completely, copy j on part j of that
+/// buffer. The same elements in the same order, so findTokenRuns then
+/// finds runs `factor` times as long.
 void expandUnrolledRead(UnrolledRead unrolled);
 
 } // namespace streamtensor::dataflow
