@@ -311,7 +311,7 @@ def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
            "streamed in order whose token lanes it divides)">,
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"65536",
            "Smallest weight that is striped (smaller DMAs are latency-bound)">,
-    Option<"maxJoinStripes", "max-join-stripes", "int64_t", /*default=*/"8",
+    Option<"maxJoinStripes", "max-join-stripes", "int64_t", /*default=*/"16",
            "Most stripes of a weight whose tokens are joined for a reader "
            "that takes several at a time">
   ];
