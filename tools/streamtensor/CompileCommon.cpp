@@ -112,9 +112,13 @@ llvm::json::Array streamtensor::driver::describeKernels(
       perf::analyzeKernels(module, perf::getModelParameters(platform));
   if (failed(analyzed))
     return kernels;
+  // dataflow-size-fifos: normal mode simulates (the held-back schedule),
+  // only conservative mode solves the paper's LP.
   std::string depthSource =
       options.fifoMode == "upper-bound"
           ? "upper bound: every entry that crosses the FIFO"
+      : options.fifoMode == "normal"
+          ? "peak occupancy of the held-back schedule (normal mode)"
           : "LP of the paper (" + options.fifoMode + " mode)";
   for (perf::AnalyzedKernel &entryKernel : *analyzed) {
     func::FuncOp kernel = entryKernel.kernel;
