@@ -106,6 +106,23 @@ std::vector<std::string> getGraphEntries(const std::vector<std::string> &entries
   return own;
 }
 
+/// The --fifo-depth entries for `graph`: `GRAPH/[KERNEL/]FIFO=D` for this
+/// graph, as `[KERNEL/]FIFO=D`, and those that name no graph (every
+/// graph's).
+std::vector<std::string>
+getFifoDepthEntries(const std::vector<std::string> &entries,
+                    llvm::StringRef graph) {
+  std::vector<std::string> own;
+  for (const std::string &entry : entries) {
+    auto [name, rest] = llvm::StringRef(entry).split('/');
+    if (name == graph)
+      own.push_back(rest.str());
+    else if (rest.empty() || !llvm::is_contained(getGraphNames(), name))
+      own.push_back(entry);
+  }
+  return own;
+}
+
 struct GraphRecipe {
   MLIRContext &context;
   const model::ModelConfig &config;
@@ -620,6 +637,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         options.kernelTileSizes, frontend::getGraphName(kind));
     graphOptions.kernelTileOrders = getGraphEntries(
         options.kernelTileOrders, frontend::getGraphName(kind));
+    graphOptions.fifoDepthOverrides = getFifoDepthEntries(
+        options.fifoDepthOverrides, frontend::getGraphName(kind));
     if (options.dspBudget >= 0)
       graphOptions.dspBudget = int64_t(double(options.dspBudget) * share);
     return graphOptions;
