@@ -81,6 +81,21 @@ Storage memory::preferredStorage(const MemoryRequest &request,
   return Storage::Bram;
 }
 
+int64_t memory::trimRunAheadDepth(int64_t depth, int64_t width,
+                                  const MemoryPolicy &policy) {
+  MemoryRequest request;
+  request.depth = depth;
+  request.width = width;
+  request.isFifo = true;
+  if (preferredStorage(request, policy) != Storage::Uram)
+    return depth;
+  int64_t slices = depth / kUramSliceDepth;
+  int64_t rest = depth % kUramSliceDepth;
+  if (slices == 0 || rest == 0 || rest > kUramSliceDepth / 4)
+    return depth;
+  return slices * kUramSliceDepth;
+}
+
 MemoryPlan memory::assignMemories(const std::vector<MemoryRequest> &requests,
                                   const MemoryPolicy &policy,
                                   double bram18kAvailable,

@@ -58,3 +58,21 @@ TEST(MemoryAssignment, LargestFirstAndFallBackWhenAKindIsFull) {
   EXPECT_EQ(plan.total.uram, 4);
   EXPECT_EQ(plan.total.bram18k, 64 + 2);
 }
+
+// A DMA's FIFO in URAM drops a last 4096-entry slice that is at most a
+// quarter full (TinyLlama's decode: 9,179 tokens of 256 bytes took 3 x 29
+// URAMs; 8,192 take 2 x 29).
+TEST(MemoryAssignment, RunAheadDepthDropsAMostlyEmptyUramSlice) {
+  MemoryPolicy policy;
+  EXPECT_EQ(trimRunAheadDepth(9179, 2048, policy), 8192);
+  EXPECT_EQ(costIn(array(9179, 2048, true), Storage::Uram).uram, 87);
+  EXPECT_EQ(costIn(array(8192, 2048, true), Storage::Uram).uram, 58);
+  EXPECT_EQ(trimRunAheadDepth(4096 + 1024, 2048, policy), 4096);
+  // More than a quarter of the slice is used: kept.
+  EXPECT_EQ(trimRunAheadDepth(4096 + 1025, 2048, policy), 4096 + 1025);
+  // Whole slices, or under one: nothing to drop.
+  EXPECT_EQ(trimRunAheadDepth(8192, 2048, policy), 8192);
+  EXPECT_EQ(trimRunAheadDepth(3000, 2048, policy), 3000);
+  // Not in URAM (too few bits): as it is.
+  EXPECT_EQ(trimRunAheadDepth(4100, 8, policy), 4100);
+}

@@ -58,6 +58,21 @@ Resources costIn(const MemoryRequest &request, Storage storage);
 Storage preferredStorage(const MemoryRequest &request,
                          const MemoryPolicy &policy);
 
+/// Entries of one URAM288 slice: the block is 4K x 72 and has no other
+/// aspect ratio, so a FIFO in URAM costs ceil(bits / 72) blocks per 4096
+/// entries or part of them.
+constexpr int64_t kUramSliceDepth = 4096;
+
+/// The depth of a FIFO that only lets its writer run ahead of its reader
+/// (a DMA's, which reads memory and nothing else: any depth of at least 1
+/// is safe), `depth` entries of `width` bits, when the policy puts it in
+/// URAM: a last slice at most a quarter full is dropped. It cost a whole
+/// slice of blocks (29 URAMs for a 256-byte token) for at most 1024 tokens
+/// of run-ahead, which delay the reader by at most that many cycles. Any
+/// other depth is returned as it is.
+int64_t trimRunAheadDepth(int64_t depth, int64_t width,
+                          const MemoryPolicy &policy);
+
 struct MemoryPlan {
   std::vector<MemoryPlacement> placements;
   Resources total;

@@ -16,6 +16,7 @@
 
 #include "streamtensor/Analysis/FifoSizing.h"
 #include "streamtensor/Analysis/HoldBackSizing.h"
+#include "streamtensor/Analysis/MemoryAssignment.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -123,6 +124,7 @@ private:
         if (sizable[fifo])
           sized[fifoOps[fifo]] = result.depths[fifo];
     }
+    trimRunAhead(*design, sized);
     return success();
   }
 
@@ -149,7 +151,33 @@ private:
                 dyn_cast<StreamOp>(kernel.model.fifoOps[edgeFifo[edge]]))
           sized[stream] = result.depths[edge];
     }
+    trimRunAhead(*design, sized);
     return success();
+  }
+
+  /// A FIFO that a DMA writes, which reads memory and no FIFO, only lets
+  /// the DMA run ahead: in URAM, a last slice at most a quarter full is
+  /// dropped (memory::trimRunAheadDepth).
+  static void trimRunAhead(const perf::AnalyzedDesign &design,
+                           llvm::DenseMap<Operation *, int64_t> &sized) {
+    memory::MemoryPolicy policy = perf::getMemoryPolicy(design.platform);
+    for (const perf::AnalyzedKernel &kernel : design.kernels)
+      for (size_t p = 0; p < kernel.profiles.size(); ++p) {
+        const perf::ProcessInfo &process = kernel.model.processes[p];
+        bool readsMemoryOnly =
+            !process.dmas.empty() && kernel.profiles[p].reads.empty() &&
+            llvm::all_of(process.dmas,
+                         [](const perf::DmaInfo &dma) { return dma.isRead; });
+        if (!readsMemoryOnly)
+          continue;
+        for (const auto &[fifo, port] : kernel.profiles[p].writes) {
+          auto it = sized.find(kernel.model.fifoOps[fifo]);
+          if (it == sized.end())
+            continue;
+          it->second = memory::trimRunAheadDepth(
+              it->second, kernel.model.design.fifos[fifo].tokenBits, policy);
+        }
+      }
   }
 };
 
