@@ -112,14 +112,11 @@ std::vector<std::string> getGraphEntries(const std::vector<std::string> &entries
 std::vector<std::string>
 getFifoDepthEntries(const std::vector<std::string> &entries,
                     llvm::StringRef graph) {
-  std::vector<std::string> own;
-  for (const std::string &entry : entries) {
-    auto [name, rest] = llvm::StringRef(entry).split('/');
-    if (name == graph)
-      own.push_back(rest.str());
-    else if (rest.empty() || !llvm::is_contained(getGraphNames(), name))
-      own.push_back(entry);
-  }
+  std::vector<std::string> own = getGraphEntries(entries, graph);
+  llvm::copy_if(entries, std::back_inserter(own), [](const std::string &entry) {
+    return !llvm::is_contained(getGraphNames(),
+                               llvm::StringRef(entry).split('/').first);
+  });
   return own;
 }
 
