@@ -1,0 +1,122 @@
+// RUN: streamtensor-opt %s --dataflow-size-fifos --split-input-file | FileCheck %s
+
+// A DMA (it reads memory and no FIFO) streams 6900 tokens of 128 bytes at
+// one per 3 cycles (the port's 52.9 bytes a cycle); its reader takes one a
+// cycle, but only after a slow process's token. Not to delay the reader,
+// the DMA runs ahead: the held-back peak is 4600 tokens, which in URAM
+// (4K x 72 blocks, 15 wide for 1024 bits) is 2 slices, the second an eighth
+// full. That slice is dropped: 4096 (the reader starts up to 504 tokens'
+// cycles later; 15 URAMs fewer).
+// CHECK-LABEL: func.func @k(
+// CHECK: dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 4096>
+func.func @k_load_0(%w: memref<6900x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 6900 : index
+  %c32 = arith.constant 32 : index
+  %pack = memref.alloca() {dataflow.lanes = 32 : i64} : memref<32xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %l = %c0 to %c32 step %c1 {
+      %e = memref.load %w[%i, %l] : memref<6900x32xf32>
+      memref.store %e, %pack[%l] : memref<32xf32>
+    } {dataflow.unroll = 32 : i64}
+    %v = vector.load %pack[%c0] : memref<32xf32>, vector<32xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<vector<32xf32>, 2>
+  }
+  return
+}
+func.func @k_slow(%go: !dataflow.stream<f32, 2>) attributes {dataflow.process = "slow"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 10000 : index
+  %one = arith.constant 1.0 : f32
+  %buf = memref.alloca() : memref<1xf32>
+  memref.store %one, %buf[%c0] : memref<1xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %buf[%c0] : memref<1xf32>
+    %b = arith.mulf %a, %one : f32
+    memref.store %b, %buf[%c0] : memref<1xf32>
+  }
+  %r = memref.load %buf[%c0] : memref<1xf32>
+  dataflow.stream_write %r into %go : !dataflow.stream<f32, 2>
+  return
+}
+func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream<f32, 2>, %acc: memref<32xf32>) attributes {dataflow.process = "use"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 6900 : index
+  %g = dataflow.stream_read %go : !dataflow.stream<f32, 2>
+  memref.store %g, %acc[%c0] : memref<32xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %t = dataflow.stream_read %in : !dataflow.stream<vector<32xf32>, 2>
+    vector.store %t, %acc[%c0] : memref<32xf32>, vector<32xf32>
+  }
+  return
+}
+func.func @k(%w: memref<6900x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
+  %s = dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
+  %g = dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, 2>
+  call @k_load_0(%w, %s) : (memref<6900x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
+  call @k_slow(%g) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_use(%s, %g, %acc) : (!dataflow.stream<vector<32xf32>, 2>, !dataflow.stream<f32, 2>, memref<32xf32>) -> ()
+  return
+}
+
+// -----
+
+// 8500 tokens: the peak is 5667, its second slice more than a quarter full
+// (1571 entries): kept.
+// CHECK-LABEL: func.func @k(
+// CHECK: dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 5667>
+func.func @k_load_0(%w: memref<8500x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 8500 : index
+  %c32 = arith.constant 32 : index
+  %pack = memref.alloca() {dataflow.lanes = 32 : i64} : memref<32xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %l = %c0 to %c32 step %c1 {
+      %e = memref.load %w[%i, %l] : memref<8500x32xf32>
+      memref.store %e, %pack[%l] : memref<32xf32>
+    } {dataflow.unroll = 32 : i64}
+    %v = vector.load %pack[%c0] : memref<32xf32>, vector<32xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<vector<32xf32>, 2>
+  }
+  return
+}
+func.func @k_slow(%go: !dataflow.stream<f32, 2>) attributes {dataflow.process = "slow"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 10000 : index
+  %one = arith.constant 1.0 : f32
+  %buf = memref.alloca() : memref<1xf32>
+  memref.store %one, %buf[%c0] : memref<1xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %buf[%c0] : memref<1xf32>
+    %b = arith.mulf %a, %one : f32
+    memref.store %b, %buf[%c0] : memref<1xf32>
+  }
+  %r = memref.load %buf[%c0] : memref<1xf32>
+  dataflow.stream_write %r into %go : !dataflow.stream<f32, 2>
+  return
+}
+func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream<f32, 2>, %acc: memref<32xf32>) attributes {dataflow.process = "use"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 8500 : index
+  %g = dataflow.stream_read %go : !dataflow.stream<f32, 2>
+  memref.store %g, %acc[%c0] : memref<32xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %t = dataflow.stream_read %in : !dataflow.stream<vector<32xf32>, 2>
+    vector.store %t, %acc[%c0] : memref<32xf32>, vector<32xf32>
+  }
+  return
+}
+func.func @k(%w: memref<8500x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
+  %s = dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
+  %g = dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, 2>
+  call @k_load_0(%w, %s) : (memref<8500x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
+  call @k_slow(%g) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_use(%s, %g, %acc) : (!dataflow.stream<vector<32xf32>, 2>, !dataflow.stream<f32, 2>, memref<32xf32>) -> ()
+  return
+}
