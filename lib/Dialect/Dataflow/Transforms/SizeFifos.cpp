@@ -5,9 +5,11 @@
 // schedule that finishes as early as the design with unbounded FIFOs.
 // Conservative mode: the paper's token model with every task stretched to
 // the slowest one's throughput, start cycles from the LP of equations
-// (3)-(5), depths from max_tokens (FifoSizing.h). The math is in Analysis/;
-// this pass reads the kernels' models and writes the depths into the stream
-// types (and so into the `#pragma HLS stream depth=` the emitter prints).
+// (3)-(5), depths from max_tokens (FifoSizing.h). In both, a DMA's FIFO in
+// URAM drops a mostly empty last slice (MemoryAssignment.h). The math is in
+// Analysis/; this pass reads the kernels' models and writes the depths into
+// the stream types (and so into the `#pragma HLS stream depth=` the emitter
+// prints).
 //
 //===----------------------------------------------------------------------===//
 

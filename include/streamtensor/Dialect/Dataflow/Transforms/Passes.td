@@ -336,7 +336,10 @@ def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
     cycles from the LP of equations (3)-(5) solved with COIN-OR CLP, and
     max_tokens by equation (1) or (2) plus one slot for the token in flight.
     `mode=upper-bound` makes every FIFO as deep as the entries that cross
-    it. `override`
+    it. In the first two modes, a FIFO that a DMA writes (a process that
+    reads memory and no FIFO) and that would sit in URAM drops a last
+    4096-entry slice at most a quarter full: it only lets the DMA run
+    ahead, and that slice costs a whole column of blocks. `override`
     forces the depth of named FIFOs: `fifo=depth` in every kernel that has
     a FIFO of that name, `kernel/fifo=depth` in one kernel.
   }];
