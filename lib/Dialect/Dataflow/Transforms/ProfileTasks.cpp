@@ -95,9 +95,14 @@ public:
     memory::MemoryPolicy policy = perf::getMemoryPolicy(*target);
     Builder builder(module.getContext());
     for (perf::AnalyzedKernel &kernel : *kernels) {
+      // Every on-chip array counts with the process that writes it: its
+      // local buffers, and the FIFOs and converter buffers it fills (as the
+      // die assignment counts them), so that the report's totals and the
+      // design search's fit hold all the memory the design needs. A
+      // csynth report already holds the process's local buffers.
       std::vector<Resources> memories(kernel.profiles.size());
       for (const perf::MemoryItem &item : perf::collectMemories(kernel))
-        if (item.process >= 0 && isa<memref::AllocaOp>(item.op))
+        if (item.process >= 0)
           memories[item.process] +=
               memory::costIn(item.request, perf::getStorage(item, policy));
       for (size_t p = 0; p < kernel.profiles.size(); ++p) {
