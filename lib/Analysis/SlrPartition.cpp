@@ -4,6 +4,8 @@
 
 #include "streamtensor/Solver/LinearProgram.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <cmath>
 
 using namespace streamtensor;
@@ -109,6 +111,208 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
     plan.dieOf.push_back(chosen);
     plan.usage[chosen] += tasks[task].need;
   }
+  for (const SlrEdge &edge : edges)
+    plan.crossingBits += double(edge.bits) *
+                         std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);
+  return plan;
+}
+
+SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
+                             const std::vector<SlrEdge> &edges,
+                             const std::vector<Resources> &capacity,
+                             std::vector<int> dieOf,
+                             const std::vector<std::string> &dieNames) {
+  SlrPlan plan;
+  int numDies = static_cast<int>(capacity.size());
+  if (dieOf.size() != tasks.size()) {
+    plan.error = "the placement to repair does not cover every task";
+    return plan;
+  }
+  for (const SlrEdge &edge : edges)
+    if (edge.from < 0 || size_t(edge.from) >= tasks.size() || edge.to < 0 ||
+        size_t(edge.to) >= tasks.size()) {
+      plan.error = "an edge names no task";
+      return plan;
+    }
+  std::vector<Resources> usage(numDies);
+  for (size_t task = 0; task < tasks.size(); ++task) {
+    if (dieOf[task] < 0 || dieOf[task] >= numDies) {
+      plan.error = "the placement to repair names no die";
+      return plan;
+    }
+    usage[dieOf[task]] += tasks[task].need;
+  }
+  // The edges of each task, for the crossing a move adds.
+  std::vector<std::vector<const SlrEdge *>> edgesOf(tasks.size());
+  for (const SlrEdge &edge : edges)
+    if (edge.from != edge.to) {
+      edgesOf[edge.from].push_back(&edge);
+      edgesOf[edge.to].push_back(&edge);
+    }
+  auto addedCrossing = [&](size_t task, int to) {
+    double added = 0;
+    for (const SlrEdge *edge : edgesOf[task]) {
+      int other = dieOf[size_t(edge->from) == task ? edge->to : edge->from];
+      added += double(edge->bits) *
+               (std::abs(to - other) - std::abs(dieOf[task] - other));
+    }
+    return added;
+  };
+  auto fits = [&](const Resources &need, int die) {
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      if (need.get(kind) > 0 &&
+          usage[die].get(kind) + need.get(kind) > capacity[die].get(kind))
+        return false;
+    return true;
+  };
+  // Every move takes one task off an over-full die onto one with room for
+  // it, so a task moves at most once per die it could leave.
+  for (size_t moves = 0; moves <= tasks.size() * size_t(numDies); ++moves) {
+    int over = -1, overKind = 0;
+    for (int die = 0; die < numDies && over < 0; ++die)
+      for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+        if (usage[die].get(kind) > capacity[die].get(kind)) {
+          over = die;
+          overKind = kind;
+          break;
+        }
+    if (over < 0)
+      break;
+    int bestTask = -1, bestDie = -1;
+    double bestScore = 0;
+    for (size_t task = 0; task < tasks.size(); ++task) {
+      double freed = tasks[task].need.get(overKind);
+      if (dieOf[task] != over || tasks[task].pinned >= 0 || freed <= 0)
+        continue;
+      for (int die = 0; die < numDies; ++die) {
+        if (die == over || !fits(tasks[task].need, die))
+          continue;
+        double score = addedCrossing(task, die) / freed;
+        if (bestTask < 0 || score < bestScore) {
+          bestTask = static_cast<int>(task);
+          bestDie = die;
+          bestScore = score;
+        }
+      }
+    }
+    if (bestTask < 0) {
+      std::string name = size_t(over) < dieNames.size()
+                             ? dieNames[over]
+                             : "die " + std::to_string(over);
+      plan.error =
+          llvm::formatv("{0} would need {1:F0} {2}, {3:F0} are available, "
+                        "and no process there that uses any fits another die",
+                        name, usage[over].get(overKind),
+                        Resources::kindName(overKind),
+                        capacity[over].get(overKind))
+              .str();
+      return plan;
+    }
+    usage[over] -= tasks[bestTask].need;
+    usage[bestDie] += tasks[bestTask].need;
+    dieOf[bestTask] = bestDie;
+  }
+  for (int die = 0; die < numDies; ++die)
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      if (usage[die].get(kind) > capacity[die].get(kind)) {
+        plan.error = "the placement could not be repaired";
+        return plan;
+      }
+  plan.dieOf = std::move(dieOf);
+  plan.usage = std::move(usage);
+  for (const SlrEdge &edge : edges)
+    plan.crossingBits += double(edge.bits) *
+                         std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);
+  return plan;
+}
+
+SlrPlan slr::packPlacement(const std::vector<SlrTask> &tasks,
+                           const std::vector<SlrEdge> &edges,
+                           const std::vector<Resources> &capacity,
+                           const std::vector<std::string> &dieNames) {
+  SlrPlan plan;
+  int numDies = static_cast<int>(capacity.size());
+  for (const SlrEdge &edge : edges)
+    if (edge.from < 0 || size_t(edge.from) >= tasks.size() || edge.to < 0 ||
+        size_t(edge.to) >= tasks.size()) {
+      plan.error = "an edge names no task";
+      return plan;
+    }
+  Resources total;
+  for (const Resources &die : capacity)
+    total += die;
+  auto sizeOf = [&](const SlrTask &task) {
+    double largest = 0;
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      if (total.get(kind) > 0)
+        largest = std::max(largest, task.need.get(kind) / total.get(kind));
+    return largest;
+  };
+  std::vector<size_t> order(tasks.size());
+  for (size_t task = 0; task < tasks.size(); ++task)
+    order[task] = task;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    bool pinnedA = tasks[a].pinned >= 0, pinnedB = tasks[b].pinned >= 0;
+    if (pinnedA != pinnedB)
+      return pinnedA;
+    return sizeOf(tasks[a]) > sizeOf(tasks[b]);
+  });
+  std::vector<std::vector<const SlrEdge *>> edgesOf(tasks.size());
+  for (const SlrEdge &edge : edges)
+    if (edge.from != edge.to) {
+      edgesOf[edge.from].push_back(&edge);
+      edgesOf[edge.to].push_back(&edge);
+    }
+  std::vector<int> dieOf(tasks.size(), -1);
+  std::vector<Resources> usage(numDies);
+  auto roomLeft = [&](const Resources &need, int die) {
+    double least = 1.0;
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind) {
+      double left = capacity[die].get(kind) - usage[die].get(kind) -
+                    need.get(kind);
+      if (need.get(kind) > 0 && left < 0)
+        return -1.0;
+      if (capacity[die].get(kind) > 0)
+        least = std::min(least, left / capacity[die].get(kind));
+    }
+    return least;
+  };
+  for (size_t task : order) {
+    int bestDie = -1;
+    double bestCrossing = 0, bestRoom = 0;
+    for (int die = 0; die < numDies; ++die) {
+      if (tasks[task].pinned >= 0 && tasks[task].pinned != die)
+        continue;
+      double room = roomLeft(tasks[task].need, die);
+      if (room < 0)
+        continue;
+      double crossing = 0;
+      for (const SlrEdge *edge : edgesOf[task]) {
+        int other = dieOf[size_t(edge->from) == task ? edge->to : edge->from];
+        if (other >= 0)
+          crossing += double(edge->bits) * std::abs(die - other);
+      }
+      if (bestDie < 0 || crossing < bestCrossing ||
+          (crossing == bestCrossing && room > bestRoom)) {
+        bestDie = die;
+        bestCrossing = crossing;
+        bestRoom = room;
+      }
+    }
+    if (bestDie < 0) {
+      plan.error = "no die has room for " + tasks[task].name;
+      if (tasks[task].pinned >= 0)
+        plan.error += " on " + (size_t(tasks[task].pinned) < dieNames.size()
+                                    ? dieNames[tasks[task].pinned]
+                                    : "die " +
+                                          std::to_string(tasks[task].pinned));
+      return plan;
+    }
+    dieOf[task] = bestDie;
+    usage[bestDie] += tasks[task].need;
+  }
+  plan.dieOf = std::move(dieOf);
+  plan.usage = std::move(usage);
   for (const SlrEdge &edge : edges)
     plan.crossingBits += double(edge.bits) *
                          std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);

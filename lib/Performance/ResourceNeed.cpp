@@ -10,6 +10,58 @@ using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::perf;
 
+static Resources toResources(const FabricResources &fabric) {
+  Resources resources;
+  resources.dsp = double(fabric.dsp);
+  resources.lut = double(fabric.lut);
+  resources.ff = double(fabric.ff);
+  resources.bram18k = double(fabric.bram18k);
+  resources.uram = double(fabric.uram);
+  return resources;
+}
+
+/// The first resource kind `need` has more of than `capacity`, if any.
+static std::optional<int> findOverKind(const Resources &need,
+                                const Resources &capacity) {
+  for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+    if (need.get(kind) > capacity.get(kind))
+      return kind;
+  return std::nullopt;
+}
+
+static std::optional<std::string>
+findDieProblem(const std::vector<slr::SlrTask> &tasks,
+               const std::vector<Resources> &capacity,
+               const Platform &target) {
+  Resources largest;
+  for (const Resources &die : capacity)
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      largest.at(kind) = std::max(largest.get(kind), die.get(kind));
+  for (const slr::SlrTask &task : tasks)
+    if (std::optional<int> kind = findOverKind(task.need, largest))
+      return llvm::formatv("process {0} needs {1:F0} {2} (its operators, "
+                           "buffers and the FIFOs it writes), more than any "
+                           "die of {3} has ({4:F0}); a process sits on one "
+                           "die: try a smaller --tile-size",
+                           task.name, task.need.get(*kind),
+                           Resources::kindName(*kind), target.name,
+                           largest.get(*kind))
+          .str();
+  std::vector<Resources> pinned(capacity.size());
+  for (const slr::SlrTask &task : tasks)
+    if (task.pinned >= 0 && size_t(task.pinned) < capacity.size())
+      pinned[task.pinned] += task.need;
+  for (size_t die = 0; die < capacity.size(); ++die)
+    if (std::optional<int> kind = findOverKind(pinned[die], capacity[die]))
+      return llvm::formatv("the processes with DMAs sit on {0}, by the HBM, "
+                           "and need {1:F0} {2} there, more than it has "
+                           "({3:F0}); try a smaller --tile-size",
+                           target.slrs[die].name, pinned[die].get(*kind),
+                           Resources::kindName(*kind), capacity[die].get(*kind))
+          .str();
+  return std::nullopt;
+}
+
 ProcessNeeds
 streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
   ProcessNeeds needs;
@@ -82,4 +134,143 @@ streamtensor::perf::findShortfall(const std::vector<slr::SlrTask> &tasks,
     return shortfall;
   }
   return std::nullopt;
+}
+
+DiePlacement streamtensor::perf::placeOnDies(const ProcessNeeds &needs,
+                                             const Platform &platform,
+                                             const slr::SlrWeights &weights) {
+  DiePlacement placement;
+  if (std::optional<Shortfall> shortfall =
+          findShortfall(needs.tasks, platform)) {
+    placement.error =
+        llvm::formatv("the design does not fit {0}: it needs {1:F0} {2}, "
+                      "{3:F0} are available ({4:F0} over); largest users: {5}",
+                      platform.name, shortfall->need,
+                      Resources::kindName(shortfall->kind),
+                      shortfall->available,
+                      shortfall->need - shortfall->available,
+                      shortfall->largestUsers)
+            .str();
+    return placement;
+  }
+  std::vector<Resources> capacity = getDieCapacities(platform);
+  if (std::optional<std::string> problem =
+          findDieProblem(needs.tasks, capacity, platform)) {
+    placement.error = *problem;
+    return placement;
+  }
+  placement.plan =
+      slr::partitionSlrs(needs.tasks, needs.edges, capacity, weights);
+  placement.error = placement.plan.error;
+  return placement;
+}
+
+std::vector<Resources>
+streamtensor::perf::getDieCapacities(const Platform &platform) {
+  std::vector<Resources> capacity;
+  for (const SlrSpec &die : platform.slrs)
+    capacity.push_back(toResources(die.getAvailable()));
+  return capacity;
+}
+
+DiePlacement streamtensor::perf::placeWithinOnDies(
+    const ProcessNeeds &design, const Platform &platform,
+    const std::vector<Resources> &allowance, const std::vector<int> &start,
+    int maxNodes) {
+  std::vector<std::string> names;
+  for (const SlrSpec &die : platform.slrs)
+    names.push_back(die.name);
+  DiePlacement placement;
+  if (!start.empty()) {
+    placement.plan = slr::repairPlacement(design.tasks, design.edges,
+                                          allowance, start, names);
+    if (placement.plan.error.empty())
+      return placement;
+  }
+  placement.plan =
+      slr::packPlacement(design.tasks, design.edges, allowance, names);
+  if (placement.plan.error.empty())
+    return placement;
+
+  std::vector<Resources> capacity = getDieCapacities(platform);
+  // What is not the design's sits on each die as a task pinned there, so
+  // that the checks and the messages of placeOnDies hold as they are.
+  ProcessNeeds withOthers = design;
+  std::vector<Resources> others(capacity.size());
+  for (size_t die = 0; die < capacity.size(); ++die) {
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      others[die].at(kind) =
+          std::max(0.0, capacity[die].get(kind) -
+                            (die < allowance.size() ? allowance[die].get(kind)
+                                                    : 0.0));
+    withOthers.tasks.push_back({"the other graphs' part of " +
+                                    platform.slrs[die].name,
+                                others[die], static_cast<int>(die)});
+  }
+  slr::SlrWeights weights;
+  weights.maxNodes = maxNodes;
+  placement = placeOnDies(withOthers, platform, weights);
+  if (!placement.error.empty())
+    return placement;
+  placement.plan.dieOf.resize(design.tasks.size());
+  for (size_t die = 0; die < capacity.size(); ++die)
+    placement.plan.usage[die] -= others[die];
+  return placement;
+}
+
+JointPlacement streamtensor::perf::placeTogetherOnDies(
+    const std::vector<ProcessNeeds> &designs, const Platform &platform,
+    const std::vector<std::vector<int>> &starts) {
+  JointPlacement joint;
+  std::vector<Resources> capacity = getDieCapacities(platform);
+  size_t numDies = capacity.size();
+  Resources device;
+  for (const Resources &die : capacity)
+    device += die;
+  // The largest part of any resource kind of the device a design needs.
+  auto fill = [&](const ProcessNeeds &design) {
+    Resources total = getTotalNeed(design.tasks);
+    double largest = 0;
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      if (device.get(kind) > 0)
+        largest = std::max(largest, total.get(kind) / device.get(kind));
+    return largest;
+  };
+  std::vector<size_t> order(designs.size());
+  for (size_t index = 0; index < order.size(); ++index)
+    order[index] = index;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return fill(designs[a]) > fill(designs[b]);
+  });
+  // The tasks pinned to a die (the DMAs, by the HBM) of the designs still
+  // to place: their room is kept, or a design placed before would fill it.
+  std::vector<Resources> pinnedAfter(numDies);
+  for (const ProcessNeeds &design : designs)
+    for (const slr::SlrTask &task : design.tasks)
+      if (task.pinned >= 0 && size_t(task.pinned) < numDies)
+        pinnedAfter[task.pinned] += task.need;
+  joint.usage.assign(numDies, Resources());
+  joint.dieOf.resize(designs.size());
+  for (size_t index : order) {
+    for (const slr::SlrTask &task : designs[index].tasks)
+      if (task.pinned >= 0 && size_t(task.pinned) < numDies)
+        pinnedAfter[task.pinned] -= task.need;
+    std::vector<Resources> allowance = capacity;
+    for (size_t die = 0; die < numDies; ++die) {
+      allowance[die] -= joint.usage[die];
+      allowance[die] -= pinnedAfter[die];
+    }
+    DiePlacement placement = placeWithinOnDies(
+        designs[index], platform, allowance,
+        index < starts.size() ? starts[index] : std::vector<int>());
+    if (!placement.error.empty()) {
+      joint.error = placement.error;
+      joint.failed = index;
+      return joint;
+    }
+    joint.dieOf[index] = placement.plan.dieOf;
+    for (size_t die = 0; die < numDies; ++die)
+      joint.usage[die] += placement.plan.usage[die];
+  }
+  return joint;
 }

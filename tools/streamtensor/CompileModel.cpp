@@ -26,6 +26,7 @@
 #include "streamtensor/Frontend/ModelWeights.h"
 #include "streamtensor/Frontend/TransformerGraph.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Performance/ResourceNeed.h"
 #include "streamtensor/Registration.h"
 #include "streamtensor/Target/HLSCpp.h"
 #include "streamtensor/Version.h"
@@ -323,13 +324,16 @@ void addGraphKernels(const GraphRecipe &recipe, CompileOptions options,
 }
 
 /// The design space search of one graph (docs/design-space-search.md):
-/// moves the fastest design that fits in `available` into `graph` and
+/// moves the fastest design that fits in `available`, and on each die in
+/// `dieAllowance`, into `graph` (placed on the dies) and
 /// returns its point, or nothing when no point fits. `report` gets the
 /// search's section; `startCycles` the cycles of the options as given, when
 /// they fit.
 std::optional<search::Point>
 searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
-            const Resources &available, const Platform &platform,
+            const Resources &available,
+            const std::vector<Resources> &dieAllowance,
+            const Platform &platform,
             const SearchSettings &settings, CompiledGraph &graph,
             llvm::json::Object &report, std::optional<int64_t> &startCycles) {
   search::Space space;
@@ -354,6 +358,18 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
                       pointOptions, available, candidate.measured->kernels);
     candidate.measured->cycles = outcome.cycles;
     candidate.measured->resources = outcome.used;
+    if (!outcome.feasible)
+      return outcome;
+    // The graphs are on the device together: this one must fit each die
+    // beside the graphs searched before and leave the ones after their
+    // shares.
+    std::string overDies = placeGraphWithin(candidate, platform, dieAllowance,
+                                            candidate.measured->perDie);
+    if (!overDies.empty()) {
+      outcome.feasible = false;
+      outcome.overResources = true;
+      outcome.failure = "beside the other graphs: " + overDies;
+    }
     return outcome;
   };
   std::optional<size_t> chosen =
@@ -651,8 +667,25 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   std::optional<search::Point> chosenPoints[std::size(kinds)];
   // The unrolling's share of each graph searched (0: the graph's own).
   double unrollShares[std::size(kinds)] = {};
+  // Per die, what the graphs chosen so far use, and what each searched
+  // graph may use of it: what the ones before left. On the die by the HBM,
+  // where every graph's DMAs must sit, the shares of the graphs searched
+  // after it are kept for them too (as `available` keeps them on the
+  // device). Elsewhere a graph may take more of one die and less of
+  // another: `available` still caps its total, and a share of every die
+  // would cap its largest process (GPT-2 Medium's LM head, 1223 DSPs in
+  // one process, could not have sat on 30% of any die).
+  std::vector<Resources> dieCapacity = perf::getDieCapacities(platform);
+  std::vector<Resources> dieUsed(dieCapacity.size());
+  std::vector<Resources> dieAllowances[std::size(kinds)];
+  bool everyGraphPlaced = false;
   if (searchSettings->budget > 1) {
+    everyGraphPlaced = true;
     Resources lent;
+    // The shares of the graphs not searched yet.
+    double sharesAfter = 0.0;
+    for (size_t index : searchOrder)
+      sharesAfter += getGraphShare(kinds[index]);
     for (size_t index : searchOrder) {
       GraphKind kind = kinds[index];
       CompiledGraph &graph = graphs[index];
@@ -679,9 +712,25 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         graphOptions.resourceShare = std::max(graphOptions.resourceShare, part);
       }
       unrollShares[index] = graphOptions.resourceShare;
-      chosenPoints[index] =
-          searchGraph(getRecipe(kind), graphOptions, available, platform,
-                      *searchSettings, graph, report, start);
+      sharesAfter -= getGraphShare(kind);
+      std::vector<Resources> &dieAllowance = dieAllowances[index];
+      for (size_t die = 0; die < dieCapacity.size(); ++die) {
+        Resources allowance;
+        double kept = int64_t(die) == platform.hbm.slr ? sharesAfter : 0.0;
+        for (int resource = 0; resource < Resources::kNumKinds; ++resource)
+          allowance.at(resource) = std::max(
+              0.0, dieCapacity[die].get(resource) * (1.0 - kept) -
+                       dieUsed[die].get(resource));
+        dieAllowance.push_back(allowance);
+      }
+      chosenPoints[index] = searchGraph(getRecipe(kind), graphOptions,
+                                        available, dieAllowance, platform,
+                                        *searchSettings, graph, report, start);
+      if (chosenPoints[index] && graph.measured)
+        for (size_t die = 0; die < dieUsed.size(); ++die)
+          dieUsed[die] += graph.measured->perDie[die];
+      else
+        everyGraphPlaced = false;
       report["available"] = describeAmounts(available);
       report["unroll_share"] = unrollShares[index];
       report["lent"] = describeAmounts(lent);
@@ -713,10 +762,21 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     const std::optional<search::Point> &chosenPoint = chosenPoints[index];
     // --dump-ir shows the chosen design's stages: it is compiled again,
     // with the dumps.
-    if (chosenPoint && dumpDir &&
-        failed(compileGraph(recipe, applyPoint(graphOptions, *chosenPoint),
-                            dumpDir, graph, /*candidate=*/false)))
-      return Failure;
+    if (chosenPoint && dumpDir) {
+      if (failed(compileGraph(recipe, applyPoint(graphOptions, *chosenPoint),
+                              dumpDir, graph, /*candidate=*/false)))
+        return Failure;
+      // The same design: the same place beside the others.
+      std::vector<Resources> usage;
+      std::string overDies =
+          placeGraphWithin(graph, platform, dieAllowances[index], usage);
+      if (!overDies.empty()) {
+        graph.module->emitError("the chosen design, compiled again, no "
+                                "longer fits beside the other graphs: ")
+            << overDies;
+        return Failure;
+      }
+    }
     // No search, or no point of it fits: the options as given, with the
     // compile's own diagnostics.
     if (!chosenPoint && failed(compileGraph(recipe, graphOptions, dumpDir,
@@ -732,6 +792,14 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
            graph.signature.kind == GraphKind::Decode) &&
           failed(markLayerLoop(graph, config->numLayers)))
         return Failure;
+  // Each graph the search chose is placed beside the others already; the
+  // graphs compiled as given are placed all together here.
+  std::vector<Resources> perDie = dieUsed;
+  if (!everyGraphPlaced) {
+    ProgressStep placeStep("placing the graphs on the dies");
+    if (failed(assignModelDies(graphs, platform, perDie)))
+      return Failure;
+  }
 
   ProgressStep writeStep("writing " + output);
   std::string partial = output + ".partial";
@@ -1045,6 +1113,18 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       used, available,
       "estimates of the task profiler, all graphs' kernels together",
       fits);
+  llvm::json::Array dies;
+  for (auto [index, die] : llvm::enumerate(platform.slrs)) {
+    FabricResources capacity = die.getAvailable();
+    bool dieFits;
+    llvm::json::Object entry = describeResources(
+        index < perDie.size() ? perDie[index] : Resources(), capacity,
+        "the graphs' processes placed on this die together", dieFits);
+    fits &= dieFits;
+    entry["name"] = die.name;
+    dies.push_back(std::move(entry));
+  }
+  resources["slrs"] = std::move(dies);
   resources["fits"] = fits;
   llvm::json::Object report{
       {"generator", "streamtensor " STREAMTENSOR_VERSION_STRING},

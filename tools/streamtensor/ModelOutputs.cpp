@@ -9,6 +9,7 @@
 #include "CompileCommon.h"
 
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Performance/ResourceNeed.h"
 #include "streamtensor/Target/HLSCpp.h"
 #include "streamtensor/Target/LayerLoop.h"
 
@@ -16,6 +17,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -483,6 +485,92 @@ LogicalResult driver::assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
     functions.push_back({entry, roles.back()});
   }
   return assignHbmChannels(functions, platform);
+}
+
+/// The die-assignment needs of every process of `module`.
+static FailureOr<perf::ProcessNeeds> getProcessNeeds(ModuleOp module,
+                                                     const Platform &platform) {
+  perf::ModelParameters params = perf::getModelParameters(platform);
+  FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
+      perf::analyzeKernels(module, params);
+  if (failed(kernels))
+    return failure();
+  perf::AnalyzedDesign design{platform, params, std::move(*kernels)};
+  perf::ProcessNeeds needs = perf::collectProcessNeeds(design);
+  if (needs.calls.size() != needs.tasks.size())
+    return module.emitError("kernel calls and processes do not match");
+  return needs;
+}
+
+/// The `dataflow.slr` of every call of `needs`, as the graph's own compile
+/// placed them.
+static FailureOr<std::vector<int>> getDies(const perf::ProcessNeeds &needs) {
+  std::vector<int> dieOf;
+  for (func::CallOp call : needs.calls) {
+    auto die = call->getAttrOfType<IntegerAttr>("dataflow.slr");
+    if (!die)
+      return failure();
+    dieOf.push_back(int(die.getInt()));
+  }
+  return dieOf;
+}
+
+/// Writes `dieOf` (indexed like `needs.calls`) as the calls' `dataflow.slr`.
+static void setDies(const perf::ProcessNeeds &needs,
+                    const std::vector<int> &dieOf) {
+  for (size_t task = 0; task < needs.calls.size(); ++task) {
+    func::CallOp call = needs.calls[task];
+    call->setAttr("dataflow.slr",
+                  Builder(call->getContext()).getI64IntegerAttr(dieOf[task]));
+  }
+}
+
+std::string driver::placeGraphWithin(CompiledGraph &graph,
+                                     const Platform &platform,
+                                     const std::vector<Resources> &allowance,
+                                     std::vector<Resources> &usage) {
+  FailureOr<perf::ProcessNeeds> needs = getProcessNeeds(*graph.module, platform);
+  if (failed(needs))
+    return "its processes could not be analyzed";
+  // The graph's own compile placed it as if alone: the start.
+  FailureOr<std::vector<int>> own = getDies(*needs);
+  if (failed(own))
+    return "a process has no die";
+  perf::DiePlacement placement =
+      perf::placeWithinOnDies(*needs, platform, allowance, *own);
+  if (!placement.error.empty())
+    return placement.error;
+  setDies(*needs, placement.plan.dieOf);
+  usage = placement.plan.usage;
+  return "";
+}
+
+LogicalResult driver::assignModelDies(std::vector<CompiledGraph> &graphs,
+                                      const Platform &platform,
+                                      std::vector<Resources> &perDie) {
+  std::vector<perf::ProcessNeeds> needs;
+  std::vector<std::vector<int>> starts;
+  for (CompiledGraph &graph : graphs) {
+    FailureOr<perf::ProcessNeeds> graphNeeds =
+        getProcessNeeds(*graph.module, platform);
+    if (failed(graphNeeds))
+      return failure();
+    FailureOr<std::vector<int>> own = getDies(*graphNeeds);
+    starts.push_back(succeeded(own) ? *own : std::vector<int>());
+    needs.push_back(std::move(*graphNeeds));
+  }
+  // One graph at a time: one ILP over all the graphs' processes took 5.5 s
+  // for GPT-2 Medium.
+  perf::JointPlacement placement =
+      perf::placeTogetherOnDies(needs, platform, starts);
+  if (!placement.error.empty())
+    return graphs[placement.failed].module->emitError(
+               "placing the model's graphs on the dies together: ")
+           << placement.error;
+  for (size_t graph = 0; graph < needs.size(); ++graph)
+    setDies(needs[graph], placement.dieOf[graph]);
+  perDie = placement.usage;
+  return success();
 }
 
 FailureOr<LayerLoopPorts> driver::getLayerLoopPorts(CompiledGraph &graph) {

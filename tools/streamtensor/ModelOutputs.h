@@ -32,6 +32,9 @@ struct CompiledGraph {
     llvm::json::Array kernels;
     int64_t cycles = 0;
     Resources resources;
+    /// Its use of each die, placed beside the graphs searched before it
+    /// (placeGraphWithin).
+    std::vector<Resources> perDie;
   };
   std::optional<Measured> measured;
 };
@@ -66,6 +69,23 @@ mlir::LogicalResult markLayerLoop(CompiledGraph &graph, int64_t layers);
 mlir::LogicalResult assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
                                            int64_t numLayers,
                                            const Platform &platform);
+
+/// Places the processes of `graph` on the dies within `allowance` (per die,
+/// what it may use beside the other graphs) and overwrites their
+/// `dataflow.slr`; `usage` gets its use of each die. Returns why it does not
+/// fit, or an empty string.
+std::string placeGraphWithin(CompiledGraph &graph, const Platform &platform,
+                             const std::vector<Resources> &allowance,
+                             std::vector<Resources> &usage);
+
+/// Places the processes of all the graphs on the dies at once (they are
+/// all on the device together; each graph's own compile placed it as if it
+/// were alone) and overwrites their `dataflow.slr`. `perDie` gets each
+/// die's use. Fails, with the reason on the first graph, when they do not
+/// fit side by side.
+mlir::LogicalResult assignModelDies(std::vector<CompiledGraph> &graphs,
+                                    const Platform &platform,
+                                    std::vector<Resources> &perDie);
 
 /// csim/llm_graphs.cpp: the tables of the graphs' arguments and results and
 /// the host functions that call their kernels, for the host program.

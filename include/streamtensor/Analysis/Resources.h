@@ -35,6 +35,11 @@ struct Resources {
       at(kind) += other.get(kind);
     return *this;
   }
+  Resources &operator-=(const Resources &other) {
+    for (int kind = 0; kind < kNumKinds; ++kind)
+      at(kind) -= other.get(kind);
+    return *this;
+  }
 };
 
 } // namespace streamtensor

@@ -61,6 +61,31 @@ SlrPlan partitionSlrs(const std::vector<SlrTask> &tasks,
                       const std::vector<Resources> &capacity,
                       const SlrWeights &weights = {});
 
+/// Moves tasks of the placement `dieOf` off the dies that hold more than
+/// `capacity` until every die fits, without an ILP: from an over-full die,
+/// the unpinned task whose move adds the fewest crossing bits per unit of
+/// the over-used resource it frees goes to a die with room for it. For a
+/// design that must share the dies with others: its placement alone is a
+/// good start, and an ILP under tight capacities was slow (25 s for one
+/// Gemma-3-1B prefill design). The plan's error says which die (by
+/// `dieNames`) and resource could not be relieved.
+SlrPlan repairPlacement(const std::vector<SlrTask> &tasks,
+                        const std::vector<SlrEdge> &edges,
+                        const std::vector<Resources> &capacity,
+                        std::vector<int> dieOf,
+                        const std::vector<std::string> &dieNames = {});
+
+/// Places the tasks from scratch without an ILP, largest first (first-fit
+/// decreasing, the size of a task being its largest part of any resource of
+/// all the dies): pinned tasks on their die, every other on the die with
+/// room for it whose placed neighbours it crosses the fewest bits to
+/// (ties: the die with the most room left). Packs large processes where
+/// repairPlacement, moving one at a time, finds no die for any.
+SlrPlan packPlacement(const std::vector<SlrTask> &tasks,
+                      const std::vector<SlrEdge> &edges,
+                      const std::vector<Resources> &capacity,
+                      const std::vector<std::string> &dieNames = {});
+
 } // namespace streamtensor::slr
 
 #endif // STREAMTENSOR_ANALYSIS_SLRPARTITION_H

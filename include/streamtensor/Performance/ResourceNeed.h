@@ -45,6 +45,57 @@ struct Shortfall {
 std::optional<Shortfall> findShortfall(const std::vector<slr::SlrTask> &tasks,
                                        const Platform &platform);
 
+/// Where every task of `needs` sits on the dies of `platform`, or why no
+/// placement exists (one line, for a located diagnostic): first the whole
+/// design against the whole platform, then what no placement can satisfy
+/// (a process larger than every die, the processes pinned to a die over
+/// it), so that the user is told by how much and who uses the most rather
+/// than "infeasible", then the ILP (Analysis/SlrPartition.h).
+struct DiePlacement {
+  /// Empty when the tasks are placed.
+  std::string error;
+  slr::SlrPlan plan;
+};
+DiePlacement placeOnDies(const ProcessNeeds &needs, const Platform &platform,
+                         const slr::SlrWeights &weights = {});
+
+/// Places `design` where each die has only `allowance[die]` of its
+/// resources for it (the rest is other designs'): `plan.usage` is the
+/// design's own use of each die, `plan.dieOf` indexed like its tasks. From
+/// `start` (a placement of the design alone, when not empty) tasks move off
+/// the dies it overfills (slr::repairPlacement); failing that they are
+/// packed from scratch (slr::packPlacement); failing that an ILP under the
+/// allowance decides within `maxNodes` branch-and-bound nodes. The ILP alone
+/// took 31 s for one Gemma-3-1B prefill design at 20000 nodes, 0.8 s at
+/// 500, where it still found a placement.
+DiePlacement placeWithinOnDies(const ProcessNeeds &design,
+                               const Platform &platform,
+                               const std::vector<Resources> &allowance,
+                               const std::vector<int> &start = {},
+                               int maxNodes = 1000);
+
+/// What each die of `platform` has for kernels.
+std::vector<Resources> getDieCapacities(const Platform &platform);
+
+/// Places several designs that are on the device together (a model's
+/// graphs, each compiled and placed as if alone), one at a time, the
+/// fullest first, each on what the ones before left of every die and
+/// leaving the die of every pinned task of the ones after (the DMAs, by
+/// the HBM) room for it. `dieOf` is indexed like `designs`, then like
+/// their tasks; `usage` is each die's use. `error`, when not empty, names
+/// the design that did not fit (`failed`, an index into `designs`).
+struct JointPlacement {
+  std::string error;
+  size_t failed = 0;
+  std::vector<std::vector<int>> dieOf;
+  std::vector<Resources> usage;
+};
+/// `starts`, when not empty, holds each design's placement alone.
+JointPlacement
+placeTogetherOnDies(const std::vector<ProcessNeeds> &designs,
+                    const Platform &platform,
+                    const std::vector<std::vector<int>> &starts = {});
+
 /// The sum of the tasks' needs.
 Resources getTotalNeed(const std::vector<slr::SlrTask> &tasks);
 

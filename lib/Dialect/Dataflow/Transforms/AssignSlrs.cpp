@@ -30,58 +30,6 @@ using namespace streamtensor;
 
 namespace {
 
-Resources toResources(const FabricResources &fabric) {
-  Resources resources;
-  resources.dsp = double(fabric.dsp);
-  resources.lut = double(fabric.lut);
-  resources.ff = double(fabric.ff);
-  resources.bram18k = double(fabric.bram18k);
-  resources.uram = double(fabric.uram);
-  return resources;
-}
-
-/// The first resource kind `need` has more of than `capacity`, if any.
-std::optional<int> findOverKind(const Resources &need,
-                                const Resources &capacity) {
-  for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-    if (need.get(kind) > capacity.get(kind))
-      return kind;
-  return std::nullopt;
-}
-
-std::optional<std::string>
-findDieProblem(const std::vector<slr::SlrTask> &tasks,
-               const std::vector<Resources> &capacity,
-               const Platform &target) {
-  Resources largest;
-  for (const Resources &die : capacity)
-    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-      largest.at(kind) = std::max(largest.get(kind), die.get(kind));
-  for (const slr::SlrTask &task : tasks)
-    if (std::optional<int> kind = findOverKind(task.need, largest))
-      return llvm::formatv("process {0} needs {1:F0} {2} (its operators, "
-                           "buffers and the FIFOs it writes), more than any "
-                           "die of {3} has ({4:F0}); a process sits on one "
-                           "die: try a smaller --tile-size",
-                           task.name, task.need.get(*kind),
-                           Resources::kindName(*kind), target.name,
-                           largest.get(*kind))
-          .str();
-  std::vector<Resources> pinned(capacity.size());
-  for (const slr::SlrTask &task : tasks)
-    if (task.pinned >= 0 && size_t(task.pinned) < capacity.size())
-      pinned[task.pinned] += task.need;
-  for (size_t die = 0; die < capacity.size(); ++die)
-    if (std::optional<int> kind = findOverKind(pinned[die], capacity[die]))
-      return llvm::formatv("the processes with DMAs sit on {0}, by the HBM, "
-                           "and need {1:F0} {2} there, more than it has "
-                           "({3:F0}); try a smaller --tile-size",
-                           target.slrs[die].name, pinned[die].get(*kind),
-                           Resources::kindName(*kind), capacity[die].get(*kind))
-          .str();
-  return std::nullopt;
-}
-
 class AssignSlrsPass : public dataflow::impl::AssignSlrsBase<AssignSlrsPass> {
 public:
   using Base::Base;
@@ -98,35 +46,12 @@ public:
       module.emitError("kernel calls and processes do not match");
       return signalPassFailure();
     }
-    // The whole design against the whole platform first, so that a design
-    // that cannot fit is told by how much, not "infeasible" by the solver.
-    if (std::optional<perf::Shortfall> shortfall =
-            perf::findShortfall(needs.tasks, target)) {
-      module.emitError(llvm::formatv(
-          "the design does not fit {0}: it needs {1:F0} {2}, {3:F0} are "
-          "available ({4:F0} over); largest users: {5}",
-          target.name, shortfall->need, Resources::kindName(shortfall->kind),
-          shortfall->available, shortfall->need - shortfall->available,
-          shortfall->largestUsers));
+    perf::DiePlacement placement = perf::placeOnDies(needs, target);
+    if (!placement.error.empty()) {
+      module.emitError(placement.error);
       return signalPassFailure();
     }
-
-    std::vector<Resources> capacity;
-    for (const SlrSpec &die : target.slrs)
-      capacity.push_back(toResources(die.getAvailable()));
-    // Then what no assignment can satisfy, named, before the solver would
-    // only say "infeasible": a process larger than every die, or the
-    // processes pinned to a die (those with DMAs, by the HBM) over it.
-    if (std::optional<std::string> problem =
-            findDieProblem(needs.tasks, capacity, target)) {
-      module.emitError(*problem);
-      return signalPassFailure();
-    }
-    slr::SlrPlan plan = slr::partitionSlrs(needs.tasks, needs.edges, capacity);
-    if (!plan.error.empty()) {
-      module.emitError(plan.error);
-      return signalPassFailure();
-    }
+    const slr::SlrPlan &plan = placement.plan;
     Builder builder(module.getContext());
     for (size_t task = 0; task < needs.tasks.size(); ++task)
       needs.calls[task]->setAttr("dataflow.slr",
