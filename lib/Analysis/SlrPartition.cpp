@@ -12,6 +12,40 @@ using namespace streamtensor;
 using namespace streamtensor::slr;
 using solver::kInfinity;
 
+namespace {
+
+/// Whether every edge joins two of `numTasks` tasks.
+bool edgesNameTasks(const std::vector<SlrEdge> &edges, size_t numTasks) {
+  for (const SlrEdge &edge : edges)
+    if (edge.from < 0 || size_t(edge.from) >= numTasks || edge.to < 0 ||
+        size_t(edge.to) >= numTasks)
+      return false;
+  return true;
+}
+
+/// FIFO bits times die boundaries crossed, over every edge.
+double countCrossingBits(const std::vector<SlrEdge> &edges,
+                         const std::vector<int> &dieOf) {
+  double bits = 0;
+  for (const SlrEdge &edge : edges)
+    bits += double(edge.bits) * std::abs(dieOf[edge.from] - dieOf[edge.to]);
+  return bits;
+}
+
+/// The edges of each task that join it to another.
+std::vector<std::vector<const SlrEdge *>>
+getEdgesOfTasks(const std::vector<SlrEdge> &edges, size_t numTasks) {
+  std::vector<std::vector<const SlrEdge *>> edgesOf(numTasks);
+  for (const SlrEdge &edge : edges)
+    if (edge.from != edge.to) {
+      edgesOf[edge.from].push_back(&edge);
+      edgesOf[edge.to].push_back(&edge);
+    }
+  return edgesOf;
+}
+
+} // namespace
+
 SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
                            const std::vector<SlrEdge> &edges,
                            const std::vector<Resources> &capacity,
@@ -23,12 +57,10 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
     plan.error = "the platform has no dies";
     return plan;
   }
-  for (const SlrEdge &edge : edges)
-    if (edge.from < 0 || edge.from >= numTasks || edge.to < 0 ||
-        edge.to >= numTasks) {
-      plan.error = "an edge names no task";
-      return plan;
-    }
+  if (!edgesNameTasks(edges, tasks.size())) {
+    plan.error = "an edge names no task";
+    return plan;
+  }
 
   solver::LinearProgram program;
   // x[t][d]: task t sits on die d.
@@ -111,9 +143,7 @@ SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
     plan.dieOf.push_back(chosen);
     plan.usage[chosen] += tasks[task].need;
   }
-  for (const SlrEdge &edge : edges)
-    plan.crossingBits += double(edge.bits) *
-                         std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);
+  plan.crossingBits = countCrossingBits(edges, plan.dieOf);
   return plan;
 }
 
@@ -128,12 +158,10 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
     plan.error = "the placement to repair does not cover every task";
     return plan;
   }
-  for (const SlrEdge &edge : edges)
-    if (edge.from < 0 || size_t(edge.from) >= tasks.size() || edge.to < 0 ||
-        size_t(edge.to) >= tasks.size()) {
-      plan.error = "an edge names no task";
-      return plan;
-    }
+  if (!edgesNameTasks(edges, tasks.size())) {
+    plan.error = "an edge names no task";
+    return plan;
+  }
   std::vector<Resources> usage(numDies);
   for (size_t task = 0; task < tasks.size(); ++task) {
     if (dieOf[task] < 0 || dieOf[task] >= numDies) {
@@ -143,12 +171,8 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
     usage[dieOf[task]] += tasks[task].need;
   }
   // The edges of each task, for the crossing a move adds.
-  std::vector<std::vector<const SlrEdge *>> edgesOf(tasks.size());
-  for (const SlrEdge &edge : edges)
-    if (edge.from != edge.to) {
-      edgesOf[edge.from].push_back(&edge);
-      edgesOf[edge.to].push_back(&edge);
-    }
+  std::vector<std::vector<const SlrEdge *>> edgesOf =
+      getEdgesOfTasks(edges, tasks.size());
   auto addedCrossing = [&](size_t task, int to) {
     double added = 0;
     for (const SlrEdge *edge : edgesOf[task]) {
@@ -220,9 +244,7 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
       }
   plan.dieOf = std::move(dieOf);
   plan.usage = std::move(usage);
-  for (const SlrEdge &edge : edges)
-    plan.crossingBits += double(edge.bits) *
-                         std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);
+  plan.crossingBits = countCrossingBits(edges, plan.dieOf);
   return plan;
 }
 
@@ -232,12 +254,10 @@ SlrPlan slr::packPlacement(const std::vector<SlrTask> &tasks,
                            const std::vector<std::string> &dieNames) {
   SlrPlan plan;
   int numDies = static_cast<int>(capacity.size());
-  for (const SlrEdge &edge : edges)
-    if (edge.from < 0 || size_t(edge.from) >= tasks.size() || edge.to < 0 ||
-        size_t(edge.to) >= tasks.size()) {
-      plan.error = "an edge names no task";
-      return plan;
-    }
+  if (!edgesNameTasks(edges, tasks.size())) {
+    plan.error = "an edge names no task";
+    return plan;
+  }
   Resources total;
   for (const Resources &die : capacity)
     total += die;
@@ -257,12 +277,8 @@ SlrPlan slr::packPlacement(const std::vector<SlrTask> &tasks,
       return pinnedA;
     return sizeOf(tasks[a]) > sizeOf(tasks[b]);
   });
-  std::vector<std::vector<const SlrEdge *>> edgesOf(tasks.size());
-  for (const SlrEdge &edge : edges)
-    if (edge.from != edge.to) {
-      edgesOf[edge.from].push_back(&edge);
-      edgesOf[edge.to].push_back(&edge);
-    }
+  std::vector<std::vector<const SlrEdge *>> edgesOf =
+      getEdgesOfTasks(edges, tasks.size());
   std::vector<int> dieOf(tasks.size(), -1);
   std::vector<Resources> usage(numDies);
   auto roomLeft = [&](const Resources &need, int die) {
@@ -313,8 +329,6 @@ SlrPlan slr::packPlacement(const std::vector<SlrTask> &tasks,
   }
   plan.dieOf = std::move(dieOf);
   plan.usage = std::move(usage);
-  for (const SlrEdge &edge : edges)
-    plan.crossingBits += double(edge.bits) *
-                         std::abs(plan.dieOf[edge.from] - plan.dieOf[edge.to]);
+  plan.crossingBits = countCrossingBits(edges, plan.dieOf);
   return plan;
 }
