@@ -16,6 +16,8 @@ std::string Point::describe() const {
      << "%, fifo " << fifoMode;
   if (fusionShare != 1.0)
     os << ", fusion " << std::lround(fusionShare * 1000) / 10.0 << "%";
+  if (capRunAhead)
+    os << ", run-ahead capped";
   for (const auto &[kernel, size] : kernelTileSizes)
     os << ", " << kernel << "=" << size;
   for (const auto &[kernel, order] : kernelTileOrders) {
@@ -28,9 +30,10 @@ std::string Point::describe() const {
 
 bool Point::operator<(const Point &other) const {
   return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode,
-                  fusionShare, kernelTileOrders) <
+                  fusionShare, kernelTileOrders, capRunAhead) <
          std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
-                  other.fifoMode, other.fusionShare, other.kernelTileOrders);
+                  other.fifoMode, other.fusionShare, other.kernelTileOrders,
+                  other.capRunAhead);
 }
 
 bool Point::operator==(const Point &other) const {
@@ -235,11 +238,26 @@ std::optional<Point> Search::nextRepair() {
       if (!proposed.count(repaired))
         return repaired;
     }
-  for (const Trial &trial : trials) {
+  // The fastest point over its resources is repaired first.
+  std::vector<const Trial *> over;
+  for (const Trial &trial : trials)
+    if (trial.outcome.overResources &&
+        (!best || trial.outcome.cycles < trials[*best].outcome.cycles))
+      over.push_back(&trial);
+  std::stable_sort(over.begin(), over.end(), [](const Trial *a, const Trial *b) {
+    return a->outcome.cycles < b->outcome.cycles;
+  });
+  for (const Trial *overTrial : over) {
+    const Trial &trial = *overTrial;
     const Outcome &outcome = trial.outcome;
-    if (!outcome.overResources ||
-        (best && outcome.cycles >= trials[*best].outcome.cycles))
-      continue;
+    // Over its memory: the DMAs' run-ahead FIFOs, the deepest of the
+    // design, are capped first; that keeps the tiles and the unrolling.
+    if (outcome.overMemory && !trial.point.capRunAhead) {
+      Point repaired = trial.point;
+      repaired.capRunAhead = true;
+      if (!proposed.count(repaired))
+        return repaired;
+    }
     // Unrolling less is what frees DSPs, LUTs and FFs without changing the
     // tiles that made it fast.
     std::optional<double> smaller =

@@ -87,6 +87,7 @@ void buildResourceAllocation(OpPassManager &pm,
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;
+  size.runAheadCap = options.runAheadCap;
   size.overrides.assign(options.fifoDepthOverrides.begin(),
                         options.fifoDepthOverrides.end());
   pm.addPass(dataflow::createSizeFifos(size));

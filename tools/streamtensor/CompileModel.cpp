@@ -363,8 +363,9 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
     // The graphs are on the device together: this one must fit each die
     // beside the graphs searched before and leave the ones after their
     // shares.
-    std::string overDies = placeGraphWithin(candidate, platform, dieAllowance,
-                                            candidate.measured->perDie);
+    std::string overDies =
+        placeGraphWithin(candidate, platform, dieAllowance,
+                         candidate.measured->perDie, outcome.overMemory);
     if (!overDies.empty()) {
       outcome.feasible = false;
       outcome.overResources = true;
@@ -768,8 +769,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return Failure;
       // The same design: the same place beside the others.
       std::vector<Resources> usage;
-      std::string overDies =
-          placeGraphWithin(graph, platform, dieAllowances[index], usage);
+      bool overMemory;
+      std::string overDies = placeGraphWithin(
+          graph, platform, dieAllowances[index], usage, overMemory);
       if (!overDies.empty()) {
         graph.module->emitError("the chosen design, compiled again, no "
                                 "longer fits beside the other graphs: ")

@@ -528,7 +528,9 @@ static void setDies(const perf::ProcessNeeds &needs,
 std::string driver::placeGraphWithin(CompiledGraph &graph,
                                      const Platform &platform,
                                      const std::vector<Resources> &allowance,
-                                     std::vector<Resources> &usage) {
+                                     std::vector<Resources> &usage,
+                                     bool &overMemory) {
+  overMemory = false;
   FailureOr<perf::ProcessNeeds> needs = getProcessNeeds(*graph.module, platform);
   if (failed(needs))
     return "its processes could not be analyzed";
@@ -538,8 +540,17 @@ std::string driver::placeGraphWithin(CompiledGraph &graph,
     return "a process has no die";
   perf::DiePlacement placement =
       perf::placeWithinOnDies(*needs, platform, allowance, *own);
-  if (!placement.error.empty())
+  if (!placement.error.empty()) {
+    std::vector<Resources> pinned(allowance.size());
+    for (const slr::SlrTask &task : needs->tasks)
+      if (task.pinned >= 0 && size_t(task.pinned) < pinned.size())
+        pinned[task.pinned] += task.need;
+    for (size_t die = 0; die < pinned.size(); ++die)
+      for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+        overMemory |= Resources::isBlockMemory(kind) &&
+                      pinned[die].get(kind) > allowance[die].get(kind);
     return placement.error;
+  }
   setDies(*needs, placement.plan.dieOf);
   usage = placement.plan.usage;
   return "";

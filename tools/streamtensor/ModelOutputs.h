@@ -73,10 +73,12 @@ mlir::LogicalResult assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
 /// Places the processes of `graph` on the dies within `allowance` (per die,
 /// what it may use beside the other graphs) and overwrites their
 /// `dataflow.slr`; `usage` gets its use of each die. Returns why it does not
-/// fit, or an empty string.
+/// fit, or an empty string; `overMemory` then says whether the processes
+/// pinned to a die (the DMAs) need more BRAM_18K or URAM than it allows.
 std::string placeGraphWithin(CompiledGraph &graph, const Platform &platform,
                              const std::vector<Resources> &allowance,
-                             std::vector<Resources> &usage);
+                             std::vector<Resources> &usage,
+                             bool &overMemory);
 
 /// Places the processes of all the graphs on the dies at once (they are
 /// all on the device together; each graph's own compile placed it as if it

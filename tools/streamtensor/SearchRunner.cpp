@@ -7,6 +7,7 @@
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 #include "streamtensor/Dialect/Dataflow/Transforms/AdderTree.h"
+#include "streamtensor/Analysis/MemoryAssignment.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Diagnostics.h"
@@ -108,6 +109,7 @@ CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
     options.kernelTileOrders.push_back(entry);
   }
   options.fifoMode = point.fifoMode;
+  options.runAheadCap = point.capRunAhead ? memory::kUramSliceDepth : 0;
   options.maxOnChipBytes =
       int64_t(double(options.maxOnChipBytes) * point.fusionShare);
   // The unrolling fills that part of the design's share; an explicit DSP
@@ -152,6 +154,7 @@ search::Outcome streamtensor::driver::measureDesign(
                                       available.get(kind))
                             .str();
       outcome.overResources = true;
+      outcome.overMemory = Resources::isBlockMemory(kind);
       return outcome;
     }
   outcome.feasible = true;
@@ -331,6 +334,7 @@ streamtensor::driver::describeSearch(const search::Search &search,
         {"unroll_share", trial.point.unrollShare},
         {"fifo_mode", trial.point.fifoMode},
         {"fusion_share", trial.point.fusionShare},
+        {"run_ahead_capped", trial.point.capRunAhead},
         {"feasible", trial.outcome.feasible}};
     if (trial.outcome.feasible || trial.outcome.cycles > 0) {
       entry["estimated_cycles"] = trial.outcome.cycles;

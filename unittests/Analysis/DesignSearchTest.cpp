@@ -163,13 +163,13 @@ TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
     search.record(point, outcome);
   }
   // The best is 16 (62 cycles). 32, 64 and 128 were faster but over: each
-  // is tried again at the next smaller share (75%), in the order recorded,
+  // is tried again at the next smaller share (75%), the fastest first,
   // before any random change.
   std::vector<Point> repairs = search.propose(3);
   ASSERT_EQ(repairs.size(), 3u);
-  EXPECT_EQ(repairs[0].tileSize, 32);
+  EXPECT_EQ(repairs[0].tileSize, 128);
   EXPECT_EQ(repairs[1].tileSize, 64);
-  EXPECT_EQ(repairs[2].tileSize, 128);
+  EXPECT_EQ(repairs[2].tileSize, 32);
   for (const Point &point : repairs)
     EXPECT_DOUBLE_EQ(point.unrollShare, 0.75);
   // Still over at 75%: 50% next.
@@ -179,7 +179,7 @@ TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
   search.record(repairs[0], over);
   std::vector<Point> next = search.propose(1);
   ASSERT_EQ(next.size(), 1u);
-  EXPECT_EQ(next[0].tileSize, 32);
+  EXPECT_EQ(next[0].tileSize, 128);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.5);
 }
 
@@ -189,7 +189,8 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].tileSize, 16);
   EXPECT_EQ(first[1].tileSize, 32);
-  // Both a little over: nothing fits yet, so both are repaired first.
+  // Both a little over: nothing fits yet, so both are repaired first, the
+  // faster (32) first.
   for (const Point &point : first) {
     Outcome over;
     over.cycles = 1000 / point.tileSize;
@@ -198,13 +199,38 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   }
   std::vector<Point> next = search.propose(3);
   ASSERT_EQ(next.size(), 3u);
-  EXPECT_EQ(next[0].tileSize, 16);
+  EXPECT_EQ(next[0].tileSize, 32);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.75);
-  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_EQ(next[1].tileSize, 16);
   EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
   // Then the sweep goes on where it was.
   EXPECT_EQ(next[2].tileSize, 64);
   EXPECT_DOUBLE_EQ(next[2].unrollShare, 1.0);
+}
+
+// A point over its BRAM or URAM is first tried with the DMAs' run-ahead
+// FIFOs capped, at the same unrolling; then, as for any resource, with
+// less unrolling.
+TEST(DesignSearchTest, RepairsAPointOverItsMemoryByCappingRunAheadFirst) {
+  Search search(Space{}, Point{}, 1);
+  std::vector<Point> first = search.propose(2);
+  ASSERT_EQ(first.size(), 2u);
+  search.record(first[0], Outcome{true, 62, {}, 0.5, ""});
+  Outcome overMemory;
+  overMemory.cycles = 31;
+  overMemory.overResources = true;
+  overMemory.overMemory = true;
+  search.record(first[1], overMemory);
+  std::vector<Point> next = search.propose(2);
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(next[0].tileSize, 32);
+  EXPECT_TRUE(next[0].capRunAhead);
+  EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
+  EXPECT_EQ(next[0].describe(), "tile 32, unroll 100%, fifo normal, "
+                                "run-ahead capped");
+  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_FALSE(next[1].capRunAhead);
+  EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
 }
 
 TEST(DesignSearchTest, BestBreaksTiesOnUtilizationThenOrder) {

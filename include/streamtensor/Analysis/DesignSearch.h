@@ -42,6 +42,10 @@ struct Point {
   /// converters, in (0, 1] (the paper's fusion cap, relative to the
   /// options' dataflow-fuse-kernels max-on-chip-bytes).
   double fusionShare = 1.0;
+  /// The FIFOs only a DMA's run-ahead fills keep at most one URAM slice
+  /// (dataflow-size-fifos run-ahead-cap): a repair of a point whose memory
+  /// does not fit.
+  bool capRunAhead = false;
 
   /// "tile 32, unroll 100%, fifo normal, matmul_3=64": how reports name it.
   std::string describe() const;
@@ -64,6 +68,9 @@ struct Outcome {
   /// Compiled and simulated, but over its resources: a smaller unroll
   /// share may make it fit.
   bool overResources = false;
+  /// Over its BRAM_18K or URAM: capping the DMAs' run-ahead FIFOs may make
+  /// it fit without unrolling less.
+  bool overMemory = false;
 };
 
 /// The values each dimension takes.

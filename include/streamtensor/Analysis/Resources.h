@@ -21,6 +21,8 @@ struct Resources {
                                                  "URAM"};
     return names[kind];
   }
+  /// BRAM_18K and URAM: what FIFOs and buffers are made of.
+  static bool isBlockMemory(int kind) { return kind == 3 || kind == 4; }
   double get(int kind) const {
     const double values[kNumKinds] = {dsp, lut, ff, bram18k, uram};
     return values[kind];

@@ -45,6 +45,9 @@ struct CompileOptions {
   int64_t weightStripes = 0;
   /// Folder of Vitis HLS csynth reports to use instead of estimates.
   std::string profilesDir;
+  /// Largest depth of a FIFO only a DMA's run-ahead fills (0: none;
+  /// dataflow-size-fifos run-ahead-cap). Set by the design search.
+  int64_t runAheadCap = 0;
   /// Drop unit dimensions (upstream's fold-unit-extent-dims). Graphs built
   /// by our frontends have none but the token dimension of decode, which
   /// must stay: without it a norm's statistic would be a rank-0 tensor,

@@ -1,4 +1,9 @@
 // RUN: streamtensor-opt %s --dataflow-size-fifos --split-input-file | FileCheck %s
+// RUN: streamtensor-opt %s --dataflow-size-fifos="run-ahead-cap=1024" --split-input-file | FileCheck %s --check-prefix=CAP
+
+// CAP (the design search's repair of a design whose memory does not fit):
+// no run-ahead FIFO deeper than 1024, in either case below; the FIFO the
+// slow process writes keeps its depth.
 
 // A DMA (it reads memory and no FIFO) streams 6900 tokens of 128 bytes at
 // one per 3 cycles (the port's 52.9 bytes a cycle); its reader takes one a
@@ -9,6 +14,9 @@
 // cycles later; 15 URAMs fewer).
 // CHECK-LABEL: func.func @k(
 // CHECK: dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 4096>
+// CAP-LABEL: func.func @k(
+// CAP: dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
+// CAP: dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, {{[12]}}>
 func.func @k_load_0(%w: memref<6900x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -68,6 +76,8 @@ func.func @k(%w: memref<6900x32xf32>, %acc: memref<32xf32>) attributes {dataflow
 // (1571 entries): kept.
 // CHECK-LABEL: func.func @k(
 // CHECK: dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 5667>
+// CAP-LABEL: func.func @k(
+// CAP: dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
 func.func @k_load_0(%w: memref<8500x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -126,7 +126,7 @@ private:
         if (sizable[fifo])
           sized[fifoOps[fifo]] = result.depths[fifo];
     }
-    trimRunAhead(*design, sized);
+    trimRunAhead(*design, runAheadCap, sized);
     return success();
   }
 
@@ -153,14 +153,15 @@ private:
                 dyn_cast<StreamOp>(kernel.model.fifoOps[edgeFifo[edge]]))
           sized[stream] = result.depths[edge];
     }
-    trimRunAhead(*design, sized);
+    trimRunAhead(*design, runAheadCap, sized);
     return success();
   }
 
   /// A FIFO that a DMA writes, which reads memory and no FIFO, only lets
   /// the DMA run ahead: in URAM, a last slice at most a quarter full is
-  /// dropped (memory::trimRunAheadDepth).
-  static void trimRunAhead(const perf::AnalyzedDesign &design,
+  /// dropped (memory::trimRunAheadDepth), and no such FIFO is deeper than
+  /// `cap` (when positive).
+  static void trimRunAhead(const perf::AnalyzedDesign &design, int64_t cap,
                            llvm::DenseMap<Operation *, int64_t> &sized) {
     memory::MemoryPolicy policy = perf::getMemoryPolicy(design.platform);
     for (const perf::AnalyzedKernel &kernel : design.kernels)
@@ -178,6 +179,8 @@ private:
             continue;
           it->second = memory::trimRunAheadDepth(
               it->second, kernel.model.design.fifos[fifo].tokenBits, policy);
+          if (cap > 0)
+            it->second = std::min(it->second, cap);
         }
       }
   }

@@ -339,11 +339,16 @@ def SizeFifos : Pass<"dataflow-size-fifos", "::mlir::ModuleOp"> {
     it. In the first two modes, a FIFO that a DMA writes (a process that
     reads memory and no FIFO) and that would sit in URAM drops a last
     4096-entry slice at most a quarter full: it only lets the DMA run
-    ahead, and that slice costs a whole column of blocks. `override`
+    ahead, and that slice costs a whole column of blocks. `run-ahead-cap`
+    limits those FIFOs' depth in every mode (the design search sets it to
+    one URAM slice when a design's memory does not fit). `override`
     forces the depth of named FIFOs: `fifo=depth` in every kernel that has
     a FIFO of that name, `kernel/fifo=depth` in one kernel.
   }];
   let options = [
+    Option<"runAheadCap", "run-ahead-cap", "int64_t", /*default=*/"0",
+           "Largest depth of a FIFO that a DMA writes, which only lets it "
+           "run ahead of its reader (0: no cap)">,
     Option<"mode", "mode", "std::string", /*default=*/"\"normal\"",
            "normal, conservative or upper-bound">,
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
