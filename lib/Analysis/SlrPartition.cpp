@@ -44,6 +44,12 @@ getEdgesOfTasks(const std::vector<SlrEdge> &edges, size_t numTasks) {
   return edgesOf;
 }
 
+/// How messages name die `die`: by `dieNames` when it has it.
+std::string nameDie(const std::vector<std::string> &dieNames, int die) {
+  return size_t(die) < dieNames.size() ? dieNames[die]
+                                       : "die " + std::to_string(die);
+}
+
 } // namespace
 
 SlrPlan slr::partitionSlrs(const std::vector<SlrTask> &tasks,
@@ -189,17 +195,19 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
         return false;
     return true;
   };
+  // The first die that holds more of a resource kind than it has, and
+  // that kind; die -1 when every die fits.
+  auto findOverFull = [&]() -> std::pair<int, int> {
+    for (int die = 0; die < numDies; ++die)
+      for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+        if (usage[die].get(kind) > capacity[die].get(kind))
+          return {die, kind};
+    return {-1, 0};
+  };
   // Every move takes one task off an over-full die onto one with room for
   // it, so a task moves at most once per die it could leave.
   for (size_t moves = 0; moves <= tasks.size() * size_t(numDies); ++moves) {
-    int over = -1, overKind = 0;
-    for (int die = 0; die < numDies && over < 0; ++die)
-      for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-        if (usage[die].get(kind) > capacity[die].get(kind)) {
-          over = die;
-          overKind = kind;
-          break;
-        }
+    auto [over, overKind] = findOverFull();
     if (over < 0)
       break;
     int bestTask = -1, bestDie = -1;
@@ -220,13 +228,10 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
       }
     }
     if (bestTask < 0) {
-      std::string name = size_t(over) < dieNames.size()
-                             ? dieNames[over]
-                             : "die " + std::to_string(over);
       plan.error =
           llvm::formatv("{0} would need {1:F0} {2}, {3:F0} are available, "
                         "and no process there that uses any fits another die",
-                        name, usage[over].get(overKind),
+                        nameDie(dieNames, over), usage[over].get(overKind),
                         Resources::kindName(overKind),
                         capacity[over].get(overKind))
               .str();
@@ -236,12 +241,10 @@ SlrPlan slr::repairPlacement(const std::vector<SlrTask> &tasks,
     usage[bestDie] += tasks[bestTask].need;
     dieOf[bestTask] = bestDie;
   }
-  for (int die = 0; die < numDies; ++die)
-    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-      if (usage[die].get(kind) > capacity[die].get(kind)) {
-        plan.error = "the placement could not be repaired";
-        return plan;
-      }
+  if (findOverFull().first >= 0) {
+    plan.error = "the placement could not be repaired";
+    return plan;
+  }
   plan.dieOf = std::move(dieOf);
   plan.usage = std::move(usage);
   plan.crossingBits = countCrossingBits(edges, plan.dieOf);
@@ -318,10 +321,7 @@ SlrPlan slr::packPlacement(const std::vector<SlrTask> &tasks,
     if (bestDie < 0) {
       plan.error = "no die has room for " + tasks[task].name;
       if (tasks[task].pinned >= 0)
-        plan.error += " on " + (size_t(tasks[task].pinned) < dieNames.size()
-                                    ? dieNames[tasks[task].pinned]
-                                    : "die " +
-                                          std::to_string(tasks[task].pinned));
+        plan.error += " on " + nameDie(dieNames, tasks[task].pinned);
       return plan;
     }
     dieOf[task] = bestDie;

@@ -2,6 +2,8 @@
 
 #include "streamtensor/Performance/ResourceNeed.h"
 
+#include "streamtensor/Analysis/DesignSearch.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -47,10 +49,7 @@ findDieProblem(const std::vector<slr::SlrTask> &tasks,
                            Resources::kindName(*kind), target.name,
                            largest.get(*kind))
           .str();
-  std::vector<Resources> pinned(capacity.size());
-  for (const slr::SlrTask &task : tasks)
-    if (task.pinned >= 0 && size_t(task.pinned) < capacity.size())
-      pinned[task.pinned] += task.need;
+  std::vector<Resources> pinned = getPinnedNeeds(tasks, capacity.size());
   for (size_t die = 0; die < capacity.size(); ++die)
     if (std::optional<int> kind = findOverKind(pinned[die], capacity[die]))
       return llvm::formatv("the processes with DMAs sit on {0}, by the HBM, "
@@ -98,6 +97,16 @@ streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
                                kernel.model.design.fifos[fifo].tokenBits});
   }
   return needs;
+}
+
+std::vector<Resources>
+streamtensor::perf::getPinnedNeeds(const std::vector<slr::SlrTask> &tasks,
+                                   size_t numDies) {
+  std::vector<Resources> pinned(numDies);
+  for (const slr::SlrTask &task : tasks)
+    if (task.pinned >= 0 && size_t(task.pinned) < numDies)
+      pinned[task.pinned] += task.need;
+  return pinned;
 }
 
 Resources
@@ -229,12 +238,7 @@ JointPlacement streamtensor::perf::placeTogetherOnDies(
     device += die;
   // The largest part of any resource kind of the device a design needs.
   auto fill = [&](const ProcessNeeds &design) {
-    Resources total = getTotalNeed(design.tasks);
-    double largest = 0;
-    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-      if (device.get(kind) > 0)
-        largest = std::max(largest, total.get(kind) / device.get(kind));
-    return largest;
+    return search::getUtilization(getTotalNeed(design.tasks), device);
   };
   std::vector<size_t> order(designs.size());
   for (size_t index = 0; index < order.size(); ++index)
@@ -244,19 +248,19 @@ JointPlacement streamtensor::perf::placeTogetherOnDies(
   });
   // The tasks pinned to a die (the DMAs, by the HBM) of the designs still
   // to place: their room is kept, or a design placed before would fill it.
+  std::vector<std::vector<Resources>> pinned;
   std::vector<Resources> pinnedAfter(numDies);
-  for (const ProcessNeeds &design : designs)
-    for (const slr::SlrTask &task : design.tasks)
-      if (task.pinned >= 0 && size_t(task.pinned) < numDies)
-        pinnedAfter[task.pinned] += task.need;
+  for (const ProcessNeeds &design : designs) {
+    pinned.push_back(getPinnedNeeds(design.tasks, numDies));
+    for (size_t die = 0; die < numDies; ++die)
+      pinnedAfter[die] += pinned.back()[die];
+  }
   joint.usage.assign(numDies, Resources());
   joint.dieOf.resize(designs.size());
   for (size_t index : order) {
-    for (const slr::SlrTask &task : designs[index].tasks)
-      if (task.pinned >= 0 && size_t(task.pinned) < numDies)
-        pinnedAfter[task.pinned] -= task.need;
     std::vector<Resources> allowance = capacity;
     for (size_t die = 0; die < numDies; ++die) {
+      pinnedAfter[die] -= pinned[index][die];
       allowance[die] -= joint.usage[die];
       allowance[die] -= pinnedAfter[die];
     }

@@ -679,9 +679,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   std::vector<Resources> dieCapacity = perf::getDieCapacities(platform);
   std::vector<Resources> dieUsed(dieCapacity.size());
   std::vector<Resources> dieAllowances[std::size(kinds)];
-  bool everyGraphPlaced = false;
   if (searchSettings->budget > 1) {
-    everyGraphPlaced = true;
     Resources lent;
     // The shares of the graphs not searched yet.
     double sharesAfter = 0.0;
@@ -730,8 +728,6 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       if (chosenPoints[index] && graph.measured)
         for (size_t die = 0; die < dieUsed.size(); ++die)
           dieUsed[die] += graph.measured->perDie[die];
-      else
-        everyGraphPlaced = false;
       report["available"] = describeAmounts(available);
       report["unroll_share"] = unrollShares[index];
       report["lent"] = describeAmounts(lent);
@@ -794,9 +790,14 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
            graph.signature.kind == GraphKind::Decode) &&
           failed(markLayerLoop(graph, config->numLayers)))
         return Failure;
-  // Each graph the search chose is placed beside the others already; the
-  // graphs compiled as given are placed all together here.
+  // Each graph the search chose is placed beside the others already (its
+  // chosen design is the measured one); the graphs compiled as given are
+  // placed all together here.
   std::vector<Resources> perDie = dieUsed;
+  bool everyGraphPlaced =
+      llvm::all_of(chosenPoints, [](const std::optional<search::Point> &point) {
+        return point.has_value();
+      });
   if (!everyGraphPlaced) {
     ProgressStep placeStep("placing the graphs on the dies");
     if (failed(assignModelDies(graphs, platform, perDie)))

@@ -541,10 +541,8 @@ std::string driver::placeGraphWithin(CompiledGraph &graph,
   perf::DiePlacement placement =
       perf::placeWithinOnDies(*needs, platform, allowance, *own);
   if (!placement.error.empty()) {
-    std::vector<Resources> pinned(allowance.size());
-    for (const slr::SlrTask &task : needs->tasks)
-      if (task.pinned >= 0 && size_t(task.pinned) < pinned.size())
-        pinned[task.pinned] += task.need;
+    std::vector<Resources> pinned =
+        perf::getPinnedNeeds(needs->tasks, allowance.size());
     for (size_t die = 0; die < pinned.size(); ++die)
       for (int kind = 0; kind < Resources::kNumKinds; ++kind)
         overMemory |= Resources::isBlockMemory(kind) &&

@@ -96,6 +96,11 @@ placeTogetherOnDies(const std::vector<ProcessNeeds> &designs,
                     const Platform &platform,
                     const std::vector<std::vector<int>> &starts = {});
 
+/// What the tasks pinned to each of `numDies` dies (the DMAs, by the HBM)
+/// need there.
+std::vector<Resources> getPinnedNeeds(const std::vector<slr::SlrTask> &tasks,
+                                      size_t numDies);
+
 /// The sum of the tasks' needs.
 Resources getTotalNeed(const std::vector<slr::SlrTask> &tasks);
 
