@@ -718,6 +718,27 @@ bool perf::isInnermostLoop(scf::ForOp loop) {
   return innermost;
 }
 
+/// The copies per iteration the completely unrolled loops in `block` make
+/// of the ops inside them, at most.
+static int64_t getUnrolledLanes(Block &block) {
+  int64_t lanes = 1;
+  for (auto loop : block.getOps<scf::ForOp>())
+    lanes = std::max(lanes, getConstantTripCount(loop).value_or(1) *
+                                getUnrolledLanes(*loop.getBody()));
+  return lanes;
+}
+
+int64_t perf::getLanesPerCycle(func::FuncOp process) {
+  int64_t lanes = 1;
+  process.walk([&](scf::ForOp loop) {
+    if (isFullyUnrolled(loop) || !isInnermostLoop(loop))
+      return;
+    lanes = std::max(lanes, getUnrollFactor(loop) *
+                                getUnrolledLanes(*loop.getBody()));
+  });
+  return lanes;
+}
+
 int64_t perf::getBitWidth(Type type) {
   if (type.isIntOrFloat())
     return type.getIntOrFloatBitWidth();

@@ -112,6 +112,11 @@ std::optional<int64_t> getConstantTripCount(mlir::scf::ForOp loop);
 /// The `dataflow.unroll` factor of a loop (1 without one).
 int64_t getUnrollFactor(mlir::Operation *loop);
 
+/// The most elements `process` computes per cycle: over its pipelined
+/// loops, the loop's unroll factor times the lanes of the completely
+/// unrolled loops inside it.
+int64_t getLanesPerCycle(mlir::func::FuncOp process);
+
 /// A loop its `dataflow.unroll` factor unrolls completely, or a loop of one
 /// iteration: replicated in the body of the loop around it, not a loop in
 /// hardware.

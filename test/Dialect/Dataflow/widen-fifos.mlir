@@ -298,3 +298,67 @@ func.func @k() attributes {dataflow.kernel} {
   call @k_use(%s) : (!dataflow.stream<f32, 2>) -> ()
   return
 }
+
+// -----
+
+// The width a process wants is the elements it computes per cycle: its
+// compute loop is unrolled 4 times over a completely unrolled loop of 2, so
+// 8. Its FIFO loop covers rows of 2 inside a loop over 64 rows, and the
+// reader's loop is flat, 128 elements: each takes the width its own way,
+// the writer with 4 rows per token, the reader by 8 elements.
+
+// CHECK-LABEL: func.func @k_pairs(
+// CHECK-SAME: !dataflow.stream<vector<8xf32>, 2>
+// CHECK: } {dataflow.unroll = 4 : i64}
+// CHECK: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-NEXT: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4]] {
+// CHECK-NEXT: scf.for %{{.*}} = %{{.*}} to %[[C4]] step %{{.*}} {
+// CHECK: } {dataflow.unroll = 2 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
+// CHECK-NEXT: %[[TOKEN:.*]] = vector.load %{{.*}} : memref<8xf32>, vector<8xf32>
+// CHECK-NEXT: dataflow.stream_write %[[TOKEN]]
+// CHECK-LABEL: func.func @k_flat(
+// CHECK-SAME: !dataflow.stream<vector<8xf32>, 2>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C8:.*]] {
+// CHECK-NEXT: dataflow.stream_read %{{.*}} : !dataflow.stream<vector<8xf32>, 2>
+// CHECK: } {dataflow.unroll = 8 : i64}
+// CHECK-LABEL: func.func @k(
+// CHECK-NEXT: dataflow.stream {entries = 16 : i64, name = "pairs_to_flat"} : !dataflow.stream<vector<8xf32>, 2>
+func.func @k_pairs(%out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "pairs"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %buf = memref.alloca() : memref<64x2xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c2 step %c1 {
+      %v = memref.load %buf[%i, %j] : memref<64x2xf32>
+      %w = arith.mulf %v, %v : f32
+      memref.store %w, %buf[%i, %j] : memref<64x2xf32>
+    } {dataflow.unroll = 2 : i64}
+  } {dataflow.unroll = 4 : i64}
+  scf.for %i = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c2 step %c1 {
+      %v = memref.load %buf[%i, %j] : memref<64x2xf32>
+      dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+    }
+  }
+  return
+}
+func.func @k_flat(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "flat"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %buf = memref.alloca() : memref<128xf32>
+  scf.for %i = %c0 to %c128 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+    memref.store %v, %buf[%i] : memref<128xf32>
+  }
+  return
+}
+func.func @k() attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 128 : i64, name = "pairs_to_flat"} : !dataflow.stream<f32, 2>
+  call @k_pairs(%s) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_flat(%s) : (!dataflow.stream<f32, 2>) -> ()
+  return
+}

@@ -9,8 +9,11 @@
 //
 // Both ends of a FIFO, and every FIFO a loop touches, must agree on the
 // width, so widths are chosen per connected group of loops and FIFOs: the
-// largest unroll factor of the processes in the group, lowered to a divisor
-// of every trip count in the group and capped at the platform's AXI width.
+// most elements per cycle a process of the group computes (its unroll
+// factor times the lanes of the loops it unrolls completely), lowered to
+// what every loop of the group admits (a divisor of its trip count, or
+// whole rows of it when it sits alone in a loop over rows) and capped at
+// the platform's AXI width.
 // A group with an access outside a simple loop keeps one element per token.
 // DMA loops that read or write the kernel's memory are unrolled by the width
 // of the FIFO they feed, so that they keep up.
@@ -61,14 +64,6 @@ bool hasNestedLoop(scf::ForOp loop) {
   return nested;
 }
 
-/// The largest unroll factor of the loops of `process`.
-int64_t processUnroll(func::FuncOp process) {
-  int64_t factor = 1;
-  process.walk([&](scf::ForOp loop) {
-    factor = std::max(factor, perf::getUnrollFactor(loop));
-  });
-  return factor;
-}
 
 /// A group node: a FIFO (the stream value in the kernel) or a loop.
 using Node = Operation *;
@@ -210,7 +205,7 @@ private:
       Node node = loop.getOperation();
       groups.unionSets(stream, node);
       trips[node] = *trip;
-      desired[node] = processUnroll(access.process);
+      desired[node] = perf::getLanesPerCycle(access.process);
       // A DMA moves a whole AXI beat per cycle: its FIFO's token is as wide
       // as the port, however little its consumer unrolls (each phase of a
       // process, such as reading a tile, takes a cycle per token).
@@ -221,14 +216,28 @@ private:
       loops.insert({loop, access.process});
     }
 
-    // One width per group: `widthOf` elements of a row, times `rowsOf`
-    // rows.
-    llvm::DenseMap<Node, int64_t> widthOf, rowsOf;
+    // A loop carries `width` elements per token either by itself (its trip
+    // count a multiple of the width) or, when it covers a whole row and
+    // sits alone in a loop over rows, with `width / trips` rows per token:
+    // the stream's order is the same either way. Each loop of a group takes
+    // whichever way it can, so a flat loop of 1024 and a (512, 2) nest
+    // agree on 16.
+    auto admits = [&](Node loop, int64_t width) {
+      int64_t trip = trips.lookup(loop);
+      if (trip % width == 0)
+        return true;
+      int64_t parent = parentTrips.lookup(loop);
+      return width % trip == 0 && parent > 1 && parent % (width / trip) == 0;
+    };
+    // One width per group, the most elements per token that its processes'
+    // lanes want, within the AXI width, that every loop of it admits.
+    llvm::DenseMap<Node, int64_t> widthOf;
     for (auto it = groups.begin(); it != groups.end(); ++it) {
       if (!(*it)->isLeader())
         continue;
-      bool ok = true, sameTrips = true, allNested = true;
-      int64_t common = 0, want = 1, bits = 0, commonParent = 0;
+      bool ok = true;
+      int64_t want = 1, bits = 0;
+      SmallVector<Node> members;
       for (auto member = groups.member_begin(**it);
            member != groups.member_end(); ++member) {
         Node node = *member;
@@ -238,52 +247,40 @@ private:
           if (element.isIntOrFloat())
             bits = std::max<int64_t>(bits, element.getIntOrFloatBitWidth());
         } else if (trips.count(node)) {
-          sameTrips &= common == 0 || common == trips[node];
-          common = std::gcd(common, trips[node]);
           want = std::max(want, desired[node]);
-          allNested &= parentTrips.count(node) > 0;
-          commonParent = std::gcd(commonParent, parentTrips.lookup(node));
+          members.push_back(node);
         }
       }
       int64_t cap = bits > 0 ? std::max<int64_t>(1, maxTokenBits / bits) : 1;
-      int64_t limit = std::min(want, cap);
       int64_t width = 1;
-      if (ok && common > 0)
-        for (int64_t candidate = limit; candidate > 1; --candidate)
-          if (common % candidate == 0) {
+      if (ok && !members.empty())
+        for (int64_t candidate = std::min(want, cap); candidate > 1;
+             --candidate)
+          if (llvm::all_of(members,
+                           [&](Node loop) { return admits(loop, candidate); })) {
             width = candidate;
             break;
           }
-      // When every loop of the group covers all `common` elements of its
-      // row, and sits alone in a loop over rows, a token may hold several
-      // rows: the row loops are widened too.
-      int64_t rows = 1;
-      if (ok && sameTrips && allNested && width == common && commonParent > 1)
-        for (int64_t candidate = limit / common; candidate > 1; --candidate)
-          if (commonParent % candidate == 0) {
-            rows = candidate;
-            break;
-          }
       widthOf[(*it)->getData()] = width;
-      rowsOf[(*it)->getData()] = rows;
     }
 
     // Widen every loop of a group wider than 1, then the FIFOs' types.
     for (auto [loopOp, process] : loops) {
-      Node leader = groups.getLeaderValue(loopOp);
-      int64_t width = widthOf.lookup(leader), rows = rowsOf.lookup(leader);
+      int64_t width = widthOf.lookup(groups.getLeaderValue(loopOp));
+      if (width <= 1)
+        continue;
       auto loop = cast<scf::ForOp>(loopOp);
-      if (rows > 1)
-        widenLoop(getPerfectParent(loop), rows, process, loop);
-      else if (width > 1)
+      int64_t trip = trips.lookup(loopOp);
+      if (trip % width == 0)
         widenLoop(loop, width, process);
+      else
+        widenLoop(getPerfectParent(loop), width / trip, process, loop);
     }
     for (auto stream : llvm::make_early_inc_range(kernel.getOps<StreamOp>())) {
       Node node = stream.getOperation();
       if (!groups.contains(node))
         continue;
-      Node leader = groups.getLeaderValue(node);
-      int64_t width = widthOf.lookup(leader) * rowsOf.lookup(leader);
+      int64_t width = widthOf.lookup(groups.getLeaderValue(node));
       if (width <= 1)
         continue;
       Type element = stream.getType().getElementType();

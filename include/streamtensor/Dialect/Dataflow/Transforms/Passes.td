@@ -173,9 +173,13 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
   let summary = "Give FIFOs the width of the unroll factors around them";
   let description = [{
     Paper section 5.1: vector factors follow the unroll factors. A FIFO
-    carries W elements per token, W the largest unroll factor of the
-    processes that touch it or the FIFOs it shares a loop with, lowered to
-    a divisor of those loops' trip counts. The loop that reads or writes it steps by W and handles the lanes
+    carries W elements per token, W the most elements per cycle a process
+    that touches it, or the FIFOs it shares a loop with, computes (a
+    pipelined loop's unroll factor times the lanes of the loops it unrolls
+    completely), lowered to what each of those loops admits: a divisor of
+    its trip count, or whole rows of it when it sits alone in a loop over
+    rows (the row loop is widened then). The loop that reads or writes it
+    steps by W and handles the lanes
     of a token in a completely unrolled inner loop, through a pack buffer;
     the DMA loops of those processes are unrolled by W as well. A token is
     at most as wide as the platform's kernel AXI ports.
