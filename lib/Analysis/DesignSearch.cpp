@@ -14,6 +14,8 @@ std::string Point::describe() const {
   std::ostringstream os;
   os << "tile " << tileSize << ", unroll " << std::lround(unrollShare * 100)
      << "%, fifo " << fifoMode;
+  if (fifoWidth != "lanes")
+    os << ", fifo width " << fifoWidth;
   if (fusionShare != 1.0)
     os << ", fusion " << std::lround(fusionShare * 1000) / 10.0 << "%";
   if (capRunAhead)
@@ -30,10 +32,10 @@ std::string Point::describe() const {
 
 bool Point::operator<(const Point &other) const {
   return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode,
-                  fusionShare, kernelTileOrders, capRunAhead) <
+                  fifoWidth, fusionShare, kernelTileOrders, capRunAhead) <
          std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
-                  other.fifoMode, other.fusionShare, other.kernelTileOrders,
-                  other.capRunAhead);
+                  other.fifoMode, other.fifoWidth, other.fusionShare,
+                  other.kernelTileOrders, other.capRunAhead);
 }
 
 bool Point::operator==(const Point &other) const {
@@ -87,7 +89,10 @@ Search::Search(Space spaceIn, Point start, uint64_t seed)
     auto at = std::find_if(sweep.begin(), sweep.end(), [&](const Point &p) {
       return p.tileSize == point.tileSize;
     });
-    sweep.insert(at == sweep.end() ? at : at + 1, point);
+    at = sweep.insert(at == sweep.end() ? at : at + 1, point);
+    widthStepAfter = size_t(at - sweep.begin()) + 1;
+  } else {
+    widthStepAfter = std::min<size_t>(sweep.size(), 3);
   }
 }
 
@@ -96,7 +101,7 @@ Point Search::mutate(const Point &base) {
   // between standard libraries, and the search must not.
   auto pick = [&](size_t count) { return size_t(random() % count); };
   Point point = base;
-  enum Dimension { TileSize, Kernel, Unroll, Fifo, Fusion, Order };
+  enum Dimension { TileSize, Kernel, Unroll, Fifo, Width, Fusion, Order };
   std::vector<Dimension> dimensions = {TileSize};
   if (!space.kernels.empty()) {
     // Per-kernel tiles are the largest part of the space: try them as
@@ -108,6 +113,8 @@ Point Search::mutate(const Point &base) {
     dimensions.push_back(Unroll);
   if (space.fifoModes.size() > 1)
     dimensions.push_back(Fifo);
+  if (space.fifoWidths.size() > 1)
+    dimensions.push_back(Width);
   if (space.fusionShares.size() > 1)
     dimensions.push_back(Fusion);
   std::vector<std::string> reorderable;
@@ -152,6 +159,9 @@ Point Search::mutate(const Point &base) {
   case Fifo:
     point.fifoMode = space.fifoModes[pick(space.fifoModes.size())];
     break;
+  case Width:
+    point.fifoWidth = space.fifoWidths[pick(space.fifoWidths.size())];
+    break;
   case Fusion:
     point.fusionShare = space.fusionShares[pick(space.fusionShares.size())];
     break;
@@ -193,6 +203,25 @@ std::vector<Point> Search::propose(size_t count) {
     if (std::optional<Point> repair = nextRepair()) {
       add(*repair);
       continue;
+    }
+    // The FIFO width changes every process's reading and writing, for
+    // LUTs: worth a point of its own at the best tile sizes found, before
+    // the sweep goes further away. It waits for the points before it to be
+    // recorded: the in-order point is often the best.
+    bool allRecorded = trials.size() == proposed.size();
+    if (!widthStepDone && nextSweep >= widthStepAfter && allRecorded) {
+      widthStepDone = true;
+      if (std::optional<size_t> best = getBest()) {
+        for (const std::string &width : space.fifoWidths) {
+          Point point = trials[*best].point;
+          if (width == point.fifoWidth)
+            continue;
+          point.fifoWidth = width;
+          add(point);
+          break;
+        }
+        continue;
+      }
     }
     if (nextSweep == sweep.size())
       break;

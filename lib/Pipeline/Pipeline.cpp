@@ -76,6 +76,7 @@ void buildResourceAllocation(OpPassManager &pm,
   pm.addPass(dataflow::createUnrollByIntensity(unroll));
   dataflow::WidenFifosOptions widen;
   widen.platform = options.platform;
+  widen.fifoWidth = options.fifoWidth;
   pm.addPass(dataflow::createWidenFifos(widen));
   pm.addPass(dataflow::createFuseTileReads());
   pm.addPass(dataflow::createSplitFloatSums());
@@ -165,6 +166,11 @@ struct CompilePipelineOptions
       *this, "fifo-mode",
       llvm::cl::desc("FIFO sizing: normal, conservative or upper-bound"),
       llvm::cl::init("normal")};
+  Option<std::string> fifoWidth{
+      *this, "fifo-width",
+      llvm::cl::desc("FIFO widths: lanes (as the processes compute) or axi "
+                     "(every FIFO as wide as the AXI port)"),
+      llvm::cl::init("lanes")};
   Option<int64_t> dspBudget{
       *this, "dsp-budget",
       llvm::cl::desc("DSPs for unrolling (-1: 80% of the platform's)"),
@@ -206,6 +212,7 @@ void streamtensor::registerCompilePipeline() {
                                           pipelineOptions.fifoDepths.end());
         options.platform = pipelineOptions.platform;
         options.fifoMode = pipelineOptions.fifoMode;
+        options.fifoWidth = pipelineOptions.fifoWidth;
         options.dspBudget = pipelineOptions.dspBudget;
         options.resourceShare = pipelineOptions.resourceShare;
         options.unrollOrder = pipelineOptions.unrollOrder;

@@ -79,6 +79,10 @@ const OptionSpec compileOptions[] = {
      "(default 0: as many as keep its DMA at one token per cycle; 1: none)"},
     {"fifo-mode", "MODE",
      "FIFO sizing: normal, conservative (the paper's LP) or upper-bound"},
+    {"fifo-width", "W",
+     "FIFO widths: lanes (as many elements per token as the tasks compute "
+     "per cycle; default) or axi (every FIFO as wide as the AXI port); the "
+     "search tries both"},
     {"dsp-budget", "N",
      "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% of the platform's)"},
     {"unroll-order", "ORDER",
@@ -207,6 +211,12 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
       options.fifoMode != "upper-bound") {
     reportError(command, "--fifo-mode: '" + options.fifoMode +
                              "' is not normal, conservative or upper-bound");
+    return Failure;
+  }
+  options.fifoWidth = arguments.get("fifo-width").value_or("lanes");
+  if (options.fifoWidth != "lanes" && options.fifoWidth != "axi") {
+    reportError(command,
+                "--fifo-width: '" + options.fifoWidth + "' is not lanes or axi");
     return Failure;
   }
   options.unrollOrder = arguments.get("unroll-order").value_or("cheapest");
@@ -484,6 +494,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"unroll_factor", options.unrollFactor},
                           {"max_on_chip_bytes", options.maxOnChipBytes},
                           {"fifo_mode", options.fifoMode},
+                          {"fifo_width", options.fifoWidth},
                           {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget},
                           {"profiles", options.profilesDir}}},

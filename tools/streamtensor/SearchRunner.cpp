@@ -92,6 +92,7 @@ search::Point streamtensor::driver::getStartPoint(const CompileOptions &options)
   }
   point.unrollShare = 1.0;
   point.fifoMode = options.fifoMode;
+  point.fifoWidth = options.fifoWidth;
   return point;
 }
 
@@ -109,6 +110,7 @@ CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
     options.kernelTileOrders.push_back(entry);
   }
   options.fifoMode = point.fifoMode;
+  options.fifoWidth = point.fifoWidth;
   options.runAheadCap = point.capRunAhead ? memory::kUramSliceDepth : 0;
   options.maxOnChipBytes =
       int64_t(double(options.maxOnChipBytes) * point.fusionShare);
@@ -333,6 +335,7 @@ streamtensor::driver::describeSearch(const search::Search &search,
         {"kernel_tile_orders", std::move(kernelOrders)},
         {"unroll_share", trial.point.unrollShare},
         {"fifo_mode", trial.point.fifoMode},
+        {"fifo_width", trial.point.fifoWidth},
         {"fusion_share", trial.point.fusionShare},
         {"run_ahead_capped", trial.point.capRunAhead},
         {"feasible", trial.outcome.feasible}};

@@ -87,6 +87,40 @@ TEST(DesignSearchTest, TriesTheInOrderPointAfterItsTileSize) {
   EXPECT_EQ(batch.back().kernelTileSizes.at("matmul_32"), 512);
 }
 
+TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
+  Space space;
+  space.inOrder.tileSize = 32;
+  space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
+  std::vector<Trial> trials = runSearch(1, 7, 2, space);
+  ASSERT_EQ(trials.size(), 7u);
+  // Batches of two: 16 and 32, then the in-order point (32 with matmul_1
+  // at 64) and 64. The width step waits for the in-order point's outcome,
+  // so it comes first in the third batch, on the best point then: 64
+  // (100000 / 64 + 50000 / 64 = 2343 cycles; the in-order point 3906).
+  std::vector<std::string> widths;
+  for (const Trial &trial : trials)
+    widths.push_back(trial.point.fifoWidth);
+  EXPECT_EQ(widths, (std::vector<std::string>{"lanes", "lanes", "lanes",
+                                               "lanes", "axi", "lanes",
+                                               "lanes"}));
+  EXPECT_EQ(trials[4].point.tileSize, 64);
+  EXPECT_TRUE(trials[4].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[5].point.tileSize, 128);
+  EXPECT_EQ(trials[6].point.tileSize, 8);
+
+  // Without an in-order point: after the start and its two larger
+  // neighbours; with one width in the space, never.
+  Space plain;
+  trials = runSearch(1, 4, 1, plain);
+  ASSERT_EQ(trials.size(), 4u);
+  EXPECT_EQ(trials[3].point.fifoWidth, "axi");
+  EXPECT_EQ(trials[3].point.tileSize, 64);
+  plain.fifoWidths = {"lanes"};
+  trials = runSearch(1, 4, 1, plain);
+  ASSERT_EQ(trials.size(), 4u);
+  EXPECT_EQ(trials[3].point.tileSize, 128);
+}
+
 TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
   Space space;
   space.kernels = {"matmul_1", "dot_4"};
@@ -119,6 +153,7 @@ TEST(DesignSearchTest, EndsWhenTheSpaceIsExhausted) {
   space.tileSizes = {8, 16};
   space.unrollShares = {1.0};
   space.fifoModes = {"normal"};
+  space.fifoWidths = {"lanes"};
   space.fusionShares = {1.0};
   std::vector<Trial> trials = runSearch(1, 10, 3, space);
   EXPECT_EQ(trials.size(), 2u);
@@ -306,10 +341,16 @@ TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits)
   failed.failure = "deadlock";
   search.record(next[1], failed);
   search.record(next[2], failed);
-  std::vector<Point> after = search.propose(1);
-  ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].tileSize, 128);
-  EXPECT_DOUBLE_EQ(after[0].fusionShare, 1.0);
+  // The sweep has passed the start's two larger neighbours: the best
+  // point's other FIFO width first, then the sweep goes on.
+  std::vector<Point> after = search.propose(2);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].tileSize, 16);
+  EXPECT_DOUBLE_EQ(after[0].fusionShare, 0.5);
+  EXPECT_EQ(after[0].fifoWidth, "axi");
+  EXPECT_EQ(after[1].tileSize, 128);
+  EXPECT_DOUBLE_EQ(after[1].fusionShare, 1.0);
+  EXPECT_EQ(after[1].fifoWidth, "lanes");
 }
 
 TEST(DesignSearchTest, ReordersOnlyTheLoopsLongerThanOne) {
@@ -319,6 +360,7 @@ TEST(DesignSearchTest, ReordersOnlyTheLoopsLongerThanOne) {
   space.tileSizes = {16};
   space.unrollShares = {1.0};
   space.fifoModes = {"normal"};
+  space.fifoWidths = {"lanes"};
   space.fusionShares = {1.0};
   space.reorderable["matmul_1"] = {3, {0, 2}};
   Search search(space, Point{}, 7);
@@ -351,6 +393,10 @@ TEST(DesignSearchTest, DescribesAPoint) {
   EXPECT_EQ(point.describe(),
             "tile 32, unroll 75%, fifo conservative, fusion 12.5%, "
             "matmul_3=64");
+  point.fifoWidth = "axi";
+  EXPECT_EQ(point.describe(),
+            "tile 32, unroll 75%, fifo conservative, fifo width axi, "
+            "fusion 12.5%, matmul_3=64");
 }
 
 } // namespace

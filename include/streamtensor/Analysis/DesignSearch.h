@@ -38,6 +38,8 @@ struct Point {
   double unrollShare = 1.0;
   /// FIFO sizing mode (dataflow-size-fifos).
   std::string fifoMode = "normal";
+  /// FIFO widths (dataflow-widen-fifos width): "lanes" or "axi".
+  std::string fifoWidth = "lanes";
   /// Part of the on-chip bytes the fusion may give one kernel's
   /// converters, in (0, 1] (the paper's fusion cap, relative to the
   /// options' dataflow-fuse-kernels max-on-chip-bytes).
@@ -78,6 +80,7 @@ struct Space {
   std::vector<int64_t> tileSizes = {4, 8, 16, 32, 64, 128};
   std::vector<double> unrollShares = {0.5, 0.75, 1.0};
   std::vector<std::string> fifoModes = {"normal", "conservative"};
+  std::vector<std::string> fifoWidths = {"lanes", "axi"};
   std::vector<double> fusionShares = {1.0, 0.5, 0.25, 0.125};
   /// Kernels whose tile size may differ from the rest (empty: none).
   std::vector<std::string> kernels;
@@ -120,9 +123,12 @@ public:
   /// faster than the best (or any, before one fits) but over its resources
   /// is tried again with the next smaller unroll share; while no point is
   /// feasible, one that failed otherwise (it did not compile, or
-  /// deadlocked) is tried again with the next smaller fusion share. After
-  /// the sweep, changes of one dimension of the best point so far, drawn
-  /// from the seeded generator. Fewer (or none) when the space is exhausted.
+  /// deadlocked) is tried again with the next smaller fusion share. Once
+  /// the sweep's points up to the in-order point (or, without one, the
+  /// start and its two larger neighbours) are recorded, the best point so
+  /// far with the other FIFO width, first in its batch. After the sweep, changes of one dimension of the best point so
+  /// far, drawn from the seeded generator. Fewer (or none) when the space
+  /// is exhausted.
   std::vector<Point> propose(size_t count);
 
   /// Records the outcome of a proposed point. Trials are kept in the order
@@ -146,6 +152,10 @@ private:
   Space space;
   std::vector<Point> sweep;
   size_t nextSweep = 0;
+  /// The sweep position after which the best point's other FIFO width is
+  /// tried, once.
+  size_t widthStepAfter = 0;
+  bool widthStepDone = false;
   std::mt19937_64 random;
   std::set<Point> proposed;
   std::vector<Trial> trials;

@@ -31,6 +31,10 @@ struct CompileOptions {
   std::string platform = "u55c";
   /// FIFO sizing: normal, conservative or upper-bound.
   std::string fifoMode = "normal";
+  /// FIFO widths (dataflow-widen-fifos): "lanes" (as many elements per
+  /// token as the processes compute per cycle; DMAs' FIFOs the AXI width)
+  /// or "axi" (every FIFO as wide as the AXI port, its loops admitting).
+  std::string fifoWidth = "lanes";
   /// DSPs the intensity-driven unrolling may use (-1: the platform's).
   int64_t dspBudget = -1;
   /// Part of the device the design may fill, in (0, 1]: each of an LLM's

@@ -1,4 +1,8 @@
 // RUN: streamtensor-opt %s --dataflow-widen-fifos --split-input-file | FileCheck %s
+// RUN: streamtensor-opt %s --dataflow-widen-fifos=width=axi --split-input-file | FileCheck %s --check-prefix=AXI
+// RUN: not streamtensor-opt %s --dataflow-widen-fifos=width=wide --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: error: dataflow-widen-fifos: width must be 'lanes' or 'axi', got 'wide'
 
 // A producer that computes 4 elements per cycle (its compute loop is
 // unrolled by 4) writes 16 elements per tile to a consumer: the FIFO
@@ -360,5 +364,53 @@ func.func @k() attributes {dataflow.kernel} {
   %s = dataflow.stream {entries = 128 : i64, name = "pairs_to_flat"} : !dataflow.stream<f32, 2>
   call @k_pairs(%s) : (!dataflow.stream<f32, 2>) -> ()
   call @k_flat(%s) : (!dataflow.stream<f32, 2>) -> ()
+  return
+}
+
+// -----
+
+// Neither process unrolls: by default the FIFO keeps one element per token;
+// with width=axi it carries as many as the AXI port (16 floats), as a DMA's
+// FIFO does, and both loops step by 16.
+
+// CHECK-LABEL: func.func @k_copy(
+// CHECK-SAME: !dataflow.stream<f32, 2>
+// CHECK-LABEL: func.func @k_keep(
+// CHECK-SAME: !dataflow.stream<f32, 2>
+// AXI-LABEL: func.func @k_copy(
+// AXI-SAME: !dataflow.stream<vector<16xf32>, 2>
+// AXI: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16:.*]] {
+// AXI: } {dataflow.unroll = 16 : i64}
+// AXI-NEXT: %[[TOKEN:.*]] = vector.load %{{.*}} : memref<16xf32>, vector<16xf32>
+// AXI-NEXT: dataflow.stream_write %[[TOKEN]]
+// AXI-LABEL: func.func @k_keep(
+// AXI-SAME: !dataflow.stream<vector<16xf32>, 2>
+// AXI: dataflow.stream_read %{{.*}} : !dataflow.stream<vector<16xf32>, 2>
+func.func @k_copy(%out: !dataflow.stream<f32, 2>) attributes {dataflow.process = "copy"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %buf = memref.alloca() : memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = memref.load %buf[%i] : memref<64xf32>
+    dataflow.stream_write %v into %out : !dataflow.stream<f32, 2>
+  }
+  return
+}
+func.func @k_keep(%in: !dataflow.stream<f32, 2>) attributes {dataflow.process = "keep"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %buf = memref.alloca() : memref<64xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = dataflow.stream_read %in : !dataflow.stream<f32, 2>
+    memref.store %v, %buf[%i] : memref<64xf32>
+  }
+  return
+}
+func.func @k() attributes {dataflow.kernel} {
+  %s = dataflow.stream {entries = 64 : i64, name = "copy_to_keep"} : !dataflow.stream<f32, 2>
+  call @k_copy(%s) : (!dataflow.stream<f32, 2>) -> ()
+  call @k_keep(%s) : (!dataflow.stream<f32, 2>) -> ()
   return
 }

@@ -74,6 +74,12 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (fifoWidth != "lanes" && fifoWidth != "axi") {
+      module.emitError("dataflow-widen-fifos: width must be 'lanes' or "
+                       "'axi', got '")
+          << fifoWidth << "'";
+      return signalPassFailure();
+    }
     FailureOr<Platform> target = perf::loadPlatformFor(module, platform);
     if (failed(target))
       return signalPassFailure();
@@ -205,7 +211,8 @@ private:
       Node node = loop.getOperation();
       groups.unionSets(stream, node);
       trips[node] = *trip;
-      desired[node] = perf::getLanesPerCycle(access.process);
+      desired[node] = fifoWidth == "axi" ? std::numeric_limits<int64_t>::max()
+                                         : perf::getLanesPerCycle(access.process);
       // A DMA moves a whole AXI beat per cycle: its FIFO's token is as wide
       // as the port, however little its consumer unrolls (each phase of a
       // process, such as reading a tile, takes a cycle per token).

@@ -183,10 +183,20 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
     of a token in a completely unrolled inner loop, through a pack buffer;
     the DMA loops of those processes are unrolled by W as well. A token is
     at most as wide as the platform's kernel AXI ports.
+
+    With `width=axi`, every group wants the AXI width, as the groups of DMAs
+    always do: each phase of a process (reading a tile, computing, writing
+    it) takes a cycle per token, so wide tokens shorten the reading and
+    writing of processes that compute few elements a cycle, for the LUTs of
+    their pack buffers and unrolled FIFO loops. The design search tries it.
   }];
   let options = [
     Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
-           "Target platform (a name under platforms/ or a .json path)">
+           "Target platform (a name under platforms/ or a .json path)">,
+    Option<"fifoWidth", "width", "std::string", /*default=*/"\"lanes\"",
+           "What a FIFO group wants: lanes (the most elements a process of "
+           "it computes per cycle; a DMA's group the AXI width) or axi "
+           "(the AXI width for every group)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
