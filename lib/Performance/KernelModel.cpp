@@ -731,9 +731,20 @@ static int64_t getUnrolledLanes(Block &block) {
 int64_t perf::getLanesPerCycle(func::FuncOp process) {
   int64_t lanes = 1;
   process.walk([&](scf::ForOp loop) {
-    if (isFullyUnrolled(loop) || !isInnermostLoop(loop))
+    if (!isFullyUnrolled(loop)) {
+      if (isInnermostLoop(loop))
+        lanes = std::max(lanes, getUnrollFactor(loop) *
+                                    getUnrolledLanes(*loop.getBody()));
       return;
-    lanes = std::max(lanes, getUnrollFactor(loop) *
+    }
+    // A nest unrolled completely outside any pipelined loop (beside other
+    // loops in a loop's body, as a matmul's MACs over a tile are) is one
+    // step of all its lanes; inside a pipelined or unrolled loop it is
+    // counted with that loop.
+    auto parent = loop->getParentOfType<scf::ForOp>();
+    if (parent && (isFullyUnrolled(parent) || isInnermostLoop(parent)))
+      return;
+    lanes = std::max(lanes, getConstantTripCount(loop).value_or(1) *
                                 getUnrolledLanes(*loop.getBody()));
   });
   return lanes;

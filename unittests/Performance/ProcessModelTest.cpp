@@ -134,3 +134,76 @@ TEST(ProcessModel, BuiltAloneAsInItsKernel) {
 }
 
 } // namespace
+
+namespace {
+
+// Three processes: a pipelined loop unrolled by 4 over a pair unrolled
+// completely (8 lanes); a nest unrolled completely beside a FIFO loop in a
+// tile loop (16 x 2 = 32 lanes, a matmul's MACs over a tile); and one that
+// unrolls nothing.
+constexpr const char *kLanes = R"mlir(
+func.func @pairs(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "pairs"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %buf = memref.alloca() : memref<64x2xf32>
+  scf.for %i = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c2 step %c1 {
+      %v = memref.load %buf[%i, %j] : memref<64x2xf32>
+      %w = arith.mulf %v, %v : f32
+      memref.store %w, %buf[%i, %j] : memref<64x2xf32>
+    } {dataflow.unroll = 2 : i64}
+  } {dataflow.unroll = 4 : i64}
+  return
+}
+func.func @tiles(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "tiles"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %buf = memref.alloca() : memref<16x2xf32>
+  scf.for %t = %c0 to %c4 step %c1 {
+    scf.for %i = %c0 to %c16 step %c1 {
+      %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+      memref.store %v, %buf[%i, %c0] : memref<16x2xf32>
+    }
+    scf.for %i = %c0 to %c16 step %c1 {
+      scf.for %j = %c0 to %c2 step %c1 {
+        %v = memref.load %buf[%i, %j] : memref<16x2xf32>
+        %w = arith.addf %v, %v : f32
+        memref.store %w, %buf[%i, %j] : memref<16x2xf32>
+      } {dataflow.unroll = 2 : i64}
+    } {dataflow.unroll = 16 : i64}
+  }
+  return
+}
+func.func @plain(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "plain"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.for %i = %c0 to %c64 step %c1 {
+    %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+  }
+  return
+}
+)mlir";
+
+TEST(ProcessModel, LanesPerCycleCountEveryLaneOfAStep) {
+  MLIRContext context;
+  context.loadDialect<dataflow::DataflowDialect, func::FuncDialect,
+                      arith::ArithDialect, memref::MemRefDialect,
+                      scf::SCFDialect>();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(kLanes, ParserConfig(&context));
+  ASSERT_TRUE(module);
+  auto lanesOf = [&](llvm::StringRef name) {
+    return perf::getLanesPerCycle(module->lookupSymbol<func::FuncOp>(name));
+  };
+  EXPECT_EQ(lanesOf("pairs"), 8);
+  EXPECT_EQ(lanesOf("tiles"), 32);
+  EXPECT_EQ(lanesOf("plain"), 1);
+}
+
+} // namespace

@@ -114,7 +114,8 @@ int64_t getUnrollFactor(mlir::Operation *loop);
 
 /// The most elements `process` computes per cycle: over its pipelined
 /// loops, the loop's unroll factor times the lanes of the completely
-/// unrolled loops inside it.
+/// unrolled loops inside it, and over the nests unrolled completely outside
+/// any pipelined loop, their lanes.
 int64_t getLanesPerCycle(mlir::func::FuncOp process);
 
 /// A loop its `dataflow.unroll` factor unrolls completely, or a loop of one
