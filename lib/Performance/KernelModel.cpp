@@ -723,8 +723,9 @@ bool perf::isInnermostLoop(scf::ForOp loop) {
 static int64_t getUnrolledLanes(Block &block) {
   int64_t lanes = 1;
   for (auto loop : block.getOps<scf::ForOp>())
-    lanes = std::max(lanes, getConstantTripCount(loop).value_or(1) *
-                                getUnrolledLanes(*loop.getBody()));
+    if (isFullyUnrolled(loop))
+      lanes = std::max(lanes, getConstantTripCount(loop).value_or(1) *
+                                  getUnrolledLanes(*loop.getBody()));
   return lanes;
 }
 
@@ -740,9 +741,11 @@ int64_t perf::getLanesPerCycle(func::FuncOp process) {
     // A nest unrolled completely outside any pipelined loop (beside other
     // loops in a loop's body, as a matmul's MACs over a tile are) is one
     // step of all its lanes; inside a pipelined or unrolled loop it is
-    // counted with that loop.
+    // counted with that loop. A loop of one iteration around other loops
+    // is no such nest.
     auto parent = loop->getParentOfType<scf::ForOp>();
-    if (parent && (isFullyUnrolled(parent) || isInnermostLoop(parent)))
+    if (!isInnermostLoop(loop) ||
+        (parent && (isFullyUnrolled(parent) || isInnermostLoop(parent))))
       return;
     lanes = std::max(lanes, getConstantTripCount(loop).value_or(1) *
                                 getUnrolledLanes(*loop.getBody()));

@@ -140,7 +140,8 @@ namespace {
 // Three processes: a pipelined loop unrolled by 4 over a pair unrolled
 // completely (8 lanes); a nest unrolled completely beside a FIFO loop in a
 // tile loop (16 x 2 = 32 lanes, a matmul's MACs over a tile); and one that
-// unrolls nothing.
+// unrolls nothing, its loop inside a loop of one iteration (a tile loop of
+// decode's one token), which is no unrolled nest of 64 lanes.
 constexpr const char *kLanes = R"mlir(
 func.func @pairs(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "pairs"} {
   %c0 = arith.constant 0 : index
@@ -183,8 +184,10 @@ func.func @plain(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "p
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
-  scf.for %i = %c0 to %c64 step %c1 {
-    %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+  scf.for %t = %c0 to %c1 step %c1 {
+    scf.for %i = %c0 to %c64 step %c1 {
+      %v = dataflow.stream_read %x : !dataflow.stream<f32, 2>
+    }
   }
   return
 }
