@@ -64,7 +64,6 @@ bool hasNestedLoop(scf::ForOp loop) {
   return nested;
 }
 
-
 /// A group node: a FIFO (the stream value in the kernel) or a loop.
 using Node = Operation *;
 
@@ -211,8 +210,9 @@ private:
       Node node = loop.getOperation();
       groups.unionSets(stream, node);
       trips[node] = *trip;
-      desired[node] = fifoWidth == "axi" ? std::numeric_limits<int64_t>::max()
-                                         : perf::getLanesPerCycle(access.process);
+      desired[node] = fifoWidth == "axi"
+                          ? std::numeric_limits<int64_t>::max()
+                          : perf::getLanesPerCycle(access.process);
       // A DMA moves a whole AXI beat per cycle: its FIFO's token is as wide
       // as the port, however little its consumer unrolls (each phase of a
       // process, such as reading a tile, takes a cycle per token).
@@ -263,8 +263,9 @@ private:
       if (ok && !members.empty())
         for (int64_t candidate = std::min(want, cap); candidate > 1;
              --candidate)
-          if (llvm::all_of(members,
-                           [&](Node loop) { return admits(loop, candidate); })) {
+          if (llvm::all_of(members, [&](Node loop) {
+                return admits(loop, candidate);
+              })) {
             width = candidate;
             break;
           }
