@@ -326,17 +326,20 @@ void addGraphKernels(const GraphRecipe &recipe, CompileOptions options,
 /// The design space search of one graph (docs/design-space-search.md):
 /// moves the fastest design that fits in `available`, and on each die in
 /// `dieAllowance`, into `graph` (placed on the dies) and
-/// returns its point, or nothing when no point fits. `report` gets the
+/// returns its point, or nothing when no point fits; a point within
+/// `ownShare`, when given, before a faster one beyond it. `report` gets the
 /// search's section; `startCycles` the cycles of the options as given, when
 /// they fit.
 std::optional<search::Point>
 searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
             const Resources &available,
+            const std::optional<Resources> &ownShare,
             const std::vector<Resources> &dieAllowance,
             const Platform &platform,
             const SearchSettings &settings, CompiledGraph &graph,
             llvm::json::Object &report, std::optional<int64_t> &startCycles) {
   search::Space space;
+  space.ownShare = ownShare;
   addGraphKernels(recipe, options, space);
   search::Search search(space, getStartPoint(options), settings.seed);
   Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
@@ -701,7 +704,14 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       // 67.6K, and left prefill, last, 1.13M instead of 0.99M (TTFT 111
       // instead of 97 ms).
       CompileOptions graphOptions = getGraphOptions(kind);
+      // A graph searched before another borrows what the earlier ones left
+      // only for a point that fits no other way: Qwen2.5-0.5B's decode took
+      // 35% more LUTs for 5% fewer cycles (FIFO width axi) at --dse-budget
+      // 5, and its prefill, last, lacked them (TTFT 73.1 -> 122.8 ms).
+      std::optional<Resources> ownShare =
+          getShareOf(platform.getTotalAvailable(), getGraphShare(kind));
       if (index == searchOrder[std::size(searchOrder) - 1]) {
+        ownShare.reset();
         Resources device = getShareOf(platform.getTotalAvailable(), 1.0);
         double part = 1.0;
         for (int resource = 0; resource < Resources::kNumKinds; ++resource)
@@ -722,9 +732,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                        dieUsed[die].get(resource));
         dieAllowance.push_back(allowance);
       }
-      chosenPoints[index] = searchGraph(getRecipe(kind), graphOptions,
-                                        available, dieAllowance, platform,
-                                        *searchSettings, graph, report, start);
+      chosenPoints[index] = searchGraph(
+          getRecipe(kind), graphOptions, available, ownShare, dieAllowance,
+          platform, *searchSettings, graph, report, start);
       if (chosenPoints[index] && graph.measured)
         for (size_t die = 0; die < dieUsed.size(); ++die)
           dieUsed[die] += graph.measured->perDie[die];

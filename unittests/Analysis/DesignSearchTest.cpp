@@ -286,6 +286,38 @@ TEST(DesignSearchTest, BestBreaksTiesOnUtilizationThenOrder) {
   EXPECT_TRUE(infeasible.getFront().empty());
 }
 
+TEST(DesignSearchTest, BestStaysWithinTheOwnShareWhenAPointDoes) {
+  // 100 LUTs of its own; a faster point that takes 150 (what another graph
+  // left) is not the best while one within 100 fits.
+  Space space;
+  space.ownShare = Resources{};
+  space.ownShare->lut = 100;
+  Search search(space, Point{}, 1);
+  std::vector<Point> batch = search.propose(3);
+  ASSERT_EQ(batch.size(), 3u);
+  Outcome own{true, 100, {}, 0.4, ""};
+  own.used.lut = 80;
+  Outcome borrows{true, 90, {}, 0.6, ""};
+  borrows.used.lut = 150;
+  search.record(batch[0], own);
+  search.record(batch[1], borrows);
+  EXPECT_EQ(search.getBest(), 0u);
+  // Without an own share (the graph searched last), the fastest.
+  Search last(Space{}, Point{}, 1);
+  batch = last.propose(2);
+  last.record(batch[0], own);
+  last.record(batch[1], borrows);
+  EXPECT_EQ(last.getBest(), 1u);
+  // When no point fits within it, the fastest of those that borrow.
+  Search none(space, Point{}, 1);
+  batch = none.propose(2);
+  Outcome slower = borrows;
+  slower.cycles = 95;
+  none.record(batch[0], slower);
+  none.record(batch[1], borrows);
+  EXPECT_EQ(none.getBest(), 1u);
+}
+
 TEST(DesignSearchTest, FrontKeepsThePointsNothingBeats) {
   Search search(Space{}, Point{}, 1);
   std::vector<Point> batch = search.propose(6);

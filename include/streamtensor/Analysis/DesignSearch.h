@@ -103,6 +103,11 @@ struct Space {
     std::map<std::string, int64_t> kernelTileSizes;
   };
   InOrder inOrder;
+  /// What the graph may use of its own, when it may also use what other
+  /// graphs left it (an LLM's graph searched before another): the best
+  /// point is one within it when any is, however much faster one that
+  /// takes more; none: the fastest.
+  std::optional<Resources> ownShare;
 };
 
 struct Trial {
@@ -138,7 +143,8 @@ public:
   const std::vector<Trial> &getTrials() const { return trials; }
 
   /// The feasible trial with the fewest cycles (ties: lower utilization,
-  /// then the earlier trial), if any.
+  /// then the earlier trial), if any; with the space's own share, one
+  /// within it before any that is not.
   std::optional<size_t> getBest() const;
 
   /// The feasible trials no other feasible trial beats on both cycles and

@@ -42,6 +42,13 @@ struct Resources {
       at(kind) -= other.get(kind);
     return *this;
   }
+  /// Whether every kind is at most `limit`'s.
+  bool isWithin(const Resources &limit) const {
+    for (int kind = 0; kind < kNumKinds; ++kind)
+      if (get(kind) > limit.get(kind))
+        return false;
+    return true;
+  }
 };
 
 } // namespace streamtensor
