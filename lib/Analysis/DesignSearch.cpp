@@ -309,19 +309,15 @@ std::optional<size_t> Search::getBest() const {
   // What another graph left this one is for a point that fits no other
   // way: a faster point that takes it leaves less to the graphs searched
   // after this one.
-  auto borrows = [&](const Outcome &outcome) {
-    return space.ownShare && !outcome.used.isWithin(*space.ownShare);
+  auto rank = [&](const Outcome &outcome) {
+    bool borrows = space.ownShare && !outcome.used.isWithin(*space.ownShare);
+    return std::make_tuple(borrows, outcome.cycles, outcome.utilization);
   };
   std::optional<size_t> best;
   for (size_t index = 0; index < trials.size(); ++index) {
     const Outcome &outcome = trials[index].outcome;
-    if (!outcome.feasible)
-      continue;
-    const Outcome &current = trials[best.value_or(index)].outcome;
-    if (!best || std::make_tuple(borrows(outcome), outcome.cycles,
-                                 outcome.utilization) <
-                     std::make_tuple(borrows(current), current.cycles,
-                                     current.utilization))
+    if (outcome.feasible &&
+        (!best || rank(outcome) < rank(trials[*best].outcome)))
       best = index;
   }
   return best;

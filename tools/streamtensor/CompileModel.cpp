@@ -694,8 +694,9 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       std::string name = frontend::getGraphName(kind).str();
       llvm::json::Object report;
       std::optional<int64_t> start;
-      Resources available =
+      Resources own =
           getShareOf(platform.getTotalAvailable(), getGraphShare(kind));
+      Resources available = own;
       available += lent;
       // The graph searched last may also unroll into all it may use: no
       // graph after it needs what is left. The others unroll within their
@@ -708,8 +709,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       // only for a point that fits no other way: Qwen2.5-0.5B's decode took
       // 35% more LUTs for 5% fewer cycles (FIFO width axi) at --dse-budget
       // 5, and its prefill, last, lacked them (TTFT 73.1 -> 122.8 ms).
-      std::optional<Resources> ownShare =
-          getShareOf(platform.getTotalAvailable(), getGraphShare(kind));
+      std::optional<Resources> ownShare = own;
       if (index == searchOrder[std::size(searchOrder) - 1]) {
         ownShare.reset();
         Resources device = getShareOf(platform.getTotalAvailable(), 1.0);

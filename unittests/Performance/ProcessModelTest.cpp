@@ -19,6 +19,14 @@ using namespace streamtensor;
 
 namespace {
 
+/// `text` parsed in `context`, with the dialects the processes use.
+OwningOpRef<ModuleOp> parseProcesses(MLIRContext &context, const char *text) {
+  context.loadDialect<dataflow::DataflowDialect, func::FuncDialect,
+                      arith::ArithDialect, memref::MemRefDialect,
+                      scf::SCFDialect>();
+  return parseSourceString<ModuleOp>(text, ParserConfig(&context));
+}
+
 // A DMA read, a process that computes on a local buffer (unrolled by 4)
 // and a DMA write: the three kinds a model builds, FIFOs and HBM ports.
 constexpr const char *kKernel = R"mlir(
@@ -78,11 +86,7 @@ func.func @k(%in: memref<64xf32>, %out: memref<64xf32>) attributes {dataflow.ker
 // model holds (same resources, DMAs, latency and FIFO traffic).
 TEST(ProcessModel, BuiltAloneAsInItsKernel) {
   MLIRContext context;
-  context.loadDialect<dataflow::DataflowDialect, func::FuncDialect,
-                      arith::ArithDialect, memref::MemRefDialect,
-                      scf::SCFDialect>();
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(kKernel, ParserConfig(&context));
+  OwningOpRef<ModuleOp> module = parseProcesses(context, kKernel);
   ASSERT_TRUE(module);
   auto kernel = module->lookupSymbol<func::FuncOp>("k");
   llvm::Expected<Platform> platform = loadPlatform("u55c");
@@ -195,11 +199,7 @@ func.func @plain(%x: !dataflow.stream<f32, 2>) attributes {dataflow.process = "p
 
 TEST(ProcessModel, LanesPerCycleCountEveryLaneOfAStep) {
   MLIRContext context;
-  context.loadDialect<dataflow::DataflowDialect, func::FuncDialect,
-                      arith::ArithDialect, memref::MemRefDialect,
-                      scf::SCFDialect>();
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(kLanes, ParserConfig(&context));
+  OwningOpRef<ModuleOp> module = parseProcesses(context, kLanes);
   ASSERT_TRUE(module);
   auto lanesOf = [&](llvm::StringRef name) {
     return perf::getLanesPerCycle(module->lookupSymbol<func::FuncOp>(name));

@@ -131,9 +131,9 @@ public:
   /// deadlocked) is tried again with the next smaller fusion share. Once
   /// the sweep's points up to the in-order point (or, without one, the
   /// start and its two larger neighbours) are recorded, the best point so
-  /// far with the other FIFO width, first in its batch. After the sweep, changes of one dimension of the best point so
-  /// far, drawn from the seeded generator. Fewer (or none) when the space
-  /// is exhausted.
+  /// far with the other FIFO width, first in its batch. After the sweep,
+  /// changes of one dimension of the best point so far, drawn from the
+  /// seeded generator. Fewer (or none) when the space is exhausted.
   std::vector<Point> propose(size_t count);
 
   /// Records the outcome of a proposed point. Trials are kept in the order
