@@ -240,10 +240,11 @@ def main():
     print("All figures of ours are estimates of the cycle-level simulator "
           "(w4a8, U55C at 250 MHz), not measurements.\n")
     print("## GPT-2 Medium w4a8 on the U55C\n")
-    print("| [in:out] | design | est. TTFT (ms) | paper TTFT "
-          "| roofline TTFT | est. decode (tok/s) | paper decode "
-          "| roofline decode | est. latency (ms) | paper latency |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| [in:out] | design | layers started by | est. TTFT (ms) "
+          "| paper TTFT | roofline TTFT | est. decode (tok/s) "
+          "| paper decode | roofline decode | est. latency (ms) "
+          "| paper latency |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for (i, o), (paper_latency, paper_ttft, paper_decode) in \
             PAPER_TABLE4.items():
         for tag in ("fixed", "searched"):
@@ -255,13 +256,16 @@ def main():
                 continue
             perf = report["performance"]
             roof_ttft, roof_decode = roofline(report)
-            print(f"| [{i}:{o}] | {label} | {fmt(perf['estimated_ttft_ms'])} "
+            print(f"| [{i}:{o}] | {label} | {perf['layer_loop']['mode']} "
+                  f"| {fmt(perf['estimated_ttft_ms'])} "
                   f"| {fmt(paper_ttft)} | {fmt(roof_ttft)} "
                   f"| {fmt(perf['estimated_decode_tokens_per_s'])} "
                   f"| {fmt(paper_decode)} | {fmt(roof_decode)} "
                   f"| {fmt(perf['estimated_total_ms'])} "
                   f"| {fmt(paper_latency)} |")
-    print("\nPaper: on-board, its Table 4. Roofline: the design's HBM bytes "
+    print("\nLayers started by: the layer loop the compile chose "
+          "(--layer-loop auto, the default: the one estimated faster). "
+          "Paper: on-board, its Table 4. Roofline: the design's HBM bytes "
           "over 460 GB/s or its MACs over 24.5 INT8 TOPS (the paper's "
           "Table 6), whichever is longer, per call.")
     print("Targets for our estimates (issue 8): decode >= 1000 tok/s, "
@@ -318,10 +322,10 @@ def main():
                  if preset_budget == 4
                  else f"searched, {preset_budget} per graph")
         print(f"## {preset} w4a8 on the U55C ({label})\n")
-        print("| [in:out] | est. TTFT (ms) | est. decode (tok/s) "
-              "| est. latency (ms) | roofline TTFT (ms) "
-              "| roofline decode (tok/s) | DSP used |")
-        print("|---|---|---|---|---|---|---|")
+        print("| [in:out] | layers started by | est. TTFT (ms) "
+              "| est. decode (tok/s) | est. latency (ms) "
+              "| roofline TTFT (ms) | roofline decode (tok/s) | DSP used |")
+        print("|---|---|---|---|---|---|---|---|")
         for (i, o) in FIGURE9_POINTS:
             report, error, _, _ = results[(preset, i, o, presets_mode[0])]
             if report is None:
@@ -330,7 +334,8 @@ def main():
             perf = report["performance"]
             roof_ttft, roof_decode = roofline(report)
             dsp = report["resources"]["dsp"]
-            print(f"| [{i}:{o}] | {fmt(perf['estimated_ttft_ms'])} "
+            print(f"| [{i}:{o}] | {perf['layer_loop']['mode']} "
+                  f"| {fmt(perf['estimated_ttft_ms'])} "
                   f"| {fmt(perf['estimated_decode_tokens_per_s'])} "
                   f"| {fmt(perf['estimated_total_ms'])} | {fmt(roof_ttft)} "
                   f"| {fmt(roof_decode)} | {dsp['used']} of "

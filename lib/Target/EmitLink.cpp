@@ -13,6 +13,7 @@
 #include "streamtensor/Target/HLSCpp.h"
 
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Target/LayerLoop.h"
 
 #include <map>
 
@@ -55,6 +56,18 @@ void emitKernelLink(func::FuncOp kernel, int64_t channels,
     if (last > first)
       config << ":" << last;
     config << "]\n";
+  }
+  // A kernel that walks the layers reads its layer table once per layer:
+  // little traffic, so it shares the bank of the kernel's first buffer.
+  if (kernel->hasAttr(kLayerLoopAttrName)) {
+    int64_t bank = 0;
+    for (BlockArgument arg : kernel.getArguments())
+      if (isa<MemRefType>(arg.getType())) {
+        bank = perf::getHbmChannel(kernel, arg.getArgNumber(), channels) %
+               channels;
+        break;
+      }
+    config << "sp=" << unit << ".layer_table:HBM[" << bank << "]\n";
   }
   for (auto call : kernel.getOps<func::CallOp>()) {
     auto die = call->getAttrOfType<IntegerAttr>("dataflow.slr");

@@ -111,8 +111,9 @@ const OptionSpec compileOptions[] = {
      "LLMs, w4a8: one int4 scale per G inputs (default 0: no groups)"},
     {"layer-loop", "WHERE",
      "LLMs: host (the host starts the block kernel once per layer, as the "
-     "paper does; default) or device (one start per token: the kernel walks "
-     "every layer, reading their addresses from a table)"},
+     "paper does), device (one start per token: the kernel walks every "
+     "layer, reading their addresses from a table) or auto (the one whose "
+     "estimated [in:out] latency is lower; default)"},
     {"seed", "S",
      "LLMs: seed of the random weights of a folder without any (default 0)"},
     {"params", "MODE",

@@ -557,12 +557,16 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return Failure;
       }
     }
-  std::string layerLoop = arguments.get("layer-loop").value_or("host");
-  if (layerLoop != "host" && layerLoop != "device") {
-    reportError(command,
-                "--layer-loop: '" + layerLoop + "' is not host or device");
+  std::string requestedLayerLoop =
+      arguments.get("layer-loop").value_or("auto");
+  if (requestedLayerLoop != "auto" && requestedLayerLoop != "host" &&
+      requestedLayerLoop != "device") {
+    reportError(command, "--layer-loop: '" + requestedLayerLoop +
+                             "' is not auto, host or device");
     return Failure;
   }
+  // auto becomes host or device once the graphs are compiled.
+  std::string layerLoop = requestedLayerLoop;
   std::string paramsMode = arguments.get("params").value_or("auto");
   if (paramsMode != "auto" && paramsMode != "yes" && paramsMode != "no") {
     reportError(command,
@@ -794,6 +798,32 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   separateWeightLayouts(graphs[0], graphs[1]);
   if (failed(assignModelHbmChannels(graphs, config->numLayers, platform)))
     return Failure;
+  // Both layer loops, so that they can be compared: the host starting the
+  // block kernel once per layer, and the kernel walking the layers itself
+  // (one start per token; its layers simulated back to back).
+  // A block of several kernels (a fusion cap split it) cannot walk the
+  // layers: no device estimate then.
+  std::map<std::string, LayerLoopCycles> deviceLoop;
+  bool deviceLoopPossible = true;
+  for (CompiledGraph &graph : graphs)
+    if (graph.signature.kind == GraphKind::Prefill ||
+        graph.signature.kind == GraphKind::Decode) {
+      if (perf::getKernelFunctions(*graph.module).size() != 1) {
+        deviceLoopPossible = false;
+        continue;
+      }
+      FailureOr<LayerLoopCycles> layered =
+          estimateLayerLoop(graph, config->numLayers, platform);
+      if (failed(layered))
+        return Failure;
+      deviceLoop[graph.signature.function] = *layered;
+    }
+  if (layerLoop == "auto")
+    layerLoop = deviceLoopPossible &&
+                        isDeviceLoopFaster(deviceLoop, config->numLayers,
+                                           outTokens, platform)
+                    ? "device"
+                    : "host";
   if (layerLoop == "device")
     for (CompiledGraph &graph : graphs)
       if ((graph.signature.kind == GraphKind::Prefill ||
@@ -968,26 +998,6 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   }
   double clockMHz = platform.kernelClockMHz;
   double invocationUs = platform.host.invocationOverheadUs;
-  // Both layer loops, so that they can be compared: the host starting the
-  // block kernel once per layer, and the kernel walking the layers itself
-  // (one start per token; its layers simulated back to back).
-  // A block of several kernels (a fusion cap split it) cannot walk the
-  // layers: no device estimate then.
-  std::map<std::string, LayerLoopCycles> deviceLoop;
-  bool deviceLoopPossible = true;
-  for (CompiledGraph &graph : graphs)
-    if (graph.signature.kind == GraphKind::Prefill ||
-        graph.signature.kind == GraphKind::Decode) {
-      if (perf::getKernelFunctions(*graph.module).size() != 1) {
-        deviceLoopPossible = false;
-        continue;
-      }
-      FailureOr<LayerLoopCycles> layered =
-          estimateLayerLoop(graph, config->numLayers, platform);
-      if (failed(layered))
-        return cleanUp();
-      deviceLoop[graph.signature.function] = *layered;
-    }
   // Times from the cycles per call of each graph (`cyclesOf`: the chosen
   // designs' or the start points').
   using GraphCycles = std::map<std::string, int64_t>;
@@ -1034,6 +1044,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
   };
   llvm::json::Object layerLoopReport{
       {"mode", layerLoop},
+      {"requested", requestedLayerLoop},
       {"method",
        "host: the block graph's simulated cycles per layer, plus the "
        "platform's host invocation overhead per kernel start; device: the "
@@ -1221,13 +1232,22 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       "layers started by the {7})\n",
       output, model::getModelType(config->family), config->numLayers,
       numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs, layerLoop);
-  // The start designs are only simulated one layer per start.
+  // The start designs are only simulated one layer per start: beside a
+  // device loop, the chosen designs are compared as the host starts them.
   if (startPrefillUs && searchSettings->budget > 1 && !onDevice)
     textOut() << llvm::formatv(
         "  (searched {0} designs per graph; the options as given: estimated "
         "TTFT {1:f2} ms, decode {2:f1} tokens/s)\n",
         searchSettings->budget, *startPrefillUs / 1000.0,
         1e6 / *startDecodeUs);
+  if (startPrefillUs && searchSettings->budget > 1 && onDevice)
+    textOut() << llvm::formatv(
+        "  (searched {0} designs per graph; with the layers started by the "
+        "host, the options as given: estimated TTFT {1:f2} ms, decode "
+        "{2:f1} tokens/s; the chosen designs: {3:f2} ms, {4:f1} tokens/s)\n",
+        searchSettings->budget, *startPrefillUs / 1000.0,
+        1e6 / *startDecodeUs, prefillUsFor(cycles, false) / 1000.0,
+        1e6 / decodeUsFor(cycles, false));
   printJson(std::move(summary));
   return Success;
 }

@@ -63,6 +63,13 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
                      : result.error);
     return result.totalCycles;
   };
+  perf::SimulationResult host = perf::simulate(model->design);
+  if (host.status != perf::SimulationStatus::Completed)
+    return ports->kernel.emitError("the simulation of one layer did not "
+                                   "complete: ")
+           << (host.isDeadlocked()
+                   ? perf::formatDeadlockReport(model->design, host.deadlock)
+                   : host.error);
   FailureOr<int64_t> one = simulateLayers(1);
   if (failed(one))
     return failure();
@@ -70,8 +77,29 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
   if (failed(two))
     return failure();
   LayerLoopCycles cycles;
+  cycles.hostLayer = host.totalCycles;
   cycles.oneLayer = *one;
   cycles.twoLayers = *two;
   cycles.allLayers = perf::extrapolateLayers(*one, *two, layers);
   return cycles;
+}
+
+bool driver::isDeviceLoopFaster(
+    const std::map<std::string, LayerLoopCycles> &blocks, int64_t layers,
+    int64_t outTokens, const Platform &platform) {
+  double startUs = platform.host.invocationOverheadUs;
+  double hostUs = 0, deviceUs = 0;
+  for (auto [name, calls] : {std::pair<const char *, int64_t>{
+                                 "block_prefill", 1},
+                             {"block_decode", std::max<int64_t>(0, outTokens - 1)}}) {
+    auto found = blocks.find(name);
+    if (found == blocks.end())
+      return false;
+    const LayerLoopCycles &cycles = found->second;
+    hostUs += double(calls) * double(layers) *
+              (double(cycles.hostLayer) / platform.kernelClockMHz + startUs);
+    deviceUs += double(calls) *
+                (double(cycles.allLayers) / platform.kernelClockMHz + startUs);
+  }
+  return deviceUs < hostUs;
 }

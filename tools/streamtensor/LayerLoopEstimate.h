@@ -14,10 +14,14 @@
 #include "streamtensor/Platform/Platform.h"
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 namespace streamtensor::driver {
 
 struct LayerLoopCycles {
+  /// The kernel as the host starts it, one layer per start.
+  int64_t hostLayer = 0;
   int64_t oneLayer = 0;
   int64_t twoLayers = 0;
   /// oneLayer, then (twoLayers - oneLayer) per further layer.
@@ -31,6 +35,16 @@ struct LayerLoopCycles {
 mlir::FailureOr<LayerLoopCycles>
 estimateLayerLoop(CompiledGraph &graph, int64_t layers,
                   const Platform &platform);
+
+/// Whether the kernel walking the layers serves an [in:out] request sooner
+/// than the host starting each layer (--layer-loop auto): the prefill
+/// once, then `outTokens` - 1 decode steps, each start costing the
+/// platform's invocation overhead. `blocks` holds block_prefill's and
+/// block_decode's estimates; the embedding and the LM head take as long
+/// either way.
+bool isDeviceLoopFaster(const std::map<std::string, LayerLoopCycles> &blocks,
+                        int64_t layers, int64_t outTokens,
+                        const Platform &platform);
 
 } // namespace streamtensor::driver
 
