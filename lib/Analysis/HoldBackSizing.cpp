@@ -25,6 +25,15 @@ LoopTree reverseTree(const LoopTree &tree) {
   if (tree.isLeaf) {
     LoopTree reversed = tree;
     std::swap(reversed.leaf.reads, reversed.leaf.writes);
+    // A paced leaf's intervals in reverse order: the longer ones first.
+    PipelinedLoop &loop = reversed.leaf;
+    if (loop.iiFraction > 0 && loop.tripCount > 1) {
+      int64_t gaps = loop.tripCount - 1;
+      int64_t carried = (tree.leaf.iiCarry + gaps % kCycleFractions *
+                                                 loop.iiFraction) %
+                        kCycleFractions;
+      loop.iiCarry = kCycleFractions - 1 - carried;
+    }
     return reversed;
   }
   std::vector<LoopTree> children;

@@ -40,7 +40,7 @@ Walk walkTree(const LoopTree &tree) {
     const PipelinedLoop &loop = tree.leaf;
     if (loop.tripCount <= 0)
       return walk;
-    int64_t lastStart = (loop.tripCount - 1) * loop.ii;
+    int64_t lastStart = loop.getIssueCycles(loop.tripCount - 1);
     walk.duration = lastStart + loop.latency;
     for (int fifo : loop.reads) {
       Accesses &access = walk.reads[fifo];

@@ -133,6 +133,40 @@ private:
     }
   }
 
+  /// The ops of a pipelined nest's body that compute the same value in
+  /// every iteration and every unrolled copy (a layer norm's 1/sqrt of the
+  /// variance inside its elementwise loop): their operands come from
+  /// outside the nest, from loads of memories the nest does not write, at
+  /// such addresses, or from other such ops.
+  static DenseSet<Operation *>
+  findInvariantOps(MutableArrayRef<scf::ForOp> nest,
+                   ArrayRef<std::pair<Operation *, int64_t>> bodyOps) {
+    Region &outermost = nest.front().getRegion();
+    DenseSet<Value> written;
+    for (auto [op, lanes] : bodyOps)
+      if (auto store = dyn_cast<memref::StoreOp>(op))
+        written.insert(store.getMemRef());
+      else if (!isa<memref::LoadOp>(op) && !isPure(op))
+        for (Value operand : op->getOperands())
+          if (isa<MemRefType>(operand.getType()))
+            written.insert(operand);
+    DenseSet<Operation *> invariant;
+    auto isInvariant = [&](Value value) {
+      if (Operation *def = value.getDefiningOp())
+        return invariant.contains(def) ||
+               !outermost.isAncestor(def->getParentRegion());
+      return !outermost.isAncestor(value.getParentRegion());
+    };
+    for (auto [op, lanes] : bodyOps) {
+      bool candidate = isPure(op) && op->getNumRegions() == 0;
+      if (auto load = dyn_cast<memref::LoadOp>(op))
+        candidate = !written.contains(load.getMemRef());
+      if (candidate && llvm::all_of(op->getOperands(), isInvariant))
+        invariant.insert(op);
+    }
+    return invariant;
+  }
+
   /// How many lanes of the completely unrolled loops around `store`
   /// (inside `body`, the pipelined loop's) write the address it writes:
   /// those of the loops its indices do not follow, when the body also
@@ -377,6 +411,7 @@ private:
         return int64_t(llvm::Log2_64_Ceil(count)) * combineLatency;
       return (count - 1) * (params.memoryReadLatency + combineLatency + 1);
     };
+    DenseSet<Operation *> invariant = findInvariantOps(nest, bodyOps);
     // A value stored to a buffer can be loaded once the store is done (the
     // pack buffers of wide tokens pass values this way).
     DenseMap<Value, int64_t> storedBy;
@@ -410,9 +445,12 @@ private:
         bool known;
         OperatorCost cost = costOf(&op, known);
         opLatency = cost.latency;
-        info.operators.dsp += cost.dsp * copies * lanes;
-        info.operators.lut += cost.lut * copies * lanes;
-        info.operators.ff += cost.ff * copies * lanes;
+        // The copies of an op that reads only what the nest does not
+        // change are one and the same (HLS merges them, or hoists the op).
+        int64_t instances = invariant.contains(&op) ? 1 : copies * lanes;
+        info.operators.dsp += cost.dsp * instances;
+        info.operators.lut += cost.lut * instances;
+        info.operators.ff += cost.ff * instances;
         if (isa<arith::MulFOp, arith::MulIOp>(op) &&
             !op.getResult(0).getType().isIndex())
           info.macs += elements * repetitions * lanes;
@@ -490,20 +528,22 @@ private:
     // go to their own cyclic partitions.
     for (auto &[memref, accesses] : memoryAccesses)
       ii = std::max(ii, (accesses + 1) / 2);
-    // DMAs: the bytes an iteration moves at the bandwidth of its port.
+    // DMAs: the bytes an iteration moves at the bandwidth of its port. The
+    // schedule keeps its II; the port may make the average interval a
+    // fraction of a cycle longer (the loop stalls now and then).
+    double paced = double(ii);
     for (auto &[memref, bytes] : portBytes) {
       const DmaInfo &dma = portOf.lookup(memref);
       double bandwidth = std::min(dma.bytesPerCycle, params.axiBytesPerCycle);
       double perIteration = double(bytes * copies);
-      ii = std::max(ii,
-                    static_cast<int64_t>(std::ceil(perIteration / bandwidth)));
+      paced = std::max(paced, perIteration / bandwidth);
       recordDma(memref, bytes * elements * repetitions,
                 portsRead.contains(memref));
     }
     if (!portsRead.empty())
       latency += params.hbmReadLatency;
 
-    leaf.ii = ii;
+    setInterval(leaf, paced);
     leaf.latency = latency;
     splitTokens(leaf);
     return LoopTree::makeLeaf(leaf);
@@ -539,7 +579,18 @@ private:
     leaf.reads = firstOf(leaf.reads);
     leaf.writes = firstOf(leaf.writes);
     leaf.tripCount *= tokens;
-    leaf.ii = std::max<int64_t>(1, (leaf.ii + tokens - 1) / tokens);
+    double interval =
+        double(leaf.ii) + double(leaf.iiFraction) / double(kCycleFractions);
+    setInterval(leaf, std::max(1.0, interval / double(tokens)));
+  }
+
+  /// Sets `leaf`'s II and its fraction to `interval` cycles (at least 1).
+  static void setInterval(PipelinedLoop &leaf, double interval) {
+    int64_t fractions = static_cast<int64_t>(
+        std::ceil(interval * double(kCycleFractions) - 1e-6));
+    leaf.ii = std::max<int64_t>(1, fractions / kCycleFractions);
+    leaf.iiFraction =
+        leaf.ii * kCycleFractions >= fractions ? 0 : fractions % kCycleFractions;
   }
 
   /// Adds `bytes` moved through the port of `memref`; a DMA reads its

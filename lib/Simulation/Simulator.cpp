@@ -55,9 +55,13 @@ bool computeIdealSpan(const LoopTree &tree, int64_t &span) {
       span = 0;
       return true;
     }
-    int64_t issue;
-    return !mulOverflows(loop.tripCount - 1, loop.ii, issue) &&
-           !addOverflows(issue, loop.latency, span);
+    // Iterations start at most ii + 1 cycles apart.
+    int64_t bound;
+    if (mulOverflows(loop.tripCount - 1, loop.ii + 1, bound) ||
+        addOverflows(bound, loop.latency, bound))
+      return false;
+    span = loop.getIssueCycles(loop.tripCount - 1) + loop.latency;
+    return true;
   }
   int64_t once = tree.overhead;
   for (const LoopTree &child : tree.children) {
@@ -143,9 +147,18 @@ private:
     const PipelinedLoop &loop = tree.leaf;
     for (std::string error : {mustBeAtLeast("tripCount", loop.tripCount, 0),
                               mustBeAtLeast("ii", loop.ii, 1),
+                              mustBeAtLeast("iiFraction", loop.iiFraction, 0),
+                              mustBeAtLeast("iiCarry", loop.iiCarry, 0),
                               mustBeAtLeast("latency", loop.latency, 0)})
       if (!error.empty())
         return error;
+    for (auto [name, value] : {std::pair<const char *, int64_t>{
+                                   "iiFraction", loop.iiFraction},
+                               {"iiCarry", loop.iiCarry}})
+      if (value >= kCycleFractions)
+        return where + ": " + name + " must be below " +
+               std::to_string(kCycleFractions) + ", got " +
+               std::to_string(value);
     std::string error =
         checkAccesses(process, loop.reads, readerOf, "reads", "reader", where);
     if (error.empty())
@@ -205,6 +218,8 @@ struct Node {
   // numWrites ids that follow.
   int64_t tripCount = 0;
   int64_t ii = 1;
+  int64_t iiFraction = 0;
+  int64_t iiCarry = 0;
   int64_t latency = 0;
   int firstAccess = 0;
   int numReads = 0;
@@ -311,6 +326,11 @@ struct ProcessRun {
   /// cycle it may start (cursor, or the previous start + ii).
   int64_t iteration = 0;
   int64_t nextEarliest = 0;
+  /// A paced leaf (Node::iiFraction): the fractions of a cycle its
+  /// iterations have added so far and not yet spent, and the cycle its
+  /// last iteration started.
+  int64_t paceCarry = 0;
+  int64_t lastStart = 0;
   RunState state = RunState::Runnable;
   /// Blocked: the FIFO access it waits for.
   int blockedFifo = -1;
@@ -400,13 +420,15 @@ int Simulator::flatten(int process, const LoopTree &tree, int64_t runs,
     const PipelinedLoop &loop = tree.leaf;
     node.tripCount = loop.tripCount;
     node.ii = loop.ii;
+    node.iiFraction = loop.iiFraction;
+    node.iiCarry = loop.iiCarry;
     node.latency = loop.latency;
     node.firstAccess = int(fifoIds.size());
     node.numReads = int(loop.reads.size());
     node.numWrites = int(loop.writes.size());
     node.hasTraffic = loop.tripCount > 0 && node.numReads + node.numWrites > 0;
     if (loop.tripCount > 0)
-      node.idealSpan = (loop.tripCount - 1) * loop.ii + loop.latency;
+      node.idealSpan = loop.getIssueCycles(loop.tripCount - 1) + loop.latency;
     for (int id : loop.reads) {
       fifoIds.push_back(id);
       fifos[id].reader = process;
@@ -453,6 +475,7 @@ void Simulator::enter(ProcessRun &run, int nodeIndex) {
   if (node.isLeaf) {
     run.iteration = 0;
     run.nextEarliest = run.cursor;
+    run.paceCarry = node.iiCarry;
   } else {
     run.cursor += node.overhead;
     run.busyCycles += node.overhead;
@@ -552,9 +575,14 @@ bool Simulator::runLeafAs(int process, const Node &leaf) {
 
   int64_t iteration = run.iteration;
   int64_t earliest = run.nextEarliest;
+  const int64_t iiFraction = leaf.iiFraction;
+  int64_t paceCarry = run.paceCarry;
+  int64_t lastStart = run.lastStart;
   auto suspend = [&] {
     run.iteration = iteration;
     run.nextEarliest = earliest;
+    run.paceCarry = paceCarry;
+    run.lastStart = lastStart;
     return false;
   };
 
@@ -644,6 +672,12 @@ bool Simulator::runLeafAs(int process, const Node &leaf) {
       for (int i = 0; i < numWrites; ++i)
         writes[i].token(writes[i].next++).write = start + latency;
       earliest = start + ii;
+      lastStart = start;
+      paceCarry += iiFraction;
+      if (paceCarry >= kCycleFractions) {
+        paceCarry -= kCycleFractions;
+        ++earliest;
+      }
     }
 
     iteration += done;
@@ -674,9 +708,8 @@ bool Simulator::runLeafAs(int process, const Node &leaf) {
     }
   }
 
-  // A leaf with traffic has run at least once; its last start is
-  // earliest - ii.
-  run.cursor = earliest - ii + latency;
+  // A leaf with traffic has run at least once.
+  run.cursor = lastStart + latency;
   run.busyCycles += leaf.idealSpan;
   return true;
 }

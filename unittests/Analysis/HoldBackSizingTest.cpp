@@ -208,6 +208,50 @@ TEST(HoldBackSizing, ReversedDesignTakesAsLong) {
   EXPECT_EQ(delayed.totalCycles, backward.totalCycles + 1000);
 }
 
+// Loops paced by a fraction of a cycle (a DMA on an HBM channel), reversed:
+// the longer intervals come first, so that the reversed design takes
+// exactly as long; reversed twice, each process ends when it did. Random
+// chains of a paced DMA, a reader that also waits for a slow process, and
+// a paced writer to memory.
+TEST(HoldBackSizing, ReversedPacedLoopsTakeAsLong) {
+  std::mt19937 random(11);
+  auto uniform = [&](int64_t low, int64_t high) {
+    return std::uniform_int_distribution<int64_t>(low, high)(random);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    int64_t tokens = uniform(2, 300);
+    Design design;
+    design.fifos = {makeFifo("dma_use"), makeFifo("slow_use"),
+                    makeFifo("use_store")};
+    LoopTree dma = leaf(tokens, 1, uniform(1, 70), {}, {0});
+    dma.leaf.iiFraction = uniform(1, kCycleFractions - 1);
+    LoopTree slow = leaf(1, 1, uniform(1, 500), {}, {1});
+    LoopTree use = LoopTree::makeSequence(
+        1, {leaf(1, 1, 1, {1}, {}), leaf(tokens, 1, uniform(1, 5), {0}, {2})});
+    LoopTree store = leaf(tokens, 1, uniform(1, 70), {2}, {});
+    store.leaf.iiFraction = uniform(1, kCycleFractions - 1);
+    design.processes = {
+        {"dma", dma}, {"slow", slow}, {"use", use}, {"store", store}};
+    for (Fifo &fifo : design.fifos)
+      fifo.depth = kUnboundedDepth;
+    SimulationResult forward = simulate(design);
+    ASSERT_EQ(forward.status, SimulationStatus::Completed) << forward.error;
+    SimulationResult backward = simulate(fifo::reverseDesign(design));
+    ASSERT_EQ(backward.status, SimulationStatus::Completed) << backward.error;
+    ASSERT_EQ(backward.totalCycles, forward.totalCycles) << "trial " << trial;
+    SimulationResult twice =
+        simulate(fifo::reverseDesign(fifo::reverseDesign(design)));
+    ASSERT_EQ(twice.status, SimulationStatus::Completed);
+    for (size_t p = 0; p < design.processes.size(); ++p)
+      ASSERT_EQ(twice.processes[p].cycle, forward.processes[p].cycle)
+          << "trial " << trial << ", process " << p;
+    std::vector<bool> sizable(design.fifos.size(), true);
+    fifo::HoldBackResult result = fifo::sizeByHoldBack(design, sizable);
+    ASSERT_EQ(result.error, "") << "trial " << trial;
+    expectUnboundedLatency(design, result.depths, sizable);
+  }
+}
+
 // Random pipelines of random loop trees: the depths never deadlock and
 // never slow the design down.
 TEST(HoldBackSizing, RandomChainsKeepTheirLatency) {

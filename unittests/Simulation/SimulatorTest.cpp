@@ -108,6 +108,60 @@ TEST(SimulatorProducerConsumer, DepthTwo) {
   expectBusyPlusStallsIsFinish(result);
 }
 
+// A leaf paced at 1.25 cycles an iteration (ii 1, a quarter cycle more):
+// s_k = k + floor(k / 4) = 0,1,2,3,5,6,7,8,10,11; writes at s + 2, the
+// producer ends at 11 + 2 = 13. The consumer (ii 1, latency 1) reads each
+// token a cycle after its write: last at 13 + 1 = 14, ends at 15. Starting
+// with three quarters carried, the longer intervals come first:
+// s_k = k + floor((3 + k) / 4) = 0,2,3,4,5,7,8,9,10,12, as many cycles in
+// all less one (floor(12 / 4) = 3 against floor(9 / 4) = 2 extra).
+TEST(SimulatorPace, FractionOfACycle) {
+  Design design;
+  design.fifos = {fifo("link", kUnboundedDepth)};
+  LoopTree producer = LoopTree::makeLeaf(10, 1, 2, {}, {0});
+  producer.leaf.iiFraction = kCycleFractions / 4;
+  design.processes = {{"producer", producer},
+                      {"consumer", LoopTree::makeLeaf(10, 1, 1, {0}, {})}};
+  EXPECT_EQ(producer.leaf.getIssueCycles(9), 11);
+  SimulationResult result = simulate(design);
+  ASSERT_EQ(result.status, SimulationStatus::Completed);
+  EXPECT_EQ(result.processes[0].cycle, 13);
+  EXPECT_EQ(result.processes[0].busyCycles, 13);
+  EXPECT_EQ(result.processes[1].cycle, 15);
+  expectBusyPlusStallsIsFinish(result);
+
+  design.processes[0].body.leaf.iiCarry = 3 * kCycleFractions / 4;
+  EXPECT_EQ(design.processes[0].body.leaf.getIssueCycles(1), 2);
+  EXPECT_EQ(design.processes[0].body.leaf.getIssueCycles(9), 12);
+  result = simulate(design);
+  ASSERT_EQ(result.status, SimulationStatus::Completed);
+  EXPECT_EQ(result.processes[0].cycle, 14);
+  EXPECT_EQ(result.processes[1].cycle, 16);
+  expectBusyPlusStallsIsFinish(result);
+}
+
+// A paced writer that waits for room: the wait does not spend the
+// fractions carried, each interval after a start is still ii plus what the
+// carry adds. Producer: ii 1 and a half cycle, latency 0; consumer: ii 3,
+// latency 1; depth 1, so write n waits for read n - 1 (s_n >= r_{n-1} + 1).
+// s0 = 0, r0 = 1; s1 = max(0 + 1, r0 + 1) = 2 (carry 1/2 -> 1: the next
+// interval is 2), r1 = max(1 + 3, 2 + 1) = 4; s2 = max(2 + 2, 5) = 5
+// (carry 1/2), r2 = 7; s3 = max(5 + 1, 8) = 8, r3 = 10. The producer ends
+// at 8, the consumer at 11.
+TEST(SimulatorPace, WaitsForRoomAtItsPace) {
+  Design design;
+  design.fifos = {fifo("link", 1)};
+  LoopTree producer = LoopTree::makeLeaf(4, 1, 0, {}, {0});
+  producer.leaf.iiFraction = kCycleFractions / 2;
+  design.processes = {{"producer", producer},
+                      {"consumer", LoopTree::makeLeaf(4, 3, 1, {0}, {})}};
+  SimulationResult result = simulate(design);
+  ASSERT_EQ(result.status, SimulationStatus::Completed);
+  EXPECT_EQ(result.processes[0].cycle, 8);
+  EXPECT_EQ(result.processes[1].cycle, 11);
+  expectBusyPlusStallsIsFinish(result);
+}
+
 // The unbounded peak (3) is the smallest depth at which the writer does not
 // stall: with depth 3 the producer ends at 7, as unbounded.
 TEST(SimulatorProducerConsumer, PeakOccupancyIsStallFreeDepth) {
@@ -430,6 +484,17 @@ TEST(SimulatorValidation, Errors) {
   design = valid;
   design.processes[1].body.leaf.ii = 0;
   EXPECT_EQ(errorOf(design), "process 'consumer', body: ii is 0, must be >= 1");
+
+  design = valid;
+  design.processes[1].body.leaf.iiFraction = kCycleFractions;
+  EXPECT_EQ(errorOf(design),
+            "process 'consumer', body: iiFraction must be below 65536, got "
+            "65536");
+
+  design = valid;
+  design.processes[1].body.leaf.iiCarry = -1;
+  EXPECT_EQ(errorOf(design),
+            "process 'consumer', body: iiCarry is -1, must be >= 0");
 
   design = valid;
   design.processes[0].body.leaf.latency = -1;

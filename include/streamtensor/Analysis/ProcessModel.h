@@ -22,6 +22,9 @@ namespace streamtensor::perf {
 /// A FIFO depth that never fills (the unbounded-FIFO simulation).
 constexpr int64_t kUnboundedDepth = std::numeric_limits<int64_t>::max();
 
+/// The parts of a cycle PipelinedLoop::iiFraction counts in.
+constexpr int64_t kCycleFractions = int64_t(1) << 16;
+
 /// One pipelined loop. Iteration k starts at the earliest cycle that is at
 /// least `ii` after iteration k-1 started, has a token on every FIFO it
 /// reads, and leaves room for the token it writes `latency` cycles later.
@@ -29,12 +32,30 @@ constexpr int64_t kUnboundedDepth = std::numeric_limits<int64_t>::max();
 struct PipelinedLoop {
   int64_t tripCount = 1;
   int64_t ii = 1;
+  /// A loop that a memory port paces rather than its schedule: an HBM
+  /// channel gives a loop that reads 64 bytes an iteration 52.9 bytes a
+  /// cycle, so its iterations start 1.21 cycles apart on average, not 2.
+  /// The interval is ii + iiFraction / kCycleFractions: iterations
+  /// alternate between ii and ii + 1 cycles apart, the extra cycles
+  /// spread evenly (getIssueCycles), in [0, kCycleFractions).
+  int64_t iiFraction = 0;
+  /// The fractions already carried when the first iteration starts, in
+  /// [0, kCycleFractions): 0 puts the longer intervals late; the mirror
+  /// image of a loop in time (fifo::sizeHeldBack) puts them early.
+  int64_t iiCarry = 0;
   /// Cycles from an iteration's start to its writes (pipeline depth); the
   /// loop ends `latency` cycles after its last iteration starts.
   int64_t latency = 1;
   /// FIFO ids (indices into Design::fifos) read / written once per iteration.
   std::vector<int> reads;
   std::vector<int> writes;
+
+  /// Cycles from the first iteration's start to the start of iteration
+  /// `k` when nothing stalls.
+  int64_t getIssueCycles(int64_t k) const {
+    return k * ii + k / kCycleFractions * iiFraction +
+           (iiCarry + k % kCycleFractions * iiFraction) / kCycleFractions;
+  }
 };
 
 /// A node of a process's loop tree: either a pipelined loop (a leaf), or a

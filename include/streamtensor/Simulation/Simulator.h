@@ -12,7 +12,10 @@
 //  * Iteration k of a leaf starts at
 //        s_k = max(s_{k-1} + ii, data ready, room ready)
 //    where, for k = 0, s_{k-1} + ii is replaced by the cycle at which the
-//    previous leaf or overhead finished.
+//    previous leaf or overhead finished. A leaf paced by a memory port
+//    (iiFraction > 0) adds a cycle to s_{k-1} + ii whenever the fractions
+//    it carries (iiCarry at the start, iiFraction more per iteration) reach
+//    a whole cycle, stalls or not.
 //  * Reads happen at s_k. A token written at cycle w can be read at cycle
 //    w + 1 or later: "data ready" is max over the FIFOs read of w + 1.
 //  * Writes happen at s_k + latency. Write number n (0-based) on a FIFO of

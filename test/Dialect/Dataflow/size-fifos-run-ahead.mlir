@@ -5,27 +5,27 @@
 // no run-ahead FIFO deeper than 1024, in either case below; the FIFO the
 // slow process writes keeps its depth.
 
-// A DMA (it reads memory and no FIFO) streams 6900 tokens of 128 bytes at
-// one per 3 cycles (the port's 52.9 bytes a cycle); its reader takes one a
-// cycle, but only after a slow process's token. Not to delay the reader,
-// the DMA runs ahead: the held-back peak is 4600 tokens, which in URAM
-// (4K x 72 blocks, 15 wide for 1024 bits) is 2 slices, the second an eighth
-// full. That slice is dropped: 4096 (the reader starts up to 504 tokens'
-// cycles later; 15 URAMs fewer).
+// A DMA (it reads memory and no FIFO) streams 7600 tokens of 128 bytes at
+// one per 2.42 cycles (the port's 52.9 bytes a cycle); its reader takes
+// one a cycle, but only after a slow process's token. Not to delay the
+// reader, the DMA runs ahead: the held-back peak is 7600 x (1 - 1 / 2.42)
+// = 4458 tokens, which in URAM (4K x 72 blocks, 15 wide for 1024 bits) is
+// 2 slices, the second under a tenth full. That slice is dropped: 4096
+// (the reader starts up to 362 tokens' cycles later; 15 URAMs fewer).
 // CHECK-LABEL: func.func @k(
-// CHECK: dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 4096>
+// CHECK: dataflow.stream {entries = 7600 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 4096>
 // CAP-LABEL: func.func @k(
-// CAP: dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
+// CAP: dataflow.stream {entries = 7600 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
 // CAP: dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, {{[12]}}>
-func.func @k_load_0(%w: memref<6900x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
+func.func @k_load_0(%w: memref<7600x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %n = arith.constant 6900 : index
+  %n = arith.constant 7600 : index
   %c32 = arith.constant 32 : index
   %pack = memref.alloca() {dataflow.lanes = 32 : i64} : memref<32xf32>
   scf.for %i = %c0 to %n step %c1 {
     scf.for %l = %c0 to %c32 step %c1 {
-      %e = memref.load %w[%i, %l] : memref<6900x32xf32>
+      %e = memref.load %w[%i, %l] : memref<7600x32xf32>
       memref.store %e, %pack[%l] : memref<32xf32>
     } {dataflow.unroll = 32 : i64}
     %v = vector.load %pack[%c0] : memref<32xf32>, vector<32xf32>
@@ -52,7 +52,7 @@ func.func @k_slow(%go: !dataflow.stream<f32, 2>) attributes {dataflow.process = 
 func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream<f32, 2>, %acc: memref<32xf32>) attributes {dataflow.process = "use"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %n = arith.constant 6900 : index
+  %n = arith.constant 7600 : index
   %g = dataflow.stream_read %go : !dataflow.stream<f32, 2>
   memref.store %g, %acc[%c0] : memref<32xf32>
   scf.for %i = %c0 to %n step %c1 {
@@ -61,10 +61,10 @@ func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream
   }
   return
 }
-func.func @k(%w: memref<6900x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
-  %s = dataflow.stream {entries = 6900 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
+func.func @k(%w: memref<7600x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
+  %s = dataflow.stream {entries = 7600 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
   %g = dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, 2>
-  call @k_load_0(%w, %s) : (memref<6900x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
+  call @k_load_0(%w, %s) : (memref<7600x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
   call @k_slow(%g) : (!dataflow.stream<f32, 2>) -> ()
   call @k_use(%s, %g, %acc) : (!dataflow.stream<vector<32xf32>, 2>, !dataflow.stream<f32, 2>, memref<32xf32>) -> ()
   return
@@ -72,21 +72,21 @@ func.func @k(%w: memref<6900x32xf32>, %acc: memref<32xf32>) attributes {dataflow
 
 // -----
 
-// 8500 tokens: the peak is 5667, its second slice more than a quarter full
-// (1571 entries): kept.
+// 9500 tokens: the peak is 5574, its second slice more than a quarter full
+// (1478 entries): kept.
 // CHECK-LABEL: func.func @k(
-// CHECK: dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 5667>
+// CHECK: dataflow.stream {entries = 9500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 5574>
 // CAP-LABEL: func.func @k(
-// CAP: dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
-func.func @k_load_0(%w: memref<8500x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
+// CAP: dataflow.stream {entries = 9500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 1024>
+func.func @k_load_0(%w: memref<9500x32xf32>, %out: !dataflow.stream<vector<32xf32>, 2>) attributes {dataflow.process = "load_0"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %n = arith.constant 8500 : index
+  %n = arith.constant 9500 : index
   %c32 = arith.constant 32 : index
   %pack = memref.alloca() {dataflow.lanes = 32 : i64} : memref<32xf32>
   scf.for %i = %c0 to %n step %c1 {
     scf.for %l = %c0 to %c32 step %c1 {
-      %e = memref.load %w[%i, %l] : memref<8500x32xf32>
+      %e = memref.load %w[%i, %l] : memref<9500x32xf32>
       memref.store %e, %pack[%l] : memref<32xf32>
     } {dataflow.unroll = 32 : i64}
     %v = vector.load %pack[%c0] : memref<32xf32>, vector<32xf32>
@@ -113,7 +113,7 @@ func.func @k_slow(%go: !dataflow.stream<f32, 2>) attributes {dataflow.process = 
 func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream<f32, 2>, %acc: memref<32xf32>) attributes {dataflow.process = "use"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %n = arith.constant 8500 : index
+  %n = arith.constant 9500 : index
   %g = dataflow.stream_read %go : !dataflow.stream<f32, 2>
   memref.store %g, %acc[%c0] : memref<32xf32>
   scf.for %i = %c0 to %n step %c1 {
@@ -122,10 +122,10 @@ func.func @k_use(%in: !dataflow.stream<vector<32xf32>, 2>, %go: !dataflow.stream
   }
   return
 }
-func.func @k(%w: memref<8500x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
-  %s = dataflow.stream {entries = 8500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
+func.func @k(%w: memref<9500x32xf32>, %acc: memref<32xf32>) attributes {dataflow.kernel, dataflow.arg_names = ["in0", "out0"]} {
+  %s = dataflow.stream {entries = 9500 : i64, name = "load_0_to_use"} : !dataflow.stream<vector<32xf32>, 2>
   %g = dataflow.stream {entries = 1 : i64, name = "slow_to_use"} : !dataflow.stream<f32, 2>
-  call @k_load_0(%w, %s) : (memref<8500x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
+  call @k_load_0(%w, %s) : (memref<9500x32xf32>, !dataflow.stream<vector<32xf32>, 2>) -> ()
   call @k_slow(%g) : (!dataflow.stream<f32, 2>) -> ()
   call @k_use(%s, %g, %acc) : (!dataflow.stream<vector<32xf32>, 2>, !dataflow.stream<f32, 2>, memref<32xf32>) -> ()
   return
