@@ -1052,3 +1052,16 @@ perf::buildProcessModel(func::FuncOp kernel, const ModelParameters &params,
   auto call = std::next(calls.begin(), index);
   return buildProcess(*call, wiring, params, getEvenShares(kernel, params));
 }
+
+perf::PartitionFactors perf::getPartitionFactors(func::FuncOp process) {
+  PartitionFactors factors;
+  forEachUnrolledAccess(
+      process, [&](Value memory, unsigned dim, int64_t factor) {
+        if (!memory.getDefiningOp())
+          return; // a kernel argument: HBM
+        int64_t size = cast<MemRefType>(memory.getType()).getDimSize(dim);
+        int64_t &merged = factors[{memory.getDefiningOp(), dim}];
+        merged = std::min(merged ? std::lcm(merged, factor) : factor, size);
+      });
+  return factors;
+}

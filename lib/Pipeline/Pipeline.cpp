@@ -79,6 +79,7 @@ void buildResourceAllocation(OpPassManager &pm,
   widen.fifoWidth = options.fifoWidth;
   pm.addPass(dataflow::createWidenFifos(widen));
   pm.addPass(dataflow::createFuseTileReads());
+  pm.addPass(dataflow::createUnrollResets());
   pm.addPass(dataflow::createSplitFloatSums());
   dataflow::StripeWeightsOptions stripe;
   stripe.platform = options.platform;

@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace streamtensor::perf {
@@ -149,6 +150,16 @@ void forEachUnrolledAccess(
     llvm::function_ref<void(mlir::Value memory, unsigned dimension,
                             int64_t factor)>
         visit);
+
+/// (memory, dimension) -> cyclic partitions.
+using PartitionFactors =
+    std::map<std::pair<mlir::Operation *, unsigned>, int64_t>;
+
+/// The cyclic partition factor of each dimension of each buffer (a
+/// memref.alloca) the process accesses in unrolled loops, as the HLS
+/// emitter derives them: the least common multiple of the unroll factors
+/// of the loops that walk the dimension, at most its size.
+PartitionFactors getPartitionFactors(mlir::func::FuncOp process);
 
 /// Bits of a value of `type`: all the elements of a shaped type (a vector
 /// token, a memref), 64 for an index.

@@ -138,26 +138,6 @@ void setUnrollFactor(scf::ForOp loop, int64_t factor) {
     loop->removeAttr("dataflow.unroll");
 }
 
-/// (memory, dimension) -> cyclic partitions.
-using PartitionFactors = std::map<std::pair<Operation *, unsigned>, int64_t>;
-
-/// The cyclic partition factor of each dimension of each memory the
-/// process accesses in unrolled loops, as the HLS emitter derives them: the
-/// least common multiple of the unroll factors of the loops that walk the
-/// dimension, at most its size.
-PartitionFactors getPartitionFactors(func::FuncOp process) {
-  PartitionFactors factors;
-  perf::forEachUnrolledAccess(
-      process, [&](Value memory, unsigned dim, int64_t factor) {
-        if (!memory.getDefiningOp())
-          return; // a kernel argument: HBM
-        int64_t size = cast<MemRefType>(memory.getType()).getDimSize(dim);
-        int64_t &merged = factors[{memory.getDefiningOp(), dim}];
-        merged = std::min(merged ? std::lcm(merged, factor) : factor, size);
-      });
-  return factors;
-}
-
 class UnrollByIntensityPass
     : public dataflow::impl::UnrollByIntensityBase<UnrollByIntensityPass> {
 public:
@@ -259,9 +239,9 @@ public:
           continue;
         int64_t previous = perf::getUnrollFactor(loop);
         // Only a shorter nest's step must leave the banks as they are.
-        std::optional<PartitionFactors> partitionsBefore;
+        std::optional<perf::PartitionFactors> partitionsBefore;
         if (!isLongest)
-          partitionsBefore = getPartitionFactors(process);
+          partitionsBefore = perf::getPartitionFactors(process);
         Resources before = kernel.model.processes[p].operators;
         setUnrollFactor(loop, factor);
         FailureOr<std::pair<perf::ProcessInfo, perf::Process>> model =
@@ -277,7 +257,7 @@ public:
         bool allowed = isLongest ||
                        (after.dsp == before.dsp && after.lut == before.lut &&
                         after.ff == before.ff &&
-                        getPartitionFactors(process) == *partitionsBefore);
+                        perf::getPartitionFactors(process) == *partitionsBefore);
         // A few cycles are not worth many LUTs: decode's attention took
         // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
         // for under 1K of its 190K cycles: LUTs that the prefill graph,

@@ -250,6 +250,20 @@ def FuseTileReads : Pass<"dataflow-fuse-tile-reads", "::mlir::ModuleOp"> {
   ];
 }
 
+def UnrollResets : Pass<"dataflow-unroll-resets", "::mlir::ModuleOp"> {
+  let summary = "Clear a buffer one element of each of its banks a cycle";
+  let description = [{
+    A loop nest that stores one constant into every element of a local
+    buffer (a matmul's accumulator, cleared before each output tile) gets,
+    on each loop that walks a dimension of the buffer from 0 by 1, the
+    unroll factor of that dimension's cyclic partitions when it divides the
+    loop's trip count: no new banks and no operators, a bank each per
+    cycle. Runs after WidenFifos, which gives the loops that write a tile
+    out their lanes (and the buffer its banks) after the unrolling has
+    decided the reset's.
+  }];
+}
+
 def ReadMemoryFirst : Pass<"dataflow-read-memory-first", "::mlir::ModuleOp"> {
   let summary = "Read a DMA's tile before the tiles other processes produce";
   let description = [{
