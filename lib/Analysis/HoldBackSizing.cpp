@@ -29,9 +29,9 @@ LoopTree reverseTree(const LoopTree &tree) {
     PipelinedLoop &loop = reversed.leaf;
     if (loop.iiFraction > 0 && loop.tripCount > 1) {
       int64_t gaps = loop.tripCount - 1;
-      int64_t carried = (tree.leaf.iiCarry + gaps % kCycleFractions *
-                                                 loop.iiFraction) %
-                        kCycleFractions;
+      int64_t carried =
+          (tree.leaf.iiCarry + gaps % kCycleFractions * loop.iiFraction) %
+          kCycleFractions;
       loop.iiCarry = kCycleFractions - 1 - carried;
     }
     return reversed;

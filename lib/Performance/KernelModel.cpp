@@ -589,8 +589,9 @@ private:
     int64_t fractions = static_cast<int64_t>(
         std::ceil(interval * double(kCycleFractions) - 1e-6));
     leaf.ii = std::max<int64_t>(1, fractions / kCycleFractions);
-    leaf.iiFraction =
-        leaf.ii * kCycleFractions >= fractions ? 0 : fractions % kCycleFractions;
+    leaf.iiFraction = leaf.ii * kCycleFractions >= fractions
+                          ? 0
+                          : fractions % kCycleFractions;
   }
 
   /// Adds `bytes` moved through the port of `memref`; a DMA reads its

@@ -152,9 +152,9 @@ private:
                               mustBeAtLeast("latency", loop.latency, 0)})
       if (!error.empty())
         return error;
-    for (auto [name, value] : {std::pair<const char *, int64_t>{
-                                   "iiFraction", loop.iiFraction},
-                               {"iiCarry", loop.iiCarry}})
+    for (auto [name, value] :
+         {std::pair<const char *, int64_t>{"iiFraction", loop.iiFraction},
+          {"iiCarry", loop.iiCarry}})
       if (value >= kCycleFractions)
         return where + ": " + name + " must be below " +
                std::to_string(kCycleFractions) + ", got " +

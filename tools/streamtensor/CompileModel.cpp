@@ -557,8 +557,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return Failure;
       }
     }
-  std::string requestedLayerLoop =
-      arguments.get("layer-loop").value_or("auto");
+  std::string requestedLayerLoop = arguments.get("layer-loop").value_or("auto");
   if (requestedLayerLoop != "auto" && requestedLayerLoop != "host" &&
       requestedLayerLoop != "device") {
     reportError(command, "--layer-loop: '" + requestedLayerLoop +
@@ -819,11 +818,11 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       deviceLoop[graph.signature.function] = *layered;
     }
   if (layerLoop == "auto")
-    layerLoop = deviceLoopPossible &&
-                        isDeviceLoopFaster(deviceLoop, config->numLayers,
-                                           outTokens, platform)
-                    ? "device"
-                    : "host";
+    layerLoop =
+        deviceLoopPossible && isDeviceLoopFaster(deviceLoop, config->numLayers,
+                                                 outTokens, platform)
+            ? "device"
+            : "host";
   if (layerLoop == "device")
     for (CompiledGraph &graph : graphs)
       if ((graph.signature.kind == GraphKind::Prefill ||
@@ -1245,9 +1244,8 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         "  (searched {0} designs per graph; with the layers started by the "
         "host, the options as given: estimated TTFT {1:f2} ms, decode "
         "{2:f1} tokens/s; the chosen designs: {3:f2} ms, {4:f1} tokens/s)\n",
-        searchSettings->budget, *startPrefillUs / 1000.0,
-        1e6 / *startDecodeUs, prefillUsFor(cycles, false) / 1000.0,
-        1e6 / decodeUsFor(cycles, false));
+        searchSettings->budget, *startPrefillUs / 1000.0, 1e6 / *startDecodeUs,
+        prefillUsFor(cycles, false) / 1000.0, 1e6 / decodeUsFor(cycles, false));
   printJson(std::move(summary));
   return Success;
 }

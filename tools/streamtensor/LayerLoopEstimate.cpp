@@ -89,9 +89,9 @@ bool driver::isDeviceLoopFaster(
     int64_t outTokens, const Platform &platform) {
   double startUs = platform.host.invocationOverheadUs;
   double hostUs = 0, deviceUs = 0;
-  for (auto [name, calls] : {std::pair<const char *, int64_t>{
-                                 "block_prefill", 1},
-                             {"block_decode", std::max<int64_t>(0, outTokens - 1)}}) {
+  for (auto [name, calls] :
+       {std::pair<const char *, int64_t>{"block_prefill", 1},
+        {"block_decode", std::max<int64_t>(0, outTokens - 1)}}) {
     auto found = blocks.find(name);
     if (found == blocks.end())
       return false;

@@ -254,10 +254,11 @@ public:
                     used.lut - before.lut + after.lut <= lutLimit &&
                     used.ff - before.ff + after.ff <= ffLimit &&
                     fitsOneDie(after);
-        bool allowed = isLongest ||
-                       (after.dsp == before.dsp && after.lut == before.lut &&
-                        after.ff == before.ff &&
-                        perf::getPartitionFactors(process) == *partitionsBefore);
+        bool allowed =
+            isLongest ||
+            (after.dsp == before.dsp && after.lut == before.lut &&
+             after.ff == before.ff &&
+             perf::getPartitionFactors(process) == *partitionsBefore);
         // A few cycles are not worth many LUTs: decode's attention took
         // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
         // for under 1K of its 190K cycles: LUTs that the prefill graph,

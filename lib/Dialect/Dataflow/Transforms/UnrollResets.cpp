@@ -36,8 +36,7 @@ namespace {
 /// into a local buffer, at an address whose every index is a constant or
 /// the induction variable of one of the loops (each loop from 0 by 1, its
 /// variable indexing one dimension). Empty otherwise.
-SmallVector<scf::ForOp> getResetNest(scf::ForOp outer,
-                                     memref::StoreOp &store) {
+SmallVector<scf::ForOp> getResetNest(scf::ForOp outer, memref::StoreOp &store) {
   SmallVector<scf::ForOp> nest = {outer};
   while (true) {
     Block *body = nest.back().getBody();
@@ -85,11 +84,10 @@ public:
       process.walk([&](scf::ForOp outer) {
         memref::StoreOp store;
         for (scf::ForOp loop : getResetNest(outer, store)) {
-          unsigned dim = llvm::find(store.getIndices(),
-                                    loop.getInductionVar()) -
-                         store.getIndices().begin();
-          auto found =
-              banks.find({store.getMemRef().getDefiningOp(), dim});
+          unsigned dim =
+              llvm::find(store.getIndices(), loop.getInductionVar()) -
+              store.getIndices().begin();
+          auto found = banks.find({store.getMemRef().getDefiningOp(), dim});
           if (found == banks.end())
             continue;
           int64_t trips = *perf::getConstantTripCount(loop);
