@@ -75,7 +75,9 @@ class UnrollResetsPass
 public:
   void runOnOperation() override {
     getOperation().walk([](func::FuncOp process) {
-      if (!process->hasAttr("dataflow.process"))
+      // A process measured by csynth keeps the code its figures are of.
+      if (!process->hasAttr("dataflow.process") ||
+          process->hasAttr("dataflow.csynth"))
         return;
       perf::PartitionFactors banks = perf::getPartitionFactors(process);
       // Every loop may start a reset nest; the inner loops of one are
