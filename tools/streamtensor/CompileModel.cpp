@@ -1233,19 +1233,23 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       numKernels, prefillUs / 1000.0, *seqLen, 1e6 / decodeUs, layerLoop);
   // The start designs are only simulated one layer per start: beside a
   // device loop, the chosen designs are compared as the host starts them.
-  if (startPrefillUs && searchSettings->budget > 1 && !onDevice)
-    textOut() << llvm::formatv(
-        "  (searched {0} designs per graph; the options as given: estimated "
-        "TTFT {1:f2} ms, decode {2:f1} tokens/s)\n",
-        searchSettings->budget, *startPrefillUs / 1000.0,
-        1e6 / *startDecodeUs);
-  if (startPrefillUs && searchSettings->budget > 1 && onDevice)
-    textOut() << llvm::formatv(
-        "  (searched {0} designs per graph; with the layers started by the "
-        "host, the options as given: estimated TTFT {1:f2} ms, decode "
-        "{2:f1} tokens/s; the chosen designs: {3:f2} ms, {4:f1} tokens/s)\n",
-        searchSettings->budget, *startPrefillUs / 1000.0, 1e6 / *startDecodeUs,
-        prefillUsFor(cycles, false) / 1000.0, 1e6 / decodeUsFor(cycles, false));
+  if (startPrefillUs && searchSettings->budget > 1) {
+    if (!onDevice)
+      textOut() << llvm::formatv(
+          "  (searched {0} designs per graph; the options as given: "
+          "estimated TTFT {1:f2} ms, decode {2:f1} tokens/s)\n",
+          searchSettings->budget, *startPrefillUs / 1000.0,
+          1e6 / *startDecodeUs);
+    else
+      textOut() << llvm::formatv(
+          "  (searched {0} designs per graph; with the layers started by the "
+          "host, the options as given: estimated TTFT {1:f2} ms, decode "
+          "{2:f1} tokens/s; the chosen designs: {3:f2} ms, {4:f1} "
+          "tokens/s)\n",
+          searchSettings->budget, *startPrefillUs / 1000.0,
+          1e6 / *startDecodeUs, prefillUsFor(cycles, false) / 1000.0,
+          1e6 / decodeUsFor(cycles, false));
+  }
   printJson(std::move(summary));
   return Success;
 }

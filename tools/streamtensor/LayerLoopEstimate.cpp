@@ -47,6 +47,18 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
   for (auto [writer, reader] : plan->syncs)
     spec.layerSyncs.push_back({processOfCall[writer], processOfCall[reader]});
 
+  // The simulated cycles of `design`, or an error naming `what`.
+  auto simulateDesign = [&](const perf::Design &design,
+                            const llvm::Twine &what) -> FailureOr<int64_t> {
+    perf::SimulationResult result = perf::simulate(design);
+    if (result.status != perf::SimulationStatus::Completed)
+      return ports->kernel.emitError(what)
+             << " did not complete: "
+             << (result.isDeadlocked()
+                     ? perf::formatDeadlockReport(design, result.deadlock)
+                     : result.error);
+    return result.totalCycles;
+  };
   auto simulateLayers = [&](int64_t count) -> FailureOr<int64_t> {
     spec.layers = count;
     std::string error;
@@ -54,22 +66,13 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
         perf::loopLayers(model->design, spec, &error);
     if (!layered)
       return ports->kernel.emitError("layer loop: ") << error;
-    perf::SimulationResult result = perf::simulate(*layered);
-    if (result.status != perf::SimulationStatus::Completed)
-      return ports->kernel.emitError("the layer loop's simulation of ")
-             << count << " layers did not complete: "
-             << (result.isDeadlocked()
-                     ? perf::formatDeadlockReport(*layered, result.deadlock)
-                     : result.error);
-    return result.totalCycles;
+    return simulateDesign(*layered, "the layer loop's simulation of " +
+                                        llvm::Twine(count) + " layers");
   };
-  perf::SimulationResult host = perf::simulate(model->design);
-  if (host.status != perf::SimulationStatus::Completed)
-    return ports->kernel.emitError("the simulation of one layer did not "
-                                   "complete: ")
-           << (host.isDeadlocked()
-                   ? perf::formatDeadlockReport(model->design, host.deadlock)
-                   : host.error);
+  FailureOr<int64_t> host =
+      simulateDesign(model->design, "the simulation of one layer");
+  if (failed(host))
+    return failure();
   FailureOr<int64_t> one = simulateLayers(1);
   if (failed(one))
     return failure();
@@ -77,7 +80,7 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
   if (failed(two))
     return failure();
   LayerLoopCycles cycles;
-  cycles.hostLayer = host.totalCycles;
+  cycles.hostLayer = *host;
   cycles.oneLayer = *one;
   cycles.twoLayers = *two;
   cycles.allLayers = perf::extrapolateLayers(*one, *two, layers);

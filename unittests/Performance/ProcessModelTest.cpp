@@ -137,10 +137,6 @@ TEST(ProcessModel, BuiltAloneAsInItsKernel) {
   EXPECT_EQ(whole->processes[0].dmas.size(), 1u);
 }
 
-} // namespace
-
-namespace {
-
 // Three processes: a pipelined loop unrolled by 4 over a pair unrolled
 // completely (8 lanes); a nest unrolled completely beside a FIFO loop in a
 // tile loop (16 x 2 = 32 lanes, a matmul's MACs over a tile); and one that
