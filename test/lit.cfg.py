@@ -22,6 +22,8 @@ config.substitutions.append(("%golden", os.path.join(config.streamtensor_src_roo
 # The folder of the binaries, for scripts that run several of them.
 config.substitutions.append(("%streamtensor_bin", os.path.join(config.streamtensor_obj_root, "bin")))
 config.substitutions.append(("%examples", os.path.join(config.streamtensor_src_root, "examples")))
+# mlir-runner's support libraries (printI64 and the like).
+config.substitutions.append(("%llvm_lib_dir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
 
 # Real torch-mlir exports, kept next to the repository (not in it).
 corpus_dir = os.path.normpath(os.path.join(config.streamtensor_src_root, "..", "shared", "corpus", "streamhls"))

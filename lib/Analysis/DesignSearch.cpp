@@ -16,6 +16,8 @@ std::string Point::describe() const {
      << "%, fifo " << fifoMode;
   if (fifoWidth != "lanes")
     os << ", fifo width " << fifoWidth;
+  if (packMacs != "reused")
+    os << ", pack " << packMacs;
   if (fusionShare != 1.0)
     os << ", fusion " << std::lround(fusionShare * 1000) / 10.0 << "%";
   if (capRunAhead)
@@ -31,11 +33,11 @@ std::string Point::describe() const {
 }
 
 bool Point::operator<(const Point &other) const {
-  return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode,
-                  fifoWidth, fusionShare, kernelTileOrders, capRunAhead) <
+  return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode, fifoWidth,
+                  packMacs, fusionShare, kernelTileOrders, capRunAhead) <
          std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
-                  other.fifoMode, other.fifoWidth, other.fusionShare,
-                  other.kernelTileOrders, other.capRunAhead);
+                  other.fifoMode, other.fifoWidth, other.packMacs,
+                  other.fusionShare, other.kernelTileOrders, other.capRunAhead);
 }
 
 bool Point::operator==(const Point &other) const {
@@ -101,7 +103,7 @@ Point Search::mutate(const Point &base) {
   // between standard libraries, and the search must not.
   auto pick = [&](size_t count) { return size_t(random() % count); };
   Point point = base;
-  enum Dimension { TileSize, Kernel, Unroll, Fifo, Width, Fusion, Order };
+  enum Dimension { TileSize, Kernel, Unroll, Fifo, Width, Pack, Fusion, Order };
   std::vector<Dimension> dimensions = {TileSize};
   if (!space.kernels.empty()) {
     // Per-kernel tiles are the largest part of the space: try them as
@@ -115,6 +117,8 @@ Point Search::mutate(const Point &base) {
     dimensions.push_back(Fifo);
   if (space.fifoWidths.size() > 1)
     dimensions.push_back(Width);
+  if (space.packModes.size() > 1)
+    dimensions.push_back(Pack);
   if (space.fusionShares.size() > 1)
     dimensions.push_back(Fusion);
   std::vector<std::string> reorderable;
@@ -161,6 +165,9 @@ Point Search::mutate(const Point &base) {
     break;
   case Width:
     point.fifoWidth = space.fifoWidths[pick(space.fifoWidths.size())];
+    break;
+  case Pack:
+    point.packMacs = space.packModes[pick(space.packModes.size())];
     break;
   case Fusion:
     point.fusionShare = space.fusionShares[pick(space.fusionShares.size())];
@@ -211,12 +218,30 @@ std::vector<Point> Search::propose(size_t count) {
     bool allRecorded = trials.size() == proposed.size();
     if (!widthStepDone && nextSweep >= widthStepAfter && allRecorded) {
       widthStepDone = true;
-      if (std::optional<size_t> best = getBest()) {
+      stepBase = getBest();
+      if (std::optional<size_t> best = stepBase) {
         for (const std::string &width : space.fifoWidths) {
           Point point = trials[*best].point;
           if (width == point.fifoWidth)
             continue;
           point.fifoWidth = width;
+          add(point);
+          break;
+        }
+        continue;
+      }
+    }
+    // Then the other MAC packing, at the same point: packed MACs free DSPs
+    // for more lanes but take LUTs for their adders, which a decode step's
+    // weight streams may not repay.
+    if (widthStepDone && !packStepDone) {
+      packStepDone = true;
+      if (std::optional<size_t> best = stepBase) {
+        for (const std::string &mode : space.packModes) {
+          Point point = trials[*best].point;
+          if (mode == point.packMacs)
+            continue;
+          point.packMacs = mode;
           add(point);
           break;
         }
@@ -307,11 +332,21 @@ void Search::record(const Point &point, Outcome outcome) {
 
 std::optional<size_t> Search::getBest() const {
   // What another graph left this one is for a point that fits no other
-  // way: a faster point that takes it leaves less to the graphs searched
-  // after this one.
+  // way, or that is much faster than any that fits its own share: a faster
+  // point that takes it leaves less to the graphs searched after this one.
+  auto borrows = [&](const Outcome &outcome) {
+    return space.ownShare && !outcome.used.isWithin(*space.ownShare);
+  };
+  std::optional<int64_t> ownBest;
+  for (const Trial &trial : trials)
+    if (trial.outcome.feasible && !borrows(trial.outcome))
+      ownBest = std::min(ownBest.value_or(trial.outcome.cycles),
+                         trial.outcome.cycles);
   auto rank = [&](const Outcome &outcome) {
-    bool borrows = space.ownShare && !outcome.used.isWithin(*space.ownShare);
-    return std::make_tuple(borrows, outcome.cycles, outcome.utilization);
+    bool mustFit = borrows(outcome) &&
+                   !(ownBest && double(outcome.cycles) * kBorrowingSpeedup <=
+                                    double(*ownBest));
+    return std::make_tuple(mustFit, outcome.cycles, outcome.utilization);
   };
   std::optional<size_t> best;
   for (size_t index = 0; index < trials.size(); ++index) {

@@ -15,12 +15,14 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -55,8 +57,7 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
       .Case([](math::SqrtOp) { return std::make_pair("fsqrt", "fdiv"); })
       .Case([](math::RsqrtOp) { return std::make_pair("frsqrt", "fdiv"); })
       .Case<math::TanhOp, math::LogOp, math::ErfOp, math::PowFOp, math::CosOp,
-            math::SinOp>(
-          [](auto) { return std::make_pair("fexp", ""); })
+            math::SinOp>([](auto) { return std::make_pair("fexp", ""); })
       .Case<arith::SIToFPOp, arith::UIToFPOp, arith::FPToSIOp, arith::FPToUIOp,
             arith::ExtFOp, arith::TruncFOp>(
           [](auto) { return std::make_pair("fconvert", "fadd"); })
@@ -66,25 +67,32 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
         // for 32 bits, as DSP48E2s chain). What counts is the operands'
         // width before extension: HLS narrows `(int32_t)a * (int32_t)b` of
         // int8 a and b to an 8x8-bit multiply (a quantized matmul's MAC).
+        // A multiply that computes two MACs at once is that MAC's operator
+        // (dataflow-pack-macs).
         if (op.getType().isIndex())
-          return std::make_pair("", "");
-        auto significantBits = [](Value operand) {
-          if (auto extension = operand.getDefiningOp<arith::ExtSIOp>())
-            return extension.getIn().getType().getIntOrFloatBitWidth();
-          if (auto extension = operand.getDefiningOp<arith::ExtUIOp>())
-            return extension.getIn().getType().getIntOrFloatBitWidth() + 1;
-          return operand.getType().getIntOrFloatBitWidth();
-        };
-        return std::max(significantBits(op.getLhs()),
-                        significantBits(op.getRhs())) <= 8
-                   ? std::make_pair("imul", "fmul")
-                   : std::make_pair("imul_wide", "fmul");
+          return std::make_pair(StringRef(), StringRef());
+        if (auto packed = op->getAttrOfType<StringAttr>(kPackedMacAttr))
+          return std::make_pair(packed.getValue(), StringRef("fmul"));
+        return std::max(getSignificantBits(op.getLhs()),
+                        getSignificantBits(op.getRhs())) <= 8
+                   ? std::make_pair(StringRef("imul"), StringRef("fmul"))
+                   : std::make_pair(StringRef("imul_wide"), StringRef("fmul"));
       })
       .Case<arith::AddIOp, arith::SubIOp>([](auto op) {
         return op.getType().isIndex() ? std::make_pair("", "")
                                       : std::make_pair("iadd", "");
       })
       .Default([](Operation *) { return std::make_pair("", ""); });
+}
+
+/// The adds, in parts of a 32-bit one, of a balanced tree that sums
+/// `values` values of `bits` bits: each level halves the values and needs
+/// a bit more.
+double getAdderTreeParts(int64_t values, int64_t bits) {
+  double parts = 0;
+  for (int64_t width = bits; values > 1; values = (values + 1) / 2)
+    parts += double(values / 2) * std::min(1.0, double(++width) / 32.0);
+  return parts;
 }
 
 /// Builds the loop tree of one process function.
@@ -296,11 +304,23 @@ private:
 
   OperatorCost costOf(Operation *op, bool &known) {
     known = true;
+    // Inside a packed MAC's DSP: a pipeline stage, no fabric.
+    if (op->hasAttr(kPackedMacPartAttr))
+      return {1, 0, 0, 0};
     auto [name, fallback] = operatorOf(op);
     if (name.empty())
       return {0, 0, 0, 0};
-    if (std::optional<OperatorCost> cost = params.lookupOperator(name))
+    if (std::optional<OperatorCost> cost = params.lookupOperator(name)) {
+      // The platform's integer add is 32 bits wide; HLS sizes an add to
+      // its operands, a LUT and a register per bit it needs.
+      if (name == "iadd") {
+        double part =
+            std::min(1.0, double(getSignificantBits(op->getResult(0))) / 32.0);
+        cost->lut *= part;
+        cost->ff *= part;
+      }
       return *cost;
+    }
     known = false;
     if (!fallback.empty())
       if (std::optional<OperatorCost> cost = params.lookupOperator(fallback)) {
@@ -412,6 +432,28 @@ private:
       return (count - 1) * (params.memoryReadLatency + combineLatency + 1);
     };
     DenseSet<Operation *> invariant = findInvariantOps(nest, bodyOps);
+    // The integer adds that update an accumulator from several lanes at
+    // once: HLS sums the lanes' values in a balanced tree, then adds the
+    // sum to the element once. The tree's adds are as wide as their
+    // operands need (a product of an int8 and an int4 has 12 bits; each
+    // level adds one), a fraction of the 32-bit accumulator's add.
+    DenseMap<Operation *, double> addsPerInstance;
+    for (auto [opPointer, lanes] : bodyOps) {
+      auto store = dyn_cast<memref::StoreOp>(opPointer);
+      if (!store || lanes <= 1)
+        continue;
+      auto combine = store.getValueToStore().getDefiningOp<arith::AddIOp>();
+      int64_t sharing = getLanesSharingAddress(store, *nest.back().getBody());
+      if (!combine || sharing <= 1)
+        continue;
+      Value addend = combine.getRhs();
+      if (auto load = addend.getDefiningOp<memref::LoadOp>();
+          load && load.getMemRef() == store.getMemRef())
+        addend = combine.getLhs();
+      addsPerInstance[combine] =
+          (getAdderTreeParts(sharing, getSignificantBits(addend)) + 1.0) /
+          double(sharing);
+    }
     // A value stored to a buffer can be loaded once the store is done (the
     // pack buffers of wide tokens pass values this way).
     DenseMap<Value, int64_t> storedBy;
@@ -449,11 +491,13 @@ private:
         // change are one and the same (HLS merges them, or hoists the op).
         int64_t instances = invariant.contains(&op) ? 1 : copies * lanes;
         info.operators.dsp += cost.dsp * instances;
-        info.operators.lut += cost.lut * instances;
-        info.operators.ff += cost.ff * instances;
+        double adds = double(instances) * addsPerInstance.lookup_or(&op, 1.0);
+        info.operators.lut += cost.lut * adds;
+        info.operators.ff += cost.ff * adds;
         if (isa<arith::MulFOp, arith::MulIOp>(op) &&
             !op.getResult(0).getType().isIndex())
-          info.macs += elements * repetitions * lanes;
+          info.macs += elements * repetitions * lanes *
+                       (op.hasAttr(kPackedMacAttr) ? 2 : 1);
         if (op.getNumResults() == 1 &&
             isa<FloatType>(op.getResult(0).getType()) &&
             !operatorOf(&op).first.empty())
@@ -508,15 +552,25 @@ private:
           }
         if (!recurs)
           continue;
+        // An integer accumulator's load need not issue before its add
+        // uses it (the schedule moves it there to meet the II): the
+        // lanes' products, summed in a tree beside it, do not come round
+        // again. (Float updates keep the chain as it was measured.)
+        bool balanced = store.getValueToStore().getType().isInteger();
+        int64_t loadStart = startOf[load];
+        if (balanced)
+          for (Operation *user : load->getUsers())
+            if (startOf.count(user))
+              loadStart =
+                  std::max(loadStart, startOf[user] - params.memoryReadLatency);
         int64_t chain = readyOf(store.getValueToStore()) +
-                        reductionDelay.lookup(store) - startOf[load] + 1;
+                        reductionDelay.lookup(store) - loadStart + 1;
         // The unrolled copies of one iteration that update the same
         // address lengthen it (a loop unrolled completely is all one
         // iteration). Balanced into a tree, integer updates feed one update
         // of the element per iteration; float ones each wait for the whole
         // chain of the previous one.
         int64_t chained = (copies + distance - 1) / distance;
-        bool balanced = store.getValueToStore().getType().isInteger();
         ii = std::max(ii, ((balanced ? chain : chain * copies) + distance - 1) /
                               distance);
         recurrenceDelay =
@@ -729,9 +783,14 @@ void perf::forEachUnrolledAccess(
         memory = store.getMemRef(), indices = store.getIndices();
       else
         return;
+      // A loop by steps of s touches unroll * s consecutive elements when
+      // the body also reads the ones in between (a pair of packed MACs'
+      // columns): cyclic partitions of that many keep them apart.
+      int64_t step = getConstantIntValue(loop.getStep()).value_or(1);
       for (auto [dim, index] : llvm::enumerate(indices))
         if (indexWalks(index, loop.getInductionVar()))
-          visit(memory, unsigned(dim), unroll.getInt());
+          visit(memory, unsigned(dim),
+                unroll.getInt() * std::max<int64_t>(1, step));
     });
   });
 }
@@ -803,6 +862,63 @@ int64_t perf::getLanesPerCycle(func::FuncOp process) {
                                 getUnrolledLanes(*loop.getBody()));
   });
   return lanes;
+}
+
+int64_t perf::getSignificantBits(Value value) {
+  Type type = value.getType();
+  if (!type.isSignlessInteger())
+    return getBitWidth(type);
+  int64_t width = type.getIntOrFloatBitWidth();
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return width;
+  auto shiftOf = [](Value amount) -> std::optional<int64_t> {
+    APInt constant;
+    if (matchPattern(amount, m_ConstantInt(&constant)))
+      return constant.getSExtValue();
+    return std::nullopt;
+  };
+  int64_t bits =
+      TypeSwitch<Operation *, int64_t>(def)
+          .Case([&](arith::ConstantOp constant) {
+            auto integer = dyn_cast<IntegerAttr>(constant.getValue());
+            return integer ? int64_t(integer.getValue().getSignificantBits())
+                           : width;
+          })
+          .Case([&](arith::ExtSIOp extension) {
+            return getSignificantBits(extension.getIn());
+          })
+          .Case([&](arith::ExtUIOp extension) {
+            return int64_t(
+                       extension.getIn().getType().getIntOrFloatBitWidth()) +
+                   1;
+          })
+          .Case([&](arith::ShRSIOp shift) {
+            std::optional<int64_t> amount = shiftOf(shift.getRhs());
+            return amount ? std::max<int64_t>(
+                                1, getSignificantBits(shift.getLhs()) - *amount)
+                          : width;
+          })
+          .Case([&](arith::ShLIOp shift) {
+            std::optional<int64_t> amount = shiftOf(shift.getRhs());
+            return amount ? getSignificantBits(shift.getLhs()) + *amount
+                          : width;
+          })
+          .Case<arith::AddIOp, arith::SubIOp>([&](auto sum) {
+            return std::max(getSignificantBits(sum.getLhs()),
+                            getSignificantBits(sum.getRhs())) +
+                   1;
+          })
+          .Case([&](arith::MulIOp product) {
+            return getSignificantBits(product.getLhs()) +
+                   getSignificantBits(product.getRhs());
+          })
+          .Case([&](arith::SelectOp select) {
+            return std::max(getSignificantBits(select.getTrueValue()),
+                            getSignificantBits(select.getFalseValue()));
+          })
+          .Default([&](Operation *) { return width; });
+  return std::min(bits, width);
 }
 
 int64_t perf::getBitWidth(Type type) {

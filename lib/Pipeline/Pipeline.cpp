@@ -68,6 +68,12 @@ void buildResourceAllocation(OpPassManager &pm,
   measured.platform = options.platform;
   measured.profiles = options.profilesDir;
   pm.addPass(dataflow::createProfileTasks(measured));
+  if (options.packMacs != "none") {
+    dataflow::PackMacsOptions pack;
+    pack.platform = options.platform;
+    pack.packOnceUsedWeights = options.packMacs == "all";
+    pm.addPass(dataflow::createPackMacs(pack));
+  }
   dataflow::UnrollByIntensityOptions unroll;
   unroll.platform = options.platform;
   unroll.dspBudget = options.dspBudget;

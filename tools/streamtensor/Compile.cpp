@@ -55,14 +55,12 @@ namespace {
 
 const OptionSpec compileOptions[] = {
     {"output", "DIR",
-     "the output folder (written as DIR.partial, renamed when complete)",
-     "o"},
+     "the output folder (written as DIR.partial, renamed when complete)", "o"},
     {"platform", "NAME|FILE",
      "target card: a platforms/ name (u55c, u280) or a .json file; default "
      "u55c"},
     {"tile-size", "N", "largest tile size on any loop (default 16)"},
-    {"unroll-factor", "U",
-     "elements each task computes per cycle (default 1)"},
+    {"unroll-factor", "U", "elements each task computes per cycle (default 1)"},
     {"max-on-chip-bytes", "B",
      "on-chip bytes the converters of one fused kernel may use (default "
      "42991616)"},
@@ -83,8 +81,13 @@ const OptionSpec compileOptions[] = {
      "FIFO widths: lanes (as many elements per token as the tasks compute "
      "per cycle; default) or axi (every FIFO as wide as the AXI port); the "
      "search tries both"},
+    {"pack-macs", "WHICH",
+     "two int8 MACs that share an activation in one DSP (WP486): reused "
+     "(where each weight serves several output rows, a prefill's; "
+     "default), all, or none"},
     {"dsp-budget", "N",
-     "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% of the platform's)"},
+     "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% "
+     "of the platform's)"},
     {"unroll-order", "ORDER",
      "which unrolling step comes first: cheapest (the most cycles a task "
      "saves per part of the budget; default) or slowest (the paper's: the "
@@ -220,6 +223,13 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                 "--fifo-width: '" + options.fifoWidth + "' is not lanes or axi");
     return Failure;
   }
+  options.packMacs = arguments.get("pack-macs").value_or("reused");
+  if (options.packMacs != "reused" && options.packMacs != "all" &&
+      options.packMacs != "none") {
+    reportError(command, "--pack-macs: '" + options.packMacs +
+                             "' is not reused, all or none");
+    return Failure;
+  }
   options.unrollOrder = arguments.get("unroll-order").value_or("cheapest");
   if (options.unrollOrder != "cheapest" && options.unrollOrder != "slowest") {
     reportError(command, "--unroll-order: '" + options.unrollOrder +
@@ -327,6 +337,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     Resources device = getShareOf(platform->getTotalAvailable(), 1.0);
     search::Space space;
     addKernelDimensions(*imported, options, space);
+    space.packModes = getPackModes(options);
     search::Search search(space, getStartPoint(options), searchSettings->seed);
     Evaluate<Design> evaluate = [&](const search::Point &point,
                                     Design &design) {
@@ -496,6 +507,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"max_on_chip_bytes", options.maxOnChipBytes},
                           {"fifo_mode", options.fifoMode},
                           {"fifo_width", options.fifoWidth},
+                          {"pack_macs", options.packMacs},
                           {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget},
                           {"profiles", options.profilesDir}}},

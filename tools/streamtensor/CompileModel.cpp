@@ -340,6 +340,7 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
             llvm::json::Object &report, std::optional<int64_t> &startCycles) {
   search::Space space;
   space.ownShare = ownShare;
+  space.packModes = getPackModes(options);
   addGraphKernels(recipe, options, space);
   search::Search search(space, getStartPoint(options), settings.seed);
   Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
@@ -1181,6 +1182,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"max_on_chip_bytes", options.maxOnChipBytes},
                           {"fifo_mode", options.fifoMode},
                           {"fifo_width", options.fifoWidth},
+                          {"pack_macs", options.packMacs},
                           {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget}}},
       {"platform", llvm::json::Object{{"name", platform.name},
@@ -1191,22 +1193,21 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
       {"resources", std::move(resources)},
       {"graphs", std::move(graphReports)},
       {"performance",
-       llvm::json::Object{{"method",
-                           "cycle-level simulation of each kernel plus the "
-                           "platform's host invocation overhead per call (an "
-                           "estimate)"},
-                          {"estimated_ttft_ms", prefillUs / 1000.0},
-                          {"estimated_decode_ms_per_token", decodeUs / 1000.0},
-                          {"estimated_decode_tokens_per_s", 1e6 / decodeUs},
-                          {"in_tokens", *seqLen},
-                          {"out_tokens", outTokens},
-                          {"estimated_total_ms", totalUs / 1000.0},
-                          {"host_invocation_us_per_kernel", invocationUs},
-                          {"layer_loop", std::move(layerLoopReport)},
-                          {"estimated_energy",
-                           energyReport
-                               ? llvm::json::Value(std::move(*energyReport))
-                               : llvm::json::Value(nullptr)}}},
+       llvm::json::Object{
+           {"method", "cycle-level simulation of each kernel plus the "
+                      "platform's host invocation overhead per call (an "
+                      "estimate)"},
+           {"estimated_ttft_ms", prefillUs / 1000.0},
+           {"estimated_decode_ms_per_token", decodeUs / 1000.0},
+           {"estimated_decode_tokens_per_s", 1e6 / decodeUs},
+           {"in_tokens", *seqLen},
+           {"out_tokens", outTokens},
+           {"estimated_total_ms", totalUs / 1000.0},
+           {"host_invocation_us_per_kernel", invocationUs},
+           {"layer_loop", std::move(layerLoopReport)},
+           {"estimated_energy",
+            energyReport ? llvm::json::Value(std::move(*energyReport))
+                         : llvm::json::Value(nullptr)}}},
       {"search", std::move(searchReport)},
       {"csim", llvm::json::Object{{"available", writeWeights},
                                   {"host", "host/llm_main.cpp"}}}};

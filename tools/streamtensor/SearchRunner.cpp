@@ -93,7 +93,15 @@ search::Point streamtensor::driver::getStartPoint(const CompileOptions &options)
   point.unrollShare = 1.0;
   point.fifoMode = options.fifoMode;
   point.fifoWidth = options.fifoWidth;
+  point.packMacs = options.packMacs;
   return point;
+}
+
+std::vector<std::string>
+streamtensor::driver::getPackModes(const CompileOptions &options) {
+  if (options.packMacs != "reused")
+    return {options.packMacs};
+  return {"reused", "all"};
 }
 
 CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
@@ -111,6 +119,7 @@ CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
   }
   options.fifoMode = point.fifoMode;
   options.fifoWidth = point.fifoWidth;
+  options.packMacs = point.packMacs;
   options.runAheadCap = point.capRunAhead ? memory::kUramSliceDepth : 0;
   options.maxOnChipBytes =
       int64_t(double(options.maxOnChipBytes) * point.fusionShare);
@@ -328,17 +337,17 @@ streamtensor::driver::describeSearch(const search::Search &search,
     llvm::json::Object kernelOrders;
     for (const auto &[name, order] : trial.point.kernelTileOrders)
       kernelOrders[name] = llvm::json::Array(order);
-    llvm::json::Object entry{
-        {"point", trial.point.describe()},
-        {"tile_size", trial.point.tileSize},
-        {"kernel_tile_sizes", std::move(kernelTiles)},
-        {"kernel_tile_orders", std::move(kernelOrders)},
-        {"unroll_share", trial.point.unrollShare},
-        {"fifo_mode", trial.point.fifoMode},
-        {"fifo_width", trial.point.fifoWidth},
-        {"fusion_share", trial.point.fusionShare},
-        {"run_ahead_capped", trial.point.capRunAhead},
-        {"feasible", trial.outcome.feasible}};
+    llvm::json::Object entry{{"point", trial.point.describe()},
+                             {"tile_size", trial.point.tileSize},
+                             {"kernel_tile_sizes", std::move(kernelTiles)},
+                             {"kernel_tile_orders", std::move(kernelOrders)},
+                             {"unroll_share", trial.point.unrollShare},
+                             {"fifo_mode", trial.point.fifoMode},
+                             {"fifo_width", trial.point.fifoWidth},
+                             {"pack_macs", trial.point.packMacs},
+                             {"fusion_share", trial.point.fusionShare},
+                             {"run_ahead_capped", trial.point.capRunAhead},
+                             {"feasible", trial.outcome.feasible}};
     if (trial.outcome.feasible || trial.outcome.cycles > 0) {
       entry["estimated_cycles"] = trial.outcome.cycles;
       entry["utilization"] = trial.outcome.utilization;

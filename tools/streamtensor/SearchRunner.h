@@ -55,6 +55,10 @@ std::optional<SearchSettings> readSearchSettings(const Arguments &arguments,
 /// may use.
 Resources getShareOf(const FabricResources &fabric, double share);
 
+/// The MAC packings the search tries: the one asked for when it is "all"
+/// or "none"; "reused" (the default) and "all" otherwise.
+std::vector<std::string> getPackModes(const CompileOptions &options);
+
 /// The point the options ask for, where the search starts.
 search::Point getStartPoint(const CompileOptions &options);
 

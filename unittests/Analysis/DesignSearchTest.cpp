@@ -121,6 +121,31 @@ TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
   EXPECT_EQ(trials[3].point.tileSize, 128);
 }
 
+TEST(DesignSearchTest, TriesTheOtherPackingRightAfterTheWidthStep) {
+  // As above, with both MAC packings in the space: the point after the
+  // width step is the same base point (64) packed the other way, before
+  // the sweep goes on to 128.
+  Space space;
+  space.inOrder.tileSize = 32;
+  space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
+  space.packModes = {"reused", "all"};
+  std::vector<Trial> trials = runSearch(1, 7, 2, space);
+  ASSERT_EQ(trials.size(), 7u);
+  std::vector<std::string> packings;
+  for (const Trial &trial : trials)
+    packings.push_back(trial.point.packMacs);
+  EXPECT_EQ(packings,
+            (std::vector<std::string>{"reused", "reused", "reused", "reused",
+                                      "reused", "all", "reused"}));
+  EXPECT_EQ(trials[4].point.fifoWidth, "axi");
+  EXPECT_EQ(trials[5].point.fifoWidth, "lanes");
+  EXPECT_EQ(trials[5].point.tileSize, 64);
+  EXPECT_TRUE(trials[5].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[6].point.tileSize, 128);
+  EXPECT_EQ(trials[5].point.describe(), "tile 64, unroll 100%, fifo normal, "
+                                        "pack all");
+}
+
 TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
   Space space;
   space.kernels = {"matmul_1", "dot_4"};
@@ -316,6 +341,32 @@ TEST(DesignSearchTest, BestStaysWithinTheOwnShareWhenAPointDoes) {
   none.record(batch[0], slower);
   none.record(batch[1], borrows);
   EXPECT_EQ(none.getBest(), 1u);
+}
+
+TEST(DesignSearchTest, BestBorrowsWhenThatIsMuchFaster) {
+  // A point that takes what another graph left is the best when it is
+  // kBorrowingSpeedup times as fast as the fastest within the own share,
+  // and not just below that.
+  Space space;
+  space.ownShare = Resources{};
+  space.ownShare->lut = 100;
+  Outcome own{true, 150, {}, 0.4, ""};
+  own.used.lut = 80;
+  Outcome borrows{true, 100, {}, 0.6, ""};
+  borrows.used.lut = 102;
+  ASSERT_EQ(double(borrows.cycles) * kBorrowingSpeedup, double(own.cycles));
+  Search search(space, Point{}, 1);
+  std::vector<Point> batch = search.propose(2);
+  search.record(batch[0], own);
+  search.record(batch[1], borrows);
+  EXPECT_EQ(search.getBest(), 1u);
+  Search closer(space, Point{}, 1);
+  batch = closer.propose(2);
+  Outcome slower = borrows;
+  slower.cycles = 101;
+  closer.record(batch[0], own);
+  closer.record(batch[1], slower);
+  EXPECT_EQ(closer.getBest(), 0u);
 }
 
 TEST(DesignSearchTest, FrontKeepsThePointsNothingBeats) {

@@ -165,6 +165,23 @@ PartitionFactors getPartitionFactors(mlir::func::FuncOp process);
 /// token, a memref), 64 for an index.
 int64_t getBitWidth(mlir::Type type);
 
+/// The bits a signed integer `value` needs at most, from how it is made: a
+/// sign extension keeps its source's, an arithmetic right shift by a
+/// constant drops as many, a left shift adds them, a sum adds one, a
+/// product the sum of both (HLS narrows operators to such widths). At most
+/// the type's width; the width for values it cannot see through.
+int64_t getSignificantBits(mlir::Value value);
+
+/// The attribute naming the platform operator (`mac_i8i4`, `mac_i8i8`) of a
+/// multiply that computes two MACs in one DSP (dataflow-pack-macs).
+inline constexpr llvm::StringLiteral kPackedMacAttr = "dataflow.packed_mac";
+
+/// The attribute of the adds around a packed multiply that its DSP48E2
+/// computes: the pre-adder that packs two weights, the post-adder that
+/// adds the bias (WP486's use of the slice). No operator of their own.
+inline constexpr llvm::StringLiteral kPackedMacPartAttr =
+    "dataflow.packed_mac_part";
+
 /// The figures of `platform` the model needs.
 ModelParameters getModelParameters(const Platform &platform);
 

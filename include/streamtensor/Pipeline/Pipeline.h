@@ -35,6 +35,9 @@ struct CompileOptions {
   /// token as the processes compute per cycle; DMAs' FIFOs the AXI width)
   /// or "axi" (every FIFO as wide as the AXI port, its loops admitting).
   std::string fifoWidth = "lanes";
+  /// Two int8 MACs per multiply (dataflow-pack-macs): "reused" (where each
+  /// weight serves several output rows, a prefill's), "all" or "none".
+  std::string packMacs = "reused";
   /// DSPs the intensity-driven unrolling may use (-1: the platform's).
   int64_t dspBudget = -1;
   /// Part of the device the design may fill, in (0, 1]: each of an LLM's

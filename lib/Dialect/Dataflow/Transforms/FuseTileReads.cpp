@@ -30,7 +30,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace streamtensor::dataflow {
 #define GEN_PASS_DEF_FUSETILEREADS
@@ -42,6 +44,27 @@ using namespace streamtensor;
 using namespace streamtensor::dataflow;
 
 namespace {
+
+/// Erases the ops that computed `values` once nothing uses them (the index
+/// arithmetic of a replaced load: another column's, dataflow-pack-macs),
+/// and then those that computed their operands.
+void eraseUnused(ArrayRef<Value> values) {
+  SmallVector<Operation *> worklist;
+  for (Value value : values)
+    if (Operation *def = value.getDefiningOp())
+      worklist.push_back(def);
+  llvm::SmallPtrSet<Operation *, 8> erased;
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (erased.contains(op) || !isOpTriviallyDead(op))
+      continue;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.push_back(def);
+    erased.insert(op);
+    op->erase();
+  }
+}
 
 /// An index as a sum of loop induction variables times constants, plus a
 /// constant.
@@ -534,7 +557,9 @@ bool fuseTileRead(memref::AllocaOp buffer, func::FuncOp process) {
     Value index = materialize(at, load.getLoc(), lane);
     load.getResult().replaceAllUsesWith(
         memref::LoadOp::create(at, load.getLoc(), group, ValueRange{index}));
+    SmallVector<Value> indices(load.getIndices());
     load.erase();
+    eraseUnused(indices);
   }
   fill->nest->erase();
   buffer.erase();

@@ -126,6 +126,37 @@ def LowerKernelToFunc : Pass<"dataflow-lower-kernel-to-func",
   ];
 }
 
+def PackMacs : Pass<"dataflow-pack-macs", "::mlir::ModuleOp"> {
+  let summary = "Compute two int8 MACs that share an activation in one multiply";
+  let description = [{
+    WP486's packing: a matmul's two output columns share the activation a,
+    so a * (w0 * 2^16 + w1) gives both a * w0 (the high part, plus the
+    borrow of the low one) and a * w1 (the low 16 bits, sign-extended), one
+    DSP48E2 multiply for two MACs; the accumulations stay exact 32-bit
+    sums. On each process's MAC (acc[i] += a * w, 8-bit operands at most,
+    in the loop over the output columns, from 0 by 1 an even number of
+    times, which holds no other store), that loop goes by two and the two
+    columns' updates become a loop of two unrolled completely; by default
+    only where each weight serves several output rows (a prefill's tokens):
+    a weight used once comes at its stream's pace, and more MACs a cycle
+    only add adders that wait for it. Runs before
+    the unrolling, which then spends the DSPs saved, and only for the MACs
+    the platform packs two per DSP (`dspPacking`), the figure the task
+    model prices the packed multiply at.
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform (a name under platforms/ or a .json path)">,
+    Option<"packOnceUsedWeights", "once-used-weights", "bool",
+           /*default=*/"false",
+           "Also pack a MAC whose weights each serve one output row (a "
+           "decode step's), which its weight stream paces">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def UnrollByIntensity : Pass<"dataflow-unroll-by-intensity",
                               "::mlir::ModuleOp"> {
   let summary = "Unroll the slowest tasks first, within a DSP budget";
