@@ -36,7 +36,7 @@ class Arguments;
 struct SearchSettings {
   /// Design points compiled per design (per graph of an LLM); 1 compiles
   /// the options as given, without a search.
-  int64_t budget = 4;
+  int64_t budget = 6;
   /// Wall-clock seconds the whole search may take (0: no limit). A limit
   /// cuts the search where time runs out, so it is not reproducible.
   int64_t seconds = 0;
