@@ -201,6 +201,19 @@ std::vector<Point> Search::propose(size_t count) {
     if (proposed.insert(point).second)
       batch.push_back(point);
   };
+  // The step base point with `field` at the first of `values` it does not
+  // have.
+  auto addOtherValue = [&](const std::vector<std::string> &values,
+                           std::string Point::*field) {
+    for (const std::string &value : values) {
+      if (value == trials[*stepBase].point.*field)
+        continue;
+      Point point = trials[*stepBase].point;
+      point.*field = value;
+      add(point);
+      return;
+    }
+  };
   // The start first; then repairs before the rest of the sweep: the
   // options as given, or a faster tile size, only a little over the
   // resources are better bets than a tile size further away.
@@ -219,15 +232,8 @@ std::vector<Point> Search::propose(size_t count) {
     if (!widthStepDone && nextSweep >= widthStepAfter && allRecorded) {
       widthStepDone = true;
       stepBase = getBest();
-      if (std::optional<size_t> best = stepBase) {
-        for (const std::string &width : space.fifoWidths) {
-          Point point = trials[*best].point;
-          if (width == point.fifoWidth)
-            continue;
-          point.fifoWidth = width;
-          add(point);
-          break;
-        }
+      if (stepBase) {
+        addOtherValue(space.fifoWidths, &Point::fifoWidth);
         continue;
       }
     }
@@ -236,15 +242,8 @@ std::vector<Point> Search::propose(size_t count) {
     // weight streams may not repay.
     if (widthStepDone && !packStepDone) {
       packStepDone = true;
-      if (std::optional<size_t> best = stepBase) {
-        for (const std::string &mode : space.packModes) {
-          Point point = trials[*best].point;
-          if (mode == point.packMacs)
-            continue;
-          point.packMacs = mode;
-          add(point);
-          break;
-        }
+      if (stepBase) {
+        addOtherValue(space.packModes, &Point::packMacs);
         continue;
       }
     }
