@@ -199,3 +199,20 @@ std::optional<int64_t> Arguments::getInteger(llvm::StringRef command,
   }
   return value;
 }
+
+std::optional<std::string>
+Arguments::getChoice(llvm::StringRef command, llvm::StringRef name,
+                     llvm::StringRef fallback,
+                     llvm::ArrayRef<llvm::StringRef> choices) const {
+  std::string word = get(name).value_or(fallback.str());
+  if (llvm::is_contained(choices, word))
+    return word;
+  std::string allowed;
+  for (auto [index, choice] : llvm::enumerate(choices)) {
+    if (index)
+      allowed += index + 1 == choices.size() ? " or " : ", ";
+    allowed += choice.str();
+  }
+  reportError(command, "--" + name + ": '" + word + "' is not " + allowed);
+  return std::nullopt;
+}

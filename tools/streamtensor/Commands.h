@@ -76,6 +76,13 @@ public:
   std::optional<int64_t> getInteger(llvm::StringRef command,
                                     llvm::StringRef name, int64_t fallback,
                                     int64_t min, int64_t max) const;
+  /// A word option that must be one of `choices`, or `fallback` when
+  /// absent. Reports "--NAME: 'X' is not a, b or c" and returns nothing
+  /// for any other word (a Failure: a bad value).
+  std::optional<std::string>
+  getChoice(llvm::StringRef command, llvm::StringRef name,
+            llvm::StringRef fallback,
+            llvm::ArrayRef<llvm::StringRef> choices) const;
 
 private:
   std::vector<std::pair<std::string, std::string>> options;

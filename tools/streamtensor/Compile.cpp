@@ -210,32 +210,28 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   options.kernelTileSizes = arguments.getAll("kernel-tile-size");
   options.kernelTileOrders = arguments.getAll("kernel-tile-order");
   options.platform = arguments.get("platform").value_or("u55c");
-  options.fifoMode = arguments.get("fifo-mode").value_or("normal");
-  if (options.fifoMode != "normal" && options.fifoMode != "conservative" &&
-      options.fifoMode != "upper-bound") {
-    reportError(command, "--fifo-mode: '" + options.fifoMode +
-                             "' is not normal, conservative or upper-bound");
+  // The first bad word is the one reported.
+  std::optional<std::string> fifoMode =
+      arguments.getChoice(command, "fifo-mode", "normal",
+                          {"normal", "conservative", "upper-bound"});
+  if (!fifoMode)
     return Failure;
-  }
-  options.fifoWidth = arguments.get("fifo-width").value_or("lanes");
-  if (options.fifoWidth != "lanes" && options.fifoWidth != "axi") {
-    reportError(command,
-                "--fifo-width: '" + options.fifoWidth + "' is not lanes or axi");
+  options.fifoMode = *fifoMode;
+  std::optional<std::string> fifoWidth =
+      arguments.getChoice(command, "fifo-width", "lanes", {"lanes", "axi"});
+  if (!fifoWidth)
     return Failure;
-  }
-  options.packMacs = arguments.get("pack-macs").value_or("reused");
-  if (options.packMacs != "reused" && options.packMacs != "all" &&
-      options.packMacs != "none") {
-    reportError(command, "--pack-macs: '" + options.packMacs +
-                             "' is not reused, all or none");
+  options.fifoWidth = *fifoWidth;
+  std::optional<std::string> packMacs = arguments.getChoice(
+      command, "pack-macs", "reused", {"reused", "all", "none"});
+  if (!packMacs)
     return Failure;
-  }
-  options.unrollOrder = arguments.get("unroll-order").value_or("cheapest");
-  if (options.unrollOrder != "cheapest" && options.unrollOrder != "slowest") {
-    reportError(command, "--unroll-order: '" + options.unrollOrder +
-                             "' is not cheapest or slowest");
+  options.packMacs = *packMacs;
+  std::optional<std::string> unrollOrder = arguments.getChoice(
+      command, "unroll-order", "cheapest", {"cheapest", "slowest"});
+  if (!unrollOrder)
     return Failure;
-  }
+  options.unrollOrder = *unrollOrder;
   std::optional<int64_t> dspBudget = arguments.getInteger(
       command, "dsp-budget", options.dspBudget, -1, int64_t(1) << 40);
   if (!dspBudget)

@@ -461,19 +461,15 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     return Failure;
   }
   // The paper's format on the device; csim checks any of the three.
-  std::string precisionName = arguments.get("precision").value_or("w4a8");
-  frontend::Precision precision;
-  if (precisionName == "fp32") {
-    precision = frontend::Precision::FP32;
-  } else if (precisionName == "w8a8") {
-    precision = frontend::Precision::W8A8;
-  } else if (precisionName == "w4a8") {
-    precision = frontend::Precision::W4A8;
-  } else {
-    reportError(command, "--precision: '" + precisionName +
-                             "' is not fp32, w8a8 or w4a8");
+  std::optional<std::string> precisionName = arguments.getChoice(
+      command, "precision", "w4a8", {"fp32", "w8a8", "w4a8"});
+  if (!precisionName)
     return Failure;
-  }
+  frontend::Precision precision = frontend::Precision::W4A8;
+  if (*precisionName == "fp32")
+    precision = frontend::Precision::FP32;
+  else if (*precisionName == "w8a8")
+    precision = frontend::Precision::W8A8;
   if (precision == frontend::Precision::W4A8) {
     std::pair<llvm::StringRef, int64_t> packedSizes[] = {
         {"hidden_size", config->hiddenSize},
@@ -558,21 +554,18 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
         return Failure;
       }
     }
-  std::string requestedLayerLoop = arguments.get("layer-loop").value_or("auto");
-  if (requestedLayerLoop != "auto" && requestedLayerLoop != "host" &&
-      requestedLayerLoop != "device") {
-    reportError(command, "--layer-loop: '" + requestedLayerLoop +
-                             "' is not auto, host or device");
+  std::optional<std::string> layerLoopChoice = arguments.getChoice(
+      command, "layer-loop", "auto", {"auto", "host", "device"});
+  if (!layerLoopChoice)
     return Failure;
-  }
+  std::string requestedLayerLoop = *layerLoopChoice;
   // auto becomes host or device once the graphs are compiled.
   std::string layerLoop = requestedLayerLoop;
-  std::string paramsMode = arguments.get("params").value_or("auto");
-  if (paramsMode != "auto" && paramsMode != "yes" && paramsMode != "no") {
-    reportError(command,
-                "--params: '" + paramsMode + "' is not auto, yes or no");
+  std::optional<std::string> paramsChoice =
+      arguments.getChoice(command, "params", "auto", {"auto", "yes", "no"});
+  if (!paramsChoice)
     return Failure;
-  }
+  std::string paramsMode = *paramsChoice;
 
   // The prompt whose activations set the static int8 scales: by default a
   // fixed spread of token ids, as long as the prefill.
@@ -1169,7 +1162,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
             source.isRandom()
                 ? llvm::formatv("seeded random (seed {0})", *seed).str()
                 : std::string("safetensors in ") + modelDir},
-           {"precision", precisionName},
+           {"precision", *precisionName},
            {"group_size", groupSize},
            {"parameter_bytes", parameterBytes},
            {"device_parameter_bytes", deviceParameterBytes},
