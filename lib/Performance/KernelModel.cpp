@@ -22,7 +22,6 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
-#include <limits>
 #include <map>
 #include <memory>
 
@@ -85,13 +84,18 @@ std::pair<StringRef, StringRef> operatorOf(Operation *op) {
       .Default([](Operation *) { return std::make_pair("", ""); });
 }
 
+/// The part of the platform's integer add (32 bits wide) that an add of
+/// `bits` bits is: HLS sizes an add to its operands, a LUT and a register
+/// per bit.
+double getAddPart(int64_t bits) { return std::min(1.0, double(bits) / 32.0); }
+
 /// The adds, in parts of a 32-bit one, of a balanced tree that sums
 /// `values` values of `bits` bits: each level halves the values and needs
 /// a bit more.
 double getAdderTreeParts(int64_t values, int64_t bits) {
   double parts = 0;
   for (int64_t width = bits; values > 1; values = (values + 1) / 2)
-    parts += double(values / 2) * std::min(1.0, double(++width) / 32.0);
+    parts += double(values / 2) * getAddPart(++width);
   return parts;
 }
 
@@ -311,11 +315,8 @@ private:
     if (name.empty())
       return {0, 0, 0, 0};
     if (std::optional<OperatorCost> cost = params.lookupOperator(name)) {
-      // The platform's integer add is 32 bits wide; HLS sizes an add to
-      // its operands, a LUT and a register per bit it needs.
       if (name == "iadd") {
-        double part =
-            std::min(1.0, double(getSignificantBits(op->getResult(0))) / 32.0);
+        double part = getAddPart(getSignificantBits(op->getResult(0)));
         cost->lut *= part;
         cost->ff *= part;
       }
@@ -743,8 +744,9 @@ bool perf::isAccumulatorUpdate(memref::StoreOp store, Region &region) {
   return accumulates;
 }
 
-bool perf::addressFollows(memref::StoreOp store, Value iv) {
-  SmallVector<Value> worklist(store.getIndices());
+/// Whether any of `values` is computed from `iv`.
+static bool anyDependsOn(ValueRange values, Value iv) {
+  SmallVector<Value> worklist(values);
   DenseSet<Value> visited;
   while (!worklist.empty()) {
     Value current = worklist.pop_back_val();
@@ -757,6 +759,12 @@ bool perf::addressFollows(memref::StoreOp store, Value iv) {
   }
   return false;
 }
+
+bool perf::addressFollows(memref::StoreOp store, Value iv) {
+  return anyDependsOn(store.getIndices(), iv);
+}
+
+bool perf::dependsOn(Value value, Value iv) { return anyDependsOn(value, iv); }
 
 /// Whether `index` is `iv` or a sum with it among the terms.
 static bool indexWalks(Value index, Value iv) {

@@ -140,6 +140,10 @@ bool isAccumulatorUpdate(mlir::memref::StoreOp store, mlir::Region &region);
 /// Whether the store's address follows `iv`: an index is computed from it.
 bool addressFollows(mlir::memref::StoreOp store, mlir::Value iv);
 
+/// Whether `value` is computed from `iv`: is it, or the result of an op
+/// with an operand that is.
+bool dependsOn(mlir::Value value, mlir::Value iv);
+
 /// Calls `visit(memory, dimension, factor)` for each load and store inside
 /// a loop of `process` with a `dataflow.unroll` factor, for each dimension
 /// the loop walks: indexed by its induction variable, or by a sum with it

@@ -54,48 +54,29 @@ struct Mac {
   scf::ForOp columns;
 };
 
-/// Whether `value` is computed from `iv`. Memoized in `known`, which is
-/// for that `iv` alone.
-bool dependsOn(Value value, Value iv, DenseMap<Value, bool> &known) {
-  if (value == iv)
-    return true;
-  auto found = known.find(value);
-  if (found != known.end())
-    return found->second;
-  bool depends = false;
-  if (Operation *def = value.getDefiningOp())
-    for (Value operand : def->getOperands())
-      if ((depends = dependsOn(operand, iv, known)))
-        break;
-  known[value] = depends;
-  return depends;
-}
-
 /// Whether the ops that compute `value` from `iv` can be computed again
 /// for another column: loads and pure ops without regions.
-bool canRecompute(Value value, Value iv, DenseMap<Value, bool> &known) {
-  if (value == iv || !dependsOn(value, iv, known))
+bool canRecompute(Value value, Value iv) {
+  if (value == iv || !perf::dependsOn(value, iv))
     return true;
   Operation *def = value.getDefiningOp();
   if (!def || def->getNumRegions() ||
       !(isa<memref::LoadOp>(def) || isMemoryEffectFree(def)))
     return false;
-  return llvm::all_of(def->getOperands(), [&](Value operand) {
-    return canRecompute(operand, iv, known);
-  });
+  return llvm::all_of(def->getOperands(),
+                      [&](Value operand) { return canRecompute(operand, iv); });
 }
 
 /// `value` for the column `map` maps the induction variable to: the ops
 /// that compute it from the variable, cloned at `builder`.
-Value recompute(Value value, Value iv, IRMapping &map, OpBuilder &builder,
-                DenseMap<Value, bool> &known) {
+Value recompute(Value value, Value iv, IRMapping &map, OpBuilder &builder) {
   if (map.contains(value))
     return map.lookup(value);
-  if (!dependsOn(value, iv, known))
+  if (!perf::dependsOn(value, iv))
     return value;
   Operation *def = value.getDefiningOp();
   for (Value operand : def->getOperands())
-    recompute(operand, iv, map, builder, known);
+    recompute(operand, iv, map, builder);
   builder.clone(*def, map);
   return map.lookup(value);
 }
@@ -125,10 +106,9 @@ bool isWeightReused(const Mac &mac) {
     if (!rows)
       break;
     std::optional<int64_t> trips = perf::getConstantTripCount(rows);
-    DenseMap<Value, bool> known;
     if (!trips || *trips < 2 ||
         !perf::addressFollows(mac.store, rows.getInductionVar()) ||
-        dependsOn(mac.weight, rows.getInductionVar(), known))
+        perf::dependsOn(mac.weight, rows.getInductionVar()))
       continue;
     bool unchanged = llvm::all_of(memories, [&](Value memory) {
       if (rows->isAncestor(memory.getParentRegion()->getParentOp()))
@@ -155,8 +135,7 @@ bool isWeightReused(const Mac &mac) {
 }
 
 /// The MAC `store` ends, when two of its columns can share a multiply.
-std::optional<Mac> matchMac(memref::StoreOp store,
-                            DenseMap<Value, bool> &known) {
+std::optional<Mac> matchMac(memref::StoreOp store) {
   Mac mac;
   mac.store = store;
   mac.sum = store.getValueToStore().getDefiningOp<arith::AddIOp>();
@@ -200,16 +179,15 @@ std::optional<Mac> matchMac(memref::StoreOp store,
       columns.getNumRegionIterArgs() || columns->hasAttr("dataflow.unroll"))
     return std::nullopt;
   Value iv = columns.getInductionVar();
-  bool lhsVaries = dependsOn(mac.product.getLhs(), iv, known);
-  bool rhsVaries = dependsOn(mac.product.getRhs(), iv, known);
+  bool lhsVaries = perf::dependsOn(mac.product.getLhs(), iv);
+  bool rhsVaries = perf::dependsOn(mac.product.getRhs(), iv);
   if (lhsVaries == rhsVaries)
     return std::nullopt;
   mac.shared = lhsVaries ? mac.product.getRhs() : mac.product.getLhs();
   mac.weight = lhsVaries ? mac.product.getLhs() : mac.product.getRhs();
-  if (!canRecompute(mac.weight, iv, known) ||
-      !llvm::all_of(store.getIndices(), [&](Value index) {
-        return canRecompute(index, iv, known);
-      }))
+  if (!canRecompute(mac.weight, iv) ||
+      !llvm::all_of(store.getIndices(),
+                    [&](Value index) { return canRecompute(index, iv); }))
     return std::nullopt;
   // Going by two, the loop runs everything in it for every other column:
   // it may hold nothing else that writes.
@@ -225,7 +203,7 @@ std::optional<Mac> matchMac(memref::StoreOp store,
 }
 
 /// Rewrites `mac` to compute two columns per multiply.
-void pack(Mac &mac, StringRef macOperator, DenseMap<Value, bool> &known) {
+void pack(Mac &mac, StringRef macOperator) {
   scf::ForOp columns = mac.columns;
   Value iv = columns.getInductionVar();
   Location loc = mac.product.getLoc();
@@ -239,7 +217,7 @@ void pack(Mac &mac, StringRef macOperator, DenseMap<Value, bool> &known) {
   builder.setInsertionPoint(mac.product);
   IRMapping next;
   next.map(iv, nextColumn);
-  Value nextWeight = recompute(mac.weight, iv, next, builder, known);
+  Value nextWeight = recompute(mac.weight, iv, next, builder);
   Type i32 = builder.getI32Type();
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantOp::create(builder, loc,
@@ -277,7 +255,7 @@ void pack(Mac &mac, StringRef macOperator, DenseMap<Value, bool> &known) {
   column.map(iv, arith::AddIOp::create(builder, loc, iv, lane));
   SmallVector<Value> indices;
   for (Value index : mac.store.getIndices())
-    indices.push_back(recompute(index, iv, column, builder, known));
+    indices.push_back(recompute(index, iv, column, builder));
   Value isFirst =
       arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, lane, zero);
   Value product = arith::SelectOp::create(builder, loc, isFirst, high, low);
@@ -311,17 +289,15 @@ public:
         return;
       SmallVector<memref::StoreOp> stores;
       process.walk([&](memref::StoreOp store) { stores.push_back(store); });
-      DenseMap<Value, bool> known;
       for (memref::StoreOp store : stores) {
-        known.clear();
-        std::optional<Mac> mac = matchMac(store, known);
+        std::optional<Mac> mac = matchMac(store);
         if (!mac || (!packOnceUsedWeights && !isWeightReused(*mac)))
           continue;
         StringRef name = perf::getSignificantBits(mac->weight) <= 4
                              ? "mac_i8i4"
                              : "mac_i8i8";
         if (packs(name))
-          pack(*mac, name, known);
+          pack(*mac, name);
       }
     });
   }
