@@ -160,7 +160,13 @@ private:
   /// A FIFO that a DMA writes, which reads memory and no FIFO, only lets
   /// the DMA run ahead: in URAM, a last slice at most a quarter full is
   /// dropped (memory::trimRunAheadDepth), and no such FIFO is deeper than
-  /// `cap` (when positive).
+  /// `cap` (when positive). It is at least 2 deep (unless `cap` says
+  /// less): a slot is free again only the cycle after its token is read, so
+  /// through a FIFO of 1 the DMA writes every other cycle at best. The
+  /// sizing's schedule may not need more, but its DMAs' bandwidths are
+  /// those before the HBM plan: GPT-2 Medium's decode, whose sizing found 1
+  /// enough for the K and V caches' FIFOs, read them at half their
+  /// channels' pace on the planned ones (an estimated 817 cycles a layer).
   static void trimRunAhead(const perf::AnalyzedDesign &design, int64_t cap,
                            llvm::DenseMap<Operation *, int64_t> &sized) {
     memory::MemoryPolicy policy = perf::getMemoryPolicy(design.platform);
@@ -178,7 +184,8 @@ private:
           if (it == sized.end())
             continue;
           it->second = memory::trimRunAheadDepth(
-              it->second, kernel.model.design.fifos[fifo].tokenBits, policy);
+              std::max<int64_t>(it->second, 2),
+              kernel.model.design.fifos[fifo].tokenBits, policy);
           if (cap > 0)
             it->second = std::min(it->second, cap);
         }
