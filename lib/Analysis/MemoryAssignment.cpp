@@ -72,6 +72,12 @@ Storage memory::preferredStorage(const MemoryRequest &request,
       ceilDiv(std::max<int64_t>(1, request.depth), banks) * request.width;
   if (request.isFifo && request.depth <= policy.registerMaxDepth)
     return Storage::Registers;
+  // A buffer partitioned into banks of one element (completely, as a
+  // buffer of lanes is) is registers to HLS: a RAM of one entry would take
+  // a LUTRAM's two LUTs per bit (and a buffer of 128 partial sums 8K LUTs).
+  if (!request.isFifo &&
+      ceilDiv(std::max<int64_t>(1, request.depth), banks) <= 1)
+    return Storage::Registers;
   if (request.isFifo && request.depth <= policy.srlMaxDepth)
     return Storage::Srl;
   if (bankBits <= policy.lutramMaxBits)

@@ -38,6 +38,15 @@ TEST(MemoryAssignment, PolicyBySize) {
   EXPECT_EQ(preferredStorage(array(32, 32), policy), Storage::Lutram);
   EXPECT_EQ(preferredStorage(array(1024, 32), policy), Storage::Bram);
   EXPECT_EQ(preferredStorage(array(8192, 32), policy), Storage::Uram);
+  // Banks of one element (128 partial sums, completely partitioned) are
+  // registers, not 128 one-entry LUTRAMs; banks of two stay LUTRAM.
+  MemoryRequest lanes = array(128, 32);
+  lanes.partitions = 128;
+  EXPECT_EQ(preferredStorage(lanes, policy), Storage::Registers);
+  EXPECT_EQ(costIn(lanes, Storage::Registers).ff, 128 * 32);
+  lanes.partitions = 64;
+  EXPECT_EQ(preferredStorage(lanes, policy), Storage::Lutram);
+  EXPECT_EQ(preferredStorage(array(1, 32), policy), Storage::Registers);
   EXPECT_EQ(preferredStorage(array(8192, 32, true), policy), Storage::Uram);
 }
 

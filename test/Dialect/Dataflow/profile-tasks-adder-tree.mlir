@@ -14,11 +14,12 @@
 //  - wide: v loaded as int32: every add is 32 bits wide, 8 of them: 312
 //    LUTs, 256 FFs.
 // The rest of each total is the process's other LUTs and FFs, which the
-// tree does not change: 512 LUTs and 64 FFs (narrow), 768 and 64 (wide).
+// tree does not change: 128 LUTs and 256 FFs (narrow), 512 and 192 (wide)
+// (the banks of one element are registers).
 
 // CHECK-LABEL: func.func @k_narrow(
-// CHECK-SAME: ff = 1.910000e+02 : f64
-// CHECK-SAME: lut = 666.78125 : f64
+// CHECK-SAME: ff = 3.830000e+02 : f64
+// CHECK-SAME: lut = 282.78125 : f64
 func.func @k_narrow(%o: !dataflow.stream<i32, 2>) attributes {dataflow.process = "narrow"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -49,8 +50,8 @@ func.func @k_narrow(%o: !dataflow.stream<i32, 2>) attributes {dataflow.process =
 }
 
 // CHECK-LABEL: func.func @k_wide(
-// CHECK-SAME: ff = 3.200000e+02 : f64
-// CHECK-SAME: lut = 1.080000e+03 : f64
+// CHECK-SAME: ff = 4.480000e+02 : f64
+// CHECK-SAME: lut = 8.240000e+02 : f64
 func.func @k_wide(%o: !dataflow.stream<i32, 2>) attributes {dataflow.process = "wide"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
