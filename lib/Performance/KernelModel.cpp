@@ -5,6 +5,7 @@
 #include "streamtensor/Analysis/ChannelSharing.h"
 #include "streamtensor/Analysis/TaskProfile.h"
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Performance/FloatSums.h"
 #include "streamtensor/Simulation/Simulator.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
@@ -433,6 +434,14 @@ private:
       return (count - 1) * (params.memoryReadLatency + combineLatency + 1);
     };
     DenseSet<Operation *> invariant = findInvariantOps(nest, bodyOps);
+    // Float sums dataflow-split-float-sums will spread over partial sums
+    // (the unroller unrolls them on that promise): their updates go to
+    // different partial sums, each coming back after that many updates.
+    DenseMap<Operation *, int64_t> plannedPartials;
+    for (auto [opPointer, lanes] : bodyOps)
+      if (auto store = dyn_cast<memref::StoreOp>(opPointer))
+        if (std::optional<FloatSum> sum = matchFloatSum(store))
+          plannedPartials[store] = sum->partials;
     // The integer adds that update an accumulator from several lanes at
     // once: HLS sums the lanes' values in a balanced tree, then adds the
     // sum to the element once. The tree's adds are as wide as their
@@ -467,7 +476,7 @@ private:
       // together (an unrolled reduction) stores the combination of all of
       // them.
       if (auto store = dyn_cast<memref::StoreOp>(op)) {
-        if (lanes > 1) {
+        if (lanes > 1 && !plannedPartials.count(store)) {
           reductionDelay[&op] = getUpdatesDelay(
               store, getLanesSharingAddress(store, *nest.back().getBody()));
           start += reductionDelay[&op];
@@ -551,6 +560,11 @@ private:
             recurs = true;
             distance = partials.getInt();
           }
+        if (auto planned = plannedPartials.find(store);
+            planned != plannedPartials.end()) {
+          recurs = true;
+          distance = planned->second;
+        }
         if (!recurs)
           continue;
         // An integer accumulator's load need not issue before its add

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -645,21 +646,35 @@ void KernelEmitter::emitArrayStorage(Operation *op, StringRef name) {
 }
 
 /// Partial sums (dataflow-split-float-sums) the pipelined `loop` adds
-/// into: each element comes back after `dataflow.partial_sums` iterations,
-/// which HLS cannot see through the index arithmetic.
+/// into: of `dataflow.partial_sums` = P, each comes back after P updates,
+/// which HLS cannot see through the index arithmetic. An iteration of an
+/// unrolled sum makes several updates (the loop's unroll factor times the
+/// trips of the loops unrolled completely around the store), and P over
+/// those is the distance in iterations, whether HLS counts them before or
+/// after the unrolling (a smaller distance than the true one is safe).
 void KernelEmitter::emitPartialSumDependences(scf::ForOp loop) {
-  llvm::SetVector<Operation *> buffers;
+  llvm::MapVector<Operation *, int64_t> distances;
   loop.getBody()->walk([&](memref::StoreOp store) {
-    if (auto alloca = store.getMemRef().getDefiningOp<memref::AllocaOp>())
-      if (alloca->hasAttr("dataflow.partial_sums"))
-        buffers.insert(alloca);
+    auto alloca = store.getMemRef().getDefiningOp<memref::AllocaOp>();
+    if (!alloca || !alloca->hasAttr("dataflow.partial_sums"))
+      return;
+    int64_t updates = perf::getUnrollFactor(loop);
+    for (Operation *parent = store->getParentOp(); parent != loop;
+         parent = parent->getParentOp())
+      if (auto unrolled = dyn_cast<scf::ForOp>(parent))
+        updates *= perf::getConstantTripCount(unrolled).value_or(1);
+    int64_t distance = std::max<int64_t>(
+        1,
+        alloca->getAttrOfType<IntegerAttr>("dataflow.partial_sums").getInt() /
+            updates);
+    auto [it, inserted] = distances.insert({alloca, distance});
+    if (!inserted)
+      it->second = std::min(it->second, distance);
   });
-  for (Operation *buffer : buffers)
+  for (auto [buffer, distance] : distances)
     os << "ST_PRAGMA(HLS dependence variable="
        << names.lookup(buffer->getResult(0))
-       << " type=inter direction=RAW distance="
-       << buffer->getAttrOfType<IntegerAttr>("dataflow.partial_sums").getInt()
-       << " true)\n";
+       << " type=inter direction=RAW distance=" << distance << " true)\n";
 }
 
 LogicalResult KernelEmitter::emitFor(scf::ForOp loop) {

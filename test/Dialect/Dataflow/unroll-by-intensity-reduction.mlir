@@ -42,16 +42,18 @@ func.func @k() attributes {dataflow.kernel} {
 }
 
 
-// A float sum into one element is left as it is: unrolled, it is still
-// one chain of adds, while dataflow-split-float-sums (later in the pipeline) spreads
-// a long one over partial sums that pipeline at II 1, and declines a nest
-// unrolled in part. A layer norm's sum of squares over int4-paired
-// elements, acc += x[k][p]^2 (k < 512, p < 2): the pass used to unroll p
-// completely and then k by 128, and the split then declined the nest.
+// A float sum into one element that dataflow-split-float-sums (later in
+// the pipeline) will spread over partial sums is unrolled on that promise,
+// each update priced as going to its own partial sum: a layer norm's sum
+// of squares over int4-paired elements, acc += x[k][p]^2 (k < 512, p < 2),
+// gets p unrolled completely and k by 4. That is 8 updates an iteration,
+// for 128 partial sums; k by 8 would want 256 of them and 16 x 256
+// updates, so the split would leave it a chain of adds, and the model
+// prices it as one.
 
 // CHECK-LABEL: func.func @f_dot(
-// CHECK-NOT: dataflow.unroll
-// CHECK: return
+// CHECK: } {dataflow.unroll = 2 : i64}
+// CHECK-NEXT: } {dataflow.unroll = 4 : i64}
 func.func @f_dot() attributes {dataflow.process = "dot"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -72,6 +74,31 @@ func.func @f_dot() attributes {dataflow.process = "dot"} {
 }
 func.func @f() attributes {dataflow.kernel} {
   call @f_dot() : () -> ()
+  return
+}
+
+// A float sum too short for partial sums (24 updates: fewer than 2 x 16)
+// is left as it is: unrolled, it would still be one chain of adds.
+
+// CHECK-LABEL: func.func @s_sum(
+// CHECK-NOT: dataflow.unroll
+// CHECK: return
+func.func @s_sum() attributes {dataflow.process = "sum"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c24 = arith.constant 24 : index
+  %acc = memref.alloca() : memref<1xf32>
+  %x = memref.alloca() : memref<24xf32>
+  scf.for %k = %c0 to %c24 step %c1 {
+    %v = memref.load %x[%k] : memref<24xf32>
+    %old = memref.load %acc[%c0] : memref<1xf32>
+    %new = arith.addf %old, %v : f32
+    memref.store %new, %acc[%c0] : memref<1xf32>
+  }
+  return
+}
+func.func @s() attributes {dataflow.kernel} {
+  call @s_sum() : () -> ()
   return
 }
 

@@ -8,17 +8,23 @@
 //
 // Float addition does not reassociate exactly, so this changes the
 // rounding, as PyTorch's own vectorised and pairwise CPU sums do: the
-// loop adds element i into partial sum i mod P (P registers, the buffer
-// partitioned completely), an add of each partial sum coming back after P
-// iterations, and after the loops that accumulate into the element the P
-// partial sums are added in a balanced tree to the element's value. HLS is
+// loop adds update i into partial sum i mod P (P registers, the buffer
+// partitioned completely), and after the loops that accumulate into the
+// element the P partial sums are added up to the element's value. HLS is
 // told the partial sums' dependence distance (`dataflow.partial_sums`,
 // emitted as a dependence pragma), and the task model takes it as the
 // recurrence's distance.
 //
+// A sum the unroller unrolled (perf::matchFloatSum, which it and the task
+// model ask too) makes several updates per iteration: P is then `partials`
+// per update, so that each partial sum still comes back after `partials`
+// iterations, and after the loops the P partial sums are first folded into
+// `partials` of them, one add a cycle, before the tree.
+//
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Performance/FloatSums.h"
 #include "streamtensor/Performance/KernelModel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -37,96 +43,6 @@ using namespace streamtensor::dataflow;
 
 namespace {
 
-/// `buffer[indices] = buffer[indices] + x` in a pipelined loop, with the
-/// loops it is split over.
-struct FloatSum {
-  memref::LoadOp load;
-  arith::AddFOp add;
-  memref::StoreOp store;
-  /// The loops HLS flattens into the pipelined one (a perfect nest),
-  /// outermost first.
-  SmallVector<scf::ForOp> nest;
-  /// The outermost loop in which the element is only this sum's: the
-  /// partial sums start before it and are added up after it.
-  scf::ForOp scope;
-};
-
-/// Whether every value of `values` is defined outside `loop`.
-bool areDefinedOutside(ValueRange values, scf::ForOp loop) {
-  return llvm::all_of(
-      values, [&](Value value) { return loop.isDefinedOutsideOfLoop(value); });
-}
-
-/// Whether `loop`'s bounds and step are constants, with a trip.
-bool hasConstantBounds(scf::ForOp loop) {
-  return getConstantIntValue(loop.getLowerBound()) &&
-         getConstantIntValue(loop.getStep()) &&
-         perf::getConstantTripCount(loop).value_or(0) > 0;
-}
-
-/// Whether `buffer` is accessed in `loop` by nothing but `sum`'s load and
-/// store.
-bool onlySumAccesses(Value buffer, scf::ForOp loop, FloatSum &sum) {
-  for (Operation *user : buffer.getUsers())
-    if (loop->isAncestor(user) && user != sum.load.getOperation() &&
-        user != sum.store.getOperation())
-      return false;
-  return true;
-}
-
-std::optional<FloatSum> matchSum(memref::StoreOp store, int64_t partials) {
-  FloatSum sum;
-  sum.store = store;
-  sum.add = store.getValueToStore().getDefiningOp<arith::AddFOp>();
-  auto loop = dyn_cast<scf::ForOp>(store->getParentOp());
-  if (!sum.add || !sum.add->hasOneUse() || !loop ||
-      perf::isFullyUnrolled(loop) ||
-      !store.getMemRef().getDefiningOp<memref::AllocaOp>())
-    return std::nullopt;
-  for (Value operand : sum.add->getOperands()) {
-    auto load = operand.getDefiningOp<memref::LoadOp>();
-    if (load && load.getMemRef() == store.getMemRef() &&
-        load.getIndices() == store.getIndices() &&
-        load->getBlock() == store->getBlock() && load->hasOneUse())
-      sum.load = load;
-  }
-  if (!sum.load || !areDefinedOutside(store.getIndices(), loop))
-    return std::nullopt;
-  if (!perf::isInnermostLoop(loop))
-    return std::nullopt;
-
-  sum.nest.push_back(loop);
-  while (auto parent = dyn_cast<scf::ForOp>(sum.nest.front()->getParentOp())) {
-    if (perf::getPerfectlyNested(parent) != sum.nest.front())
-      break;
-    sum.nest.insert(sum.nest.begin(), parent);
-  }
-  // A loop of the nest unrolled in part would put several updates in one
-  // pipelined iteration, and the distance HLS is told would be too long.
-  int64_t iterations = 1;
-  for (scf::ForOp nested : sum.nest) {
-    if (!hasConstantBounds(nested) || perf::getUnrollFactor(nested) != 1)
-      return std::nullopt;
-    iterations *= *perf::getConstantTripCount(nested);
-  }
-  // Too few iterations to win back the tree's adds.
-  if (iterations < 2 * partials)
-    return std::nullopt;
-
-  Value buffer = store.getMemRef();
-  sum.scope = sum.nest.front();
-  if (!areDefinedOutside(store.getIndices(), sum.scope) ||
-      !onlySumAccesses(buffer, sum.scope, sum))
-    return std::nullopt;
-  while (auto parent = dyn_cast<scf::ForOp>(sum.scope->getParentOp())) {
-    if (!areDefinedOutside(store.getIndices(), parent) ||
-        !onlySumAccesses(buffer, parent, sum))
-      break;
-    sum.scope = parent;
-  }
-  return sum;
-}
-
 class SplitFloatSumsPass
     : public dataflow::impl::SplitFloatSumsBase<SplitFloatSumsPass> {
 public:
@@ -144,18 +60,40 @@ public:
       if (!process->hasAttr("dataflow.process") ||
           process->hasAttr("dataflow.csynth"))
         return;
-      SmallVector<FloatSum> sums;
+      SmallVector<perf::FloatSum> sums;
       process.walk([&](memref::StoreOp store) {
-        if (std::optional<FloatSum> sum = matchSum(store, partials))
+        if (std::optional<perf::FloatSum> sum =
+                perf::matchFloatSum(store, partials))
           sums.push_back(*sum);
       });
-      for (FloatSum &sum : sums)
+      for (perf::FloatSum &sum : sums)
         split(sum);
     });
   }
 
 private:
-  void split(FloatSum &sum) {
+  /// A buffer of `count` partial sums of `element`, each of which comes
+  /// back after `count` updates, set to zero at the builder's point.
+  Value createPartialSums(OpBuilder &b, Location loc, Type element,
+                          int64_t count) {
+    auto buffer =
+        memref::AllocaOp::create(b, loc, MemRefType::get({count}, element));
+    buffer->setAttr("dataflow.lanes", b.getI64IntegerAttr(count));
+    buffer->setAttr("dataflow.partial_sums", b.getI64IntegerAttr(count));
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+    auto clear =
+        scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                           arith::ConstantIndexOp::create(b, loc, count),
+                           arith::ConstantIndexOp::create(b, loc, 1));
+    clear->setAttr("dataflow.unroll", b.getI64IntegerAttr(count));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(clear.getBody()->getTerminator());
+    memref::StoreOp::create(b, loc, zero, buffer,
+                            ValueRange{clear.getInductionVar()});
+    return buffer;
+  }
+
+  void split(perf::FloatSum &sum) {
     Location loc = sum.store.getLoc();
     Type element = sum.add.getType();
     Value buffer = sum.store.getMemRef();
@@ -165,25 +103,17 @@ private:
       return arith::ConstantIndexOp::create(b, loc, value);
     };
 
-    // The partial sums, zero before the scope.
-    auto partial = memref::AllocaOp::create(
-        b, loc, MemRefType::get({partials}, element));
-    partial->setAttr("dataflow.lanes", b.getI64IntegerAttr(partials));
-    partial->setAttr("dataflow.partial_sums", b.getI64IntegerAttr(partials));
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-    auto clear = scf::ForOp::create(b, loc, index(0), index(partials), index(1));
-    clear->setAttr("dataflow.unroll", b.getI64IntegerAttr(partials));
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(clear.getBody()->getTerminator());
-      memref::StoreOp::create(b, loc, zero, partial,
-                              ValueRange{clear.getInductionVar()});
-    }
+    Value partial = createPartialSums(b, loc, element, sum.partials);
 
-    // In the pipelined loop: partial sum (flattened iteration) mod P.
+    // In the pipelined loop: the update's number (its iteration of the
+    // nest, then of the lanes) mod P. An iteration's updates have
+    // consecutive numbers, so they go to different partial sums, each of
+    // which comes back after P / (updates per iteration) iterations.
     b.setInsertionPoint(sum.load);
     Value flat;
-    for (scf::ForOp loop : sum.nest) {
+    SmallVector<scf::ForOp> loops(sum.nest);
+    loops.append(sum.lanes.begin(), sum.lanes.end());
+    for (scf::ForOp loop : loops) {
       int64_t lower = *getConstantIntValue(loop.getLowerBound());
       int64_t step = *getConstantIntValue(loop.getStep());
       int64_t trips = *perf::getConstantTripCount(loop);
@@ -197,26 +127,53 @@ private:
                         iteration)
                   : iteration;
     }
-    Value lane = arith::AndIOp::create(b, loc, flat, index(partials - 1));
+    Value lane = arith::AndIOp::create(b, loc, flat, index(sum.partials - 1));
     sum.load.getMemrefMutable().assign(partial);
     sum.load.getIndicesMutable().assign(ValueRange{lane});
     sum.store.getMemrefMutable().assign(partial);
     sum.store.getIndicesMutable().assign(ValueRange{lane});
 
-    // After the scope: the element plus the partial sums, added in a tree.
+    // After the scope, more partial sums than `partials` (an unrolled
+    // sum's) are first folded into `partials` of them, one add a cycle:
+    // folded[j] += partial[i * partials + j], each folded sum coming back
+    // after `partials` iterations; then a balanced tree adds those to the
+    // element's value.
     b.setInsertionPointAfter(sum.scope);
-    SmallVector<Value> terms;
+    Value terms = partial;
+    if (sum.partials > partials) {
+      terms = createPartialSums(b, loc, element, partials);
+      Value zero = index(0), one = index(1), groupSize = index(partials);
+      auto groups =
+          scf::ForOp::create(b, loc, zero, index(sum.partials / partials), one);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(groups.getBody()->getTerminator());
+      auto members = scf::ForOp::create(b, loc, zero, groupSize, one);
+      b.setInsertionPoint(members.getBody()->getTerminator());
+      Value member = members.getInductionVar();
+      Value source = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, groups.getInductionVar(), groupSize),
+          member);
+      Value addend =
+          memref::LoadOp::create(b, loc, partial, ValueRange{source});
+      Value before = memref::LoadOp::create(b, loc, terms, ValueRange{member});
+      memref::StoreOp::create(b, loc,
+                              arith::AddFOp::create(b, loc, before, addend),
+                              terms, ValueRange{member});
+      b.setInsertionPointAfter(groups);
+    }
+    SmallVector<Value> values;
     for (int64_t term = 0; term < partials; ++term)
-      terms.push_back(
-          memref::LoadOp::create(b, loc, partial, ValueRange{index(term)}));
-    while (terms.size() > 1) {
+      values.push_back(
+          memref::LoadOp::create(b, loc, terms, ValueRange{index(term)}));
+    while (values.size() > 1) {
       SmallVector<Value> next;
-      for (size_t i = 0; i + 1 < terms.size(); i += 2)
-        next.push_back(arith::AddFOp::create(b, loc, terms[i], terms[i + 1]));
-      terms = std::move(next);
+      for (size_t i = 0; i + 1 < values.size(); i += 2)
+        next.push_back(arith::AddFOp::create(b, loc, values[i], values[i + 1]));
+      values = std::move(next);
     }
     Value before = memref::LoadOp::create(b, loc, buffer, indices);
-    Value total = arith::AddFOp::create(b, loc, before, terms.front());
+    Value total = arith::AddFOp::create(b, loc, before, values.front());
     memref::StoreOp::create(b, loc, total, buffer, indices);
   }
 };

@@ -18,6 +18,7 @@
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
 
 #include "streamtensor/Performance/DesignAnalysis.h"
+#include "streamtensor/Performance/FloatSums.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -95,33 +96,38 @@ bool isIntegerReductionLoop(scf::ForOp loop) {
   return reduces;
 }
 
-/// Whether `loop` adds floats into one element: its body updates a float
-/// accumulator at the same address in every iteration of it and of the
-/// loops inside it (a layer norm's sum), the sum dataflow-split-float-sums
-/// spreads over partial sums. (A loop whose body updates a row of
-/// accumulators, one per lane of an unrolled loop inside, is not one.)
-bool isFloatSumLoop(scf::ForOp loop) {
-  bool sums = false;
+/// Whether `loop` adds floats into one element that partial sums will not
+/// spread: its body updates a float accumulator at the same address in
+/// every iteration of it and of the loops inside it (a layer norm's sum),
+/// and perf::matchFloatSum says dataflow-split-float-sums, later, leaves
+/// it as it is. (A loop whose body updates a row of accumulators, one per
+/// lane of an unrolled loop inside, is not one.)
+bool isChainedFloatSumLoop(scf::ForOp loop) {
+  bool chained = false;
   loop.getBody()->walk([&](memref::StoreOp store) {
-    sums |= isa<FloatType>(store.getValueToStore().getType()) &&
-            perf::isAccumulatorUpdate(store, loop.getRegion()) &&
-            llvm::all_of(store.getIndices(), [&](Value index) {
-              return loop.isDefinedOutsideOfLoop(index);
-            });
+    chained |= isa<FloatType>(store.getValueToStore().getType()) &&
+               perf::isAccumulatorUpdate(store, loop.getRegion()) &&
+               llvm::all_of(store.getIndices(),
+                            [&](Value index) {
+                              return loop.isDefinedOutsideOfLoop(index);
+                            }) &&
+               !perf::matchFloatSum(store);
   });
-  return sums;
+  return chained;
 }
 
 /// The unroll factor `loop` gets next, or 0 when it is as unrolled as it
 /// may be. Partly unrolled, an integer reduction loop still adds to the same
 /// elements in every iteration, at the pace of its adds: it is unrolled
 /// completely (an adder tree, see dataflow-lower-kernel-to-func) or not at
-/// all. A float sum into one element is left as it is: unrolled, it is a
-/// chain, which gets faster a step at a time if at all, while
-/// dataflow-split-float-sums, later, spreads a long one over partial sums
-/// that pipeline at II 1, and declines a nest unrolled in part.
+/// all. A float sum into one element that partial sums will not spread is
+/// left as it is: unrolled, it is a chain, which gets faster a step at a
+/// time if at all. One that they will (perf::matchFloatSum) is unrolled like
+/// any loop, its updates priced as going to different partial sums; a step
+/// past the updates the split allows is priced as the chain it would be,
+/// and not taken.
 int64_t getNextUnrollFactor(scf::ForOp loop) {
-  if (isFloatSumLoop(loop))
+  if (isChainedFloatSumLoop(loop))
     return 0;
   int64_t current = perf::getUnrollFactor(loop);
   if (isIntegerReductionLoop(loop))

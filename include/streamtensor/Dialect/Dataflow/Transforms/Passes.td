@@ -321,17 +321,23 @@ def SplitFloatSums : Pass<"dataflow-split-float-sums", "::mlir::ModuleOp"> {
     A float sum into one element (a layer norm's mean or variance) waits
     for each add before the next: its pipelined loop takes an element per
     float-add latency. When the element's address does not change in the
-    loops that accumulate into it, and the pipelined loop (with the perfect
-    nest around it) runs at least 2P iterations, iteration i adds into
-    partial sum i mod P instead: P registers, zero before those loops,
-    added in a balanced tree to the element after them. This changes the
-    float rounding (the sum is reassociated). The partial-sum buffer is
-    marked `dataflow.partial_sums` = P: the emitter tells HLS the dependence
-    distance, and the task model takes it as the recurrence's distance.
+    loops that accumulate into it, and the sum has enough updates
+    (perf::matchFloatSum), update i adds into partial sum i mod P instead:
+    P registers, zero before those loops, added up to the element after
+    them. P is `partials` per update of a pipelined iteration (more than
+    one when the unroller unrolled the sum, on the promise of this split);
+    more than `partials` partial sums are folded into `partials` of them,
+    one add a cycle, before a balanced tree. This changes the float
+    rounding (the sum is reassociated). A partial-sum buffer is marked
+    `dataflow.partial_sums` = its size: the emitter tells HLS the
+    dependence distance, and the task model takes it as the recurrence's
+    distance. (The unroller and the model assume the default `partials`,
+    perf::kPartialsPerUpdate.)
   }];
   let options = [
     Option<"partials", "partials", "int64_t", /*default=*/"16",
-           "Partial sums per float sum (a power of two, at least the "
+           "Partial sums per update of a pipelined iteration (a power of "
+           "two, at least the "
            "cycles of the accumulation's chain)">
   ];
   let dependentDialects = [
