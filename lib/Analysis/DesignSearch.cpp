@@ -354,7 +354,33 @@ std::optional<size_t> Search::getBest() const {
         (!best || rank(outcome) < rank(trials[*best].outcome)))
       best = index;
   }
-  return best;
+  if (!best || !space.ownShare)
+    return best;
+  // What this graph leaves, the graphs after it may use: of the points
+  // nearly as fast as the best, the one that takes least of its share,
+  // every kind counted (the fullest kind is often the DSPs, which points
+  // that differ in their FIFOs' LUTs share).
+  auto takes = [&](const Outcome &outcome) {
+    double parts = 0;
+    for (int kind = 0; kind < Resources::kNumKinds; ++kind)
+      if (space.ownShare->get(kind) > 0)
+        parts += outcome.used.get(kind) / space.ownShare->get(kind);
+    return parts;
+  };
+  const Outcome &fastest = trials[*best].outcome;
+  bool fastestMustFit = std::get<0>(rank(fastest));
+  std::optional<size_t> roomiest = best;
+  for (size_t index = 0; index < trials.size(); ++index) {
+    const Outcome &outcome = trials[index].outcome;
+    if (!outcome.feasible || std::get<0>(rank(outcome)) != fastestMustFit ||
+        double(outcome.cycles) > double(fastest.cycles) * kRoomTolerance)
+      continue;
+    const Outcome &chosen = trials[*roomiest].outcome;
+    if (std::make_pair(takes(outcome), outcome.cycles) <
+        std::make_pair(takes(chosen), chosen.cycles))
+      roomiest = index;
+  }
+  return roomiest;
 }
 
 std::vector<size_t> Search::getFront() const {

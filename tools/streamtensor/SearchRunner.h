@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -90,7 +91,8 @@ void addKernelDimensions(mlir::ModuleOp module, const CompileOptions &options,
                          search::Space &space);
 
 /// Compiles one point into a design of its own; runs on a worker thread.
-/// The design is kept for the best point only.
+/// The designs of the feasible points are kept until the search has chosen
+/// one.
 template <typename Design>
 using Evaluate =
     std::function<search::Outcome(const search::Point &, Design &)>;
@@ -128,6 +130,7 @@ std::optional<size_t> runSearch(search::Search &search,
   startSearchClock();
   unsigned jobs = settings.jobs;
   std::optional<size_t> best;
+  std::map<size_t, Design> kept;
   while (int64_t(search.getTrials().size()) < settings.budget) {
     // The first batch always runs: it holds the start point.
     if (!search.getTrials().empty() && searchTimeIsUp(settings))
@@ -152,16 +155,20 @@ std::optional<size_t> runSearch(search::Search &search,
           [&](size_t index) { return evaluate(batch[index], designs[index]); },
           outcomes);
     }
-    for (size_t index = 0; index < batch.size(); ++index)
+    size_t first = search.getTrials().size();
+    for (size_t index = 0; index < batch.size(); ++index) {
+      bool feasible = outcomes[index].feasible;
       search.record(batch[index], std::move(outcomes[index]));
-    // A new best can only be one of this batch.
-    std::optional<size_t> now = search.getBest();
-    if (now && now != best) {
-      chosen = std::move(designs[*now - (search.getTrials().size() -
-                                         batch.size())]);
-      best = now;
+      if (feasible)
+        kept.emplace(first + index, std::move(designs[index]));
     }
+    // A faster point can make an earlier one the best (one nearly as fast
+    // that leaves the other graphs more, Search::getBest): the designs of
+    // the feasible points are kept until the search ends.
+    best = search.getBest();
   }
+  if (best)
+    chosen = std::move(kept.at(*best));
   return best;
 }
 

@@ -369,6 +369,44 @@ TEST(DesignSearchTest, BestBorrowsWhenThatIsMuchFaster) {
   EXPECT_EQ(closer.getBest(), 0u);
 }
 
+TEST(DesignSearchTest, BestLeavesRoomWhenNearlyAsFast) {
+  // A graph searched before others takes, of the points within
+  // kRoomTolerance of its fastest, the one that takes least of its share,
+  // every kind counted: here the same DSPs (the fullest kind, so the same
+  // utilization) and fewer LUTs, 4% slower. 6% slower is too slow; and
+  // the graph searched last (no own share) takes the fastest.
+  Space space;
+  space.ownShare = Resources{};
+  space.ownShare->dsp = 100;
+  space.ownShare->lut = 1000;
+  Outcome fastest{true, 100, {}, 0.9, ""};
+  fastest.used.dsp = 90;
+  fastest.used.lut = 800;
+  Outcome roomier{true, 104, {}, 0.9, ""};
+  roomier.used.dsp = 90;
+  roomier.used.lut = 600;
+  ASSERT_LE(double(roomier.cycles), double(fastest.cycles) * kRoomTolerance);
+  Search search(space, Point{}, 1);
+  std::vector<Point> batch = search.propose(2);
+  search.record(batch[0], fastest);
+  search.record(batch[1], roomier);
+  EXPECT_EQ(search.getBest(), 1u);
+
+  Search slower(space, Point{}, 1);
+  batch = slower.propose(2);
+  Outcome tooSlow = roomier;
+  tooSlow.cycles = 106;
+  slower.record(batch[0], fastest);
+  slower.record(batch[1], tooSlow);
+  EXPECT_EQ(slower.getBest(), 0u);
+
+  Search last(Space{}, Point{}, 1);
+  batch = last.propose(2);
+  last.record(batch[0], fastest);
+  last.record(batch[1], roomier);
+  EXPECT_EQ(last.getBest(), 0u);
+}
+
 TEST(DesignSearchTest, FrontKeepsThePointsNothingBeats) {
   Search search(Space{}, Point{}, 1);
   std::vector<Point> batch = search.propose(6);
