@@ -360,13 +360,86 @@ public:
       setUnrollFactor((*step)->loop, (*step)->previousFactor);
       return success();
     };
+    // Steps processes `group` of kernel `k` together when the budget
+    // takes all their steps, worth `priority` each; drops them otherwise,
+    // as a process whose step does not fit. A member whose step is worth
+    // less now waits its turn again, alone, and so do the others.
+    auto stepTogether = [&](size_t k, ArrayRef<size_t> group,
+                            double priority) -> FailureOr<bool> {
+      std::vector<Step> steps;
+      auto undo = [&] {
+        for (Step &step : llvm::reverse(steps))
+          setUnrollFactor(step.loop, step.previousFactor);
+      };
+      Resources added;
+      bool worthLess = false;
+      for (size_t p : group) {
+        FailureOr<std::optional<Step>> step = findStep(k, p);
+        if (failed(step)) {
+          undo();
+          return failure();
+        }
+        if (!*step) {
+          undo();
+          return false;
+        }
+        worthLess |= getPriority(k, p, **step) < priority;
+        const Resources &before = (*kernels)[k].model.processes[p].operators;
+        const Resources &after = (*step)->info.operators;
+        added.dsp += after.dsp - before.dsp;
+        added.lut += after.lut - before.lut;
+        added.ff += after.ff - before.ff;
+        steps.push_back(std::move(**step));
+      }
+      if (worthLess) {
+        undo();
+        for (size_t p : group)
+          if (failed(pushNextStep(k, p)))
+            return failure();
+        return false;
+      }
+      if (used.dsp + added.dsp > budget || used.lut + added.lut > lutLimit ||
+          used.ff + added.ff > ffLimit) {
+        undo();
+        return false;
+      }
+      for (auto [p, step] : llvm::zip(group, steps))
+        commit(k, p, step);
+      for (size_t p : group)
+        if (failed(pushNextStep(k, p)))
+          return failure();
+      return true;
+    };
     for (size_t k = 0; k < kernels->size(); ++k)
       for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p)
         if (failed(pushNextStep(k, p)))
           return signalPassFailure();
+    const double takesNothing = std::numeric_limits<double>::max();
     while (!heap.empty()) {
       auto [priority, k, p] = heap.top();
       heap.pop();
+      // Processes of a kernel as slow as each other whose next steps are
+      // worth exactly as much are most often parallel branches of one
+      // stage (a block's q, k and v projections, an MLP's gate and up
+      // projections): the stage is as slow as its slowest branch, so they
+      // step together or not at all. (One at a time, GPT-2 Medium's decode
+      // gave k and v the lanes that the last of the budget denied q.)
+      SmallVector<size_t> siblings;
+      while (priority < takesNothing && !heap.empty() &&
+             std::get<0>(heap.top()) == priority &&
+             std::get<1>(heap.top()) == k &&
+             (*kernels)[k].profiles[std::get<2>(heap.top())].latency ==
+                 (*kernels)[k].profiles[p].latency) {
+        siblings.push_back(std::get<2>(heap.top()));
+        heap.pop();
+      }
+      if (!siblings.empty()) {
+        siblings.insert(siblings.begin(), p);
+        FailureOr<bool> stepped = stepTogether(k, siblings, priority);
+        if (failed(stepped))
+          return signalPassFailure();
+        continue;
+      }
       FailureOr<std::optional<Step>> step = findStep(k, p);
       if (failed(step))
         return signalPassFailure();
