@@ -343,6 +343,17 @@ TEST(DesignSearchTest, BestStaysWithinTheOwnShareWhenAPointDoes) {
   EXPECT_EQ(none.getBest(), 1u);
 }
 
+/// The best point of a search of `space` that recorded `outcomes`, in
+/// order.
+static std::optional<size_t> getBestOf(const Space &space,
+                                       const std::vector<Outcome> &outcomes) {
+  Search search(space, Point{}, 1);
+  std::vector<Point> batch = search.propose(outcomes.size());
+  for (size_t index = 0; index < outcomes.size(); ++index)
+    search.record(batch[index], outcomes[index]);
+  return search.getBest();
+}
+
 TEST(DesignSearchTest, BestBorrowsWhenThatIsMuchFaster) {
   // A point that takes what another graph left is the best when it is
   // kBorrowingSpeedup times as fast as the fastest within the own share,
@@ -355,18 +366,10 @@ TEST(DesignSearchTest, BestBorrowsWhenThatIsMuchFaster) {
   Outcome borrows{true, 100, {}, 0.6, ""};
   borrows.used.lut = 102;
   ASSERT_EQ(double(borrows.cycles) * kBorrowingSpeedup, double(own.cycles));
-  Search search(space, Point{}, 1);
-  std::vector<Point> batch = search.propose(2);
-  search.record(batch[0], own);
-  search.record(batch[1], borrows);
-  EXPECT_EQ(search.getBest(), 1u);
-  Search closer(space, Point{}, 1);
-  batch = closer.propose(2);
+  EXPECT_EQ(getBestOf(space, {own, borrows}), 1u);
   Outcome slower = borrows;
   slower.cycles = 101;
-  closer.record(batch[0], own);
-  closer.record(batch[1], slower);
-  EXPECT_EQ(closer.getBest(), 0u);
+  EXPECT_EQ(getBestOf(space, {own, slower}), 0u);
 }
 
 TEST(DesignSearchTest, BestLeavesRoomWhenNearlyAsFast) {
@@ -386,25 +389,11 @@ TEST(DesignSearchTest, BestLeavesRoomWhenNearlyAsFast) {
   roomier.used.dsp = 90;
   roomier.used.lut = 600;
   ASSERT_LE(double(roomier.cycles), double(fastest.cycles) * kRoomTolerance);
-  Search search(space, Point{}, 1);
-  std::vector<Point> batch = search.propose(2);
-  search.record(batch[0], fastest);
-  search.record(batch[1], roomier);
-  EXPECT_EQ(search.getBest(), 1u);
-
-  Search slower(space, Point{}, 1);
-  batch = slower.propose(2);
+  EXPECT_EQ(getBestOf(space, {fastest, roomier}), 1u);
   Outcome tooSlow = roomier;
   tooSlow.cycles = 106;
-  slower.record(batch[0], fastest);
-  slower.record(batch[1], tooSlow);
-  EXPECT_EQ(slower.getBest(), 0u);
-
-  Search last(Space{}, Point{}, 1);
-  batch = last.propose(2);
-  last.record(batch[0], fastest);
-  last.record(batch[1], roomier);
-  EXPECT_EQ(last.getBest(), 0u);
+  EXPECT_EQ(getBestOf(space, {fastest, tooSlow}), 0u);
+  EXPECT_EQ(getBestOf(Space{}, {fastest, roomier}), 0u);
 }
 
 TEST(DesignSearchTest, FrontKeepsThePointsNothingBeats) {
