@@ -68,15 +68,14 @@ Resources memory::costIn(const MemoryRequest &request, Storage storage) {
 Storage memory::preferredStorage(const MemoryRequest &request,
                                  const MemoryPolicy &policy) {
   int64_t banks = std::max<int64_t>(1, request.partitions);
-  int64_t bankBits =
-      ceilDiv(std::max<int64_t>(1, request.depth), banks) * request.width;
+  int64_t bankDepth = ceilDiv(std::max<int64_t>(1, request.depth), banks);
+  int64_t bankBits = bankDepth * request.width;
   if (request.isFifo && request.depth <= policy.registerMaxDepth)
     return Storage::Registers;
   // A buffer partitioned into banks of one element (completely, as a
   // buffer of lanes is) is registers to HLS: a RAM of one entry would take
   // a LUTRAM's two LUTs per bit (and a buffer of 128 partial sums 8K LUTs).
-  if (!request.isFifo &&
-      ceilDiv(std::max<int64_t>(1, request.depth), banks) <= 1)
+  if (!request.isFifo && bankDepth <= 1)
     return Storage::Registers;
   if (request.isFifo && request.depth <= policy.srlMaxDepth)
     return Storage::Srl;

@@ -212,6 +212,19 @@ public:
         used += process.operators;
     if (used.dsp > budget)
       return; // the resource check reports the overflow
+    // The DSPs, LUTs and FFs of operators a step adds to its process.
+    auto getAdded = [](const Resources &before, const Resources &after) {
+      Resources added;
+      added.dsp = after.dsp - before.dsp;
+      added.lut = after.lut - before.lut;
+      added.ff = after.ff - before.ff;
+      return added;
+    };
+    // Whether the design's operators stay within the limits with `added`.
+    auto fitsWith = [&](const Resources &added) {
+      return used.dsp + added.dsp <= budget &&
+             used.lut + added.lut <= lutLimit && used.ff + added.ff <= ffLimit;
+    };
 
     // The step process `p` of kernel `k` takes next, applied to the IR
     // with the process's model rebuilt, or none (the IR as it was).
@@ -256,10 +269,7 @@ public:
           return failure();
         const Resources &after = model->first.operators;
         perf::TaskProfile profile = perf::profileProcess(model->second);
-        bool fits = used.dsp - before.dsp + after.dsp <= budget &&
-                    used.lut - before.lut + after.lut <= lutLimit &&
-                    used.ff - before.ff + after.ff <= ffLimit &&
-                    fitsOneDie(after);
+        bool fits = fitsWith(getAdded(before, after)) && fitsOneDie(after);
         bool allowed =
             isLongest ||
             (after.dsp == before.dsp && after.lut == before.lut &&
@@ -284,11 +294,8 @@ public:
       return std::optional<Step>();
     };
     auto commit = [&](size_t k, size_t p, Step &step) {
-      const Resources &before = (*kernels)[k].model.processes[p].operators;
-      const Resources &after = step.info.operators;
-      used.dsp += after.dsp - before.dsp;
-      used.lut += after.lut - before.lut;
-      used.ff += after.ff - before.ff;
+      used += getAdded((*kernels)[k].model.processes[p].operators,
+                       step.info.operators);
       (*kernels)[k].model.processes[p] = std::move(step.info);
       (*kernels)[k].model.design.processes[p] = std::move(step.process);
       (*kernels)[k].profiles[p] = step.profile;
@@ -333,18 +340,19 @@ public:
     // over the largest part it takes of the DSP, LUT or FF limit; a step
     // that takes nothing comes before all. Each process's next step is
     // found again when it comes up, as the budget may have shrunk since.
+    const double takesNothing = std::numeric_limits<double>::max();
     auto getPriority = [&](size_t k, size_t p, const Step &step) {
       double saved = double((*kernels)[k].profiles[p].latency -
                             step.profile.latency);
       auto partOf = [](double added, double limit) {
         return added <= 0 ? 0.0 : added / limit;
       };
-      const Resources &before = (*kernels)[k].model.processes[p].operators;
-      const Resources &after = step.info.operators;
-      double part = std::max({partOf(after.dsp - before.dsp, budget),
-                              partOf(after.lut - before.lut, lutLimit),
-                              partOf(after.ff - before.ff, ffLimit)});
-      return part <= 0 ? std::numeric_limits<double>::max() : saved / part;
+      Resources added = getAdded((*kernels)[k].model.processes[p].operators,
+                                 step.info.operators);
+      double part =
+          std::max({partOf(added.dsp, budget), partOf(added.lut, lutLimit),
+                    partOf(added.ff, ffLimit)});
+      return part <= 0 ? takesNothing : saved / part;
     };
     // Pushes the priority of the next step of process `p`, leaving the IR
     // and the model as they are.
@@ -384,11 +392,8 @@ public:
           return false;
         }
         worthLess |= getPriority(k, p, **step) < priority;
-        const Resources &before = (*kernels)[k].model.processes[p].operators;
-        const Resources &after = (*step)->info.operators;
-        added.dsp += after.dsp - before.dsp;
-        added.lut += after.lut - before.lut;
-        added.ff += after.ff - before.ff;
+        added += getAdded((*kernels)[k].model.processes[p].operators,
+                          (*step)->info.operators);
         steps.push_back(std::move(**step));
       }
       if (worthLess) {
@@ -398,8 +403,7 @@ public:
             return failure();
         return false;
       }
-      if (used.dsp + added.dsp > budget || used.lut + added.lut > lutLimit ||
-          used.ff + added.ff > ffLimit) {
+      if (!fitsWith(added)) {
         undo();
         return false;
       }
@@ -414,7 +418,6 @@ public:
       for (size_t p = 0; p < (*kernels)[k].profiles.size(); ++p)
         if (failed(pushNextStep(k, p)))
           return signalPassFailure();
-    const double takesNothing = std::numeric_limits<double>::max();
     while (!heap.empty()) {
       auto [priority, k, p] = heap.top();
       heap.pop();
