@@ -165,6 +165,24 @@ public:
     });
   }
 
+  /// clamp(round_half_even(x / scale), -127, 127) as int8.
+  GraphTensor quantize(const GraphTensor &x, const Dims &dims,
+                       const GraphTensor &scale) {
+    Type i8 = IntegerType::get(graph.getBuilder().getContext(), 8);
+    return graph.compute(
+        dims, {x, scale}, Combine::None,
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
+          Value rounded =
+              math::RoundEvenOp::create(b, loc, div(b, loc, v[0], v[1]));
+          Value low = arith::MaximumFOp::create(b, loc, rounded,
+                                                constant(b, loc, -127.0));
+          Value clamped =
+              arith::MinimumFOp::create(b, loc, low, constant(b, loc, 127.0));
+          return arith::FPToSIOp::create(b, loc, i8, clamped);
+        },
+        i8);
+  }
+
   /// y[i, out...] = sum over `reduced` of x[i, reduced...] *
   /// w[out..., reduced...] (+ bias[out...]): float32, or quantised per the
   /// precision.
@@ -190,21 +208,21 @@ public:
       MLIRContext *context = graph.getBuilder().getContext();
       Type i8 = IntegerType::get(context, 8);
       Type i32 = IntegerType::get(context, 32);
-      GraphTensor scale = weight(role, name + ".input_scale", reduced, {},
-                                 WeightForm::InputScale);
-      // clamp(round_half_even(x / scale), -127, 127) as int8.
-      GraphTensor quantized = graph.compute(
-          inputDims, {x, scale}, Combine::None,
-          [&](OpBuilder &b, Location loc, ArrayRef<Value> v) -> Value {
-            Value rounded =
-                math::RoundEvenOp::create(b, loc, div(b, loc, v[0], v[1]));
-            Value low = arith::MaximumFOp::create(b, loc, rounded,
-                                                  constant(b, loc, -127.0));
-            Value clamped =
-                arith::MinimumFOp::create(b, loc, low, constant(b, loc, 127.0));
-            return arith::FPToSIOp::create(b, loc, i8, clamped);
-          },
-          i8);
+      // The linears of one input share its quantization: the calibration
+      // gives each the absmax of what it reads (Calibration.cpp), the same
+      // for all of them. A block's q, k and v (and gate and up) quantize
+      // the norm's output once, as the first of them names it: GPT-2
+      // Medium's blocks had three quantizers of it, 8K LUTs each in decode.
+      std::pair<void *, Dims> key{x.value.getAsOpaquePointer(), inputDims};
+      auto shared = quantizedInputs.find(key);
+      GraphTensor quantized;
+      if (shared != quantizedInputs.end())
+        quantized = shared->second;
+      else
+        quantized = quantizedInputs[key] =
+            quantize(x, inputDims,
+                     weight(role, name + ".input_scale", reduced, {},
+                            WeightForm::InputScale));
       // int4: the last reduced dimension is the pair within a byte, and its
       // index picks the nibble: (w << shift) >> 4 as int8 sign-extends the
       // low nibble (pair 0, shift 4) or the high one (pair 1, shift 0). The
@@ -385,6 +403,8 @@ private:
   const Dims mlpInner{"fg", "f", "fp"};
 
   TensorGraph &graph;
+  /// Each quantized input by its tensor and dimensions (project).
+  std::map<std::pair<void *, Dims>, GraphTensor> quantizedInputs;
   const ModelConfig &config;
   Precision precision;
   /// Inputs per int4 weight scale; 0 for one scale per output channel.
