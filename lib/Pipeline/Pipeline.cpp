@@ -64,6 +64,7 @@ void buildLowering(OpPassManager &pm, const CompileOptions &options) {
 void buildResourceAllocation(OpPassManager &pm,
                              const CompileOptions &options) {
   pm.addPass(dataflow::createHoistTileReads());
+  pm.addPass(dataflow::createHoistInvariants());
   dataflow::ProfileTasksOptions measured;
   measured.platform = options.platform;
   measured.profiles = options.profilesDir;
