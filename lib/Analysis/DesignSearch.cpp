@@ -247,6 +247,18 @@ std::vector<Point> Search::propose(size_t count) {
         continue;
       }
     }
+    // Both steps faster than their base: both changes at once, once their
+    // outcomes are in. The two act on different costs (the tokens' reading
+    // and writing, the matmuls' DSPs), so their gains mostly add: GPT-2
+    // Medium's decode took 30.8K cycles a layer with FIFO width axi and
+    // 24.0K with every MAC packed, 22.9K with both (estimates).
+    if (packStepDone && !combinedStepDone && allRecorded) {
+      combinedStepDone = true;
+      if (std::optional<Point> combined = getCombinedStep()) {
+        add(*combined);
+        continue;
+      }
+    }
     if (nextSweep == sweep.size())
       break;
     add(sweep[nextSweep++]);
@@ -262,6 +274,47 @@ std::vector<Point> Search::propose(size_t count) {
       batch.push_back(point);
   }
   return batch;
+}
+
+/// The first of `values` other than `current`, if any.
+static std::optional<std::string>
+getOtherValue(const std::vector<std::string> &values,
+              const std::string &current) {
+  for (const std::string &value : values)
+    if (value != current)
+      return value;
+  return std::nullopt;
+}
+
+std::optional<Point> Search::getCombinedStep() const {
+  if (!stepBase)
+    return std::nullopt;
+  const Trial &base = trials[*stepBase];
+  std::optional<std::string> width =
+      getOtherValue(space.fifoWidths, base.point.fifoWidth);
+  std::optional<std::string> pack =
+      getOtherValue(space.packModes, base.point.packMacs);
+  if (!width || !pack)
+    return std::nullopt;
+  // Whether the base with one field changed was recorded, fitted and beat
+  // the base.
+  auto gained = [&](std::string Point::*field, const std::string &value) {
+    Point changed = base.point;
+    changed.*field = value;
+    for (const Trial &trial : trials)
+      if (trial.point == changed)
+        return trial.outcome.feasible &&
+               trial.outcome.cycles < base.outcome.cycles;
+    return false;
+  };
+  if (!gained(&Point::fifoWidth, *width) || !gained(&Point::packMacs, *pack))
+    return std::nullopt;
+  Point combined = base.point;
+  combined.fifoWidth = *width;
+  combined.packMacs = *pack;
+  if (proposed.count(combined))
+    return std::nullopt;
+  return combined;
 }
 
 /// The largest of `values` below `current`, if any.
@@ -357,9 +410,10 @@ std::optional<size_t> Search::getBest() const {
   if (!best || !space.ownShare)
     return best;
   // What this graph leaves, the graphs after it may use: of the points
-  // nearly as fast as the best, the one that takes least of its share,
-  // every kind counted (the fullest kind is often the DSPs, which points
-  // that differ in their FIFOs' LUTs share).
+  // nearly as fast as the best, the one whose part of its share, every
+  // kind counted (the fullest kind is often the DSPs, which points that
+  // differ in their FIFOs' LUTs share), times its cycles is least: a
+  // slower point must leave more room than it costs time.
   auto takes = [&](const Outcome &outcome) {
     double parts = 0;
     for (int kind = 0; kind < Resources::kNumKinds; ++kind)
@@ -376,8 +430,10 @@ std::optional<size_t> Search::getBest() const {
         double(outcome.cycles) > double(fastest.cycles) * kRoomTolerance)
       continue;
     const Outcome &chosen = trials[*roomiest].outcome;
-    if (std::make_pair(takes(outcome), outcome.cycles) <
-        std::make_pair(takes(chosen), chosen.cycles))
+    auto cost = [&](const Outcome &point) {
+      return std::make_pair(takes(point) * double(point.cycles), point.cycles);
+    };
+    if (cost(outcome) < cost(chosen))
       roomiest = index;
   }
   return roomiest;

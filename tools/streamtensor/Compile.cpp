@@ -95,7 +95,7 @@ const OptionSpec compileOptions[] = {
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
     {"dse-budget", "N",
-     "design points the search compiles, per graph of an LLM (default: 6 "
+     "design points the search compiles, per graph of an LLM (default: 7 "
      "for LLMs, 1 for MLIR inputs; 1: the options as given, no search)"},
     {"dse-seconds", "S",
      "stop the search after S seconds (default 0: no limit; a limit makes "

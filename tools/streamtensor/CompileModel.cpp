@@ -534,7 +534,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     return Failure;
   int64_t outTokens = *outOption;
   std::optional<SearchSettings> searchSettings =
-      readSearchSettings(arguments, command, /*defaultBudget=*/6);
+      readSearchSettings(arguments, command, /*defaultBudget=*/7);
   if (!searchSettings)
     return Failure;
   // Kernel names repeat between graphs: an LLM's per-kernel options name
