@@ -47,14 +47,15 @@ std::vector<Trial> runSearch(uint64_t seed, size_t budget, size_t width,
 
 TEST(DesignSearchTest, StartsAtTheOptionsThenSweepsLargerThenSmallerTiles) {
   Search search(Space{}, Point{}, 1);
-  std::vector<Point> batch = search.propose(6);
-  ASSERT_EQ(batch.size(), 6u);
-  // From 16: the larger sizes nearest first (32, 64, 128), then the
-  // smaller ones nearest first (8, 4).
+  std::vector<Point> batch = search.propose(7);
+  ASSERT_EQ(batch.size(), 7u);
+  // From 16: the larger sizes a factor of 4 apart, nearest first (64,
+  // 256), then those between (32, 128), then the smaller ones nearest
+  // first (8, 4).
   std::vector<int64_t> sizes;
   for (const Point &point : batch)
     sizes.push_back(point.tileSize);
-  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 64, 128, 8, 4}));
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 64, 256, 32, 128, 8, 4}));
   EXPECT_EQ(batch.front(), Point{});
 }
 
@@ -70,19 +71,19 @@ TEST(DesignSearchTest, TriesTheInOrderPointAfterItsTileSize) {
   std::vector<int64_t> sizes;
   for (const Point &point : batch)
     sizes.push_back(point.tileSize);
-  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 64, 64, 128, 8, 4}));
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 64, 64, 256, 32, 128, 8}));
   // The start's other choices stay; the in-order kernels' sizes replace
   // theirs.
-  EXPECT_EQ(batch[3].kernelTileSizes,
-            (std::map<std::string, int64_t>{{"matmul_32", 512},
-                                            {"matmul_5", 32}}));
-  EXPECT_EQ(batch[2].kernelTileSizes, start.kernelTileSizes);
+  EXPECT_EQ(
+      batch[2].kernelTileSizes,
+      (std::map<std::string, int64_t>{{"matmul_32", 512}, {"matmul_5", 32}}));
+  EXPECT_EQ(batch[1].kernelTileSizes, start.kernelTileSizes);
 
   // A tile size outside the sweep: the point comes last.
   space.inOrder.tileSize = 2;
   Search outside(space, Point{}, 1);
-  batch = outside.propose(7);
-  ASSERT_EQ(batch.size(), 7u);
+  batch = outside.propose(8);
+  ASSERT_EQ(batch.size(), 8u);
   EXPECT_EQ(batch.back().tileSize, 2);
   EXPECT_EQ(batch.back().kernelTileSizes.at("matmul_32"), 512);
 }
@@ -91,22 +92,24 @@ TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
   Space space;
   space.inOrder.tileSize = 32;
   space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
-  std::vector<Trial> trials = runSearch(1, 7, 2, space);
-  ASSERT_EQ(trials.size(), 7u);
-  // Batches of two: 16 and 32, then the in-order point (32 with matmul_1
-  // at 64) and 64. The width step waits for the in-order point's outcome,
-  // so it comes first in the third batch, on the best point then: 64
-  // (100000 / 64 + 50000 / 64 = 2343 cycles; the in-order point 3906).
+  std::vector<Trial> trials = runSearch(1, 8, 2, space);
+  ASSERT_EQ(trials.size(), 8u);
+  // Batches of two: 16 and 64, 256 and 32, then the in-order point (32
+  // with matmul_1 at 64) and 128. The width step waits for the in-order
+  // point's outcome, so it comes first in the fourth batch, on the best
+  // point then: 64 (100000 / 64 + 50000 / 64 = 2343 cycles; the in-order
+  // point 3906; 256 and 128 do not fit).
   std::vector<std::string> widths;
   for (const Trial &trial : trials)
     widths.push_back(trial.point.fifoWidth);
-  EXPECT_EQ(widths, (std::vector<std::string>{"lanes", "lanes", "lanes",
-                                               "lanes", "axi", "lanes",
-                                               "lanes"}));
-  EXPECT_EQ(trials[4].point.tileSize, 64);
-  EXPECT_TRUE(trials[4].point.kernelTileSizes.empty());
-  EXPECT_EQ(trials[5].point.tileSize, 128);
-  EXPECT_EQ(trials[6].point.tileSize, 8);
+  EXPECT_EQ(widths,
+            (std::vector<std::string>{"lanes", "lanes", "lanes", "lanes",
+                                      "lanes", "lanes", "axi", "lanes"}));
+  EXPECT_EQ(trials[4].point.tileSize, 32);
+  EXPECT_EQ(trials[4].point.kernelTileSizes.at("matmul_1"), 64);
+  EXPECT_EQ(trials[6].point.tileSize, 64);
+  EXPECT_TRUE(trials[6].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[7].point.tileSize, 8);
 
   // Without an in-order point: after the start and its two larger
   // neighbours; with one width in the space, never.
@@ -118,38 +121,38 @@ TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
   plain.fifoWidths = {"lanes"};
   trials = runSearch(1, 4, 1, plain);
   ASSERT_EQ(trials.size(), 4u);
-  EXPECT_EQ(trials[3].point.tileSize, 128);
+  EXPECT_EQ(trials[3].point.tileSize, 32);
 }
 
 TEST(DesignSearchTest, TriesTheOtherPackingRightAfterTheWidthStep) {
   // As above, with both MAC packings in the space: the point after the
   // width step is the same base point (64) packed the other way, before
-  // the sweep goes on to 128.
+  // the sweep goes on to 8.
   Space space;
   space.inOrder.tileSize = 32;
   space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
   space.packModes = {"reused", "all"};
-  std::vector<Trial> trials = runSearch(1, 7, 2, space);
-  ASSERT_EQ(trials.size(), 7u);
+  std::vector<Trial> trials = runSearch(1, 9, 2, space);
+  ASSERT_EQ(trials.size(), 9u);
   std::vector<std::string> packings;
   for (const Trial &trial : trials)
     packings.push_back(trial.point.packMacs);
-  EXPECT_EQ(packings,
-            (std::vector<std::string>{"reused", "reused", "reused", "reused",
-                                      "reused", "all", "reused"}));
-  EXPECT_EQ(trials[4].point.fifoWidth, "axi");
-  EXPECT_EQ(trials[5].point.fifoWidth, "lanes");
-  EXPECT_EQ(trials[5].point.tileSize, 64);
-  EXPECT_TRUE(trials[5].point.kernelTileSizes.empty());
-  EXPECT_EQ(trials[6].point.tileSize, 128);
-  EXPECT_EQ(trials[5].point.describe(), "tile 64, unroll 100%, fifo normal, "
+  EXPECT_EQ(packings, (std::vector<std::string>{"reused", "reused", "reused",
+                                                "reused", "reused", "reused",
+                                                "reused", "all", "reused"}));
+  EXPECT_EQ(trials[6].point.fifoWidth, "axi");
+  EXPECT_EQ(trials[7].point.fifoWidth, "lanes");
+  EXPECT_EQ(trials[7].point.tileSize, 64);
+  EXPECT_TRUE(trials[7].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[8].point.tileSize, 8);
+  EXPECT_EQ(trials[7].point.describe(), "tile 64, unroll 100%, fifo normal, "
                                         "pack all");
 }
 
 TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
   // As above; the other FIFO width saves 10 cycles and the other packing
   // `packGain`: when both gain, the base with both changes comes right
-  // after them, before the sweep goes on to 128; when the packing does not
+  // after them, before the sweep goes on to 8; when the packing does not
   // gain, the sweep goes on.
   Space space;
   space.inOrder.tileSize = 32;
@@ -157,7 +160,7 @@ TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
   space.packModes = {"reused", "all"};
   auto run = [&](int64_t packGain) {
     Search search(space, Point{}, 1);
-    while (search.getTrials().size() < 8) {
+    while (search.getTrials().size() < 10) {
       std::vector<Point> batch = search.propose(2);
       if (batch.empty())
         break;
@@ -171,15 +174,15 @@ TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
     return search.getTrials();
   };
   std::vector<Trial> trials = run(20);
-  ASSERT_EQ(trials.size(), 8u);
-  EXPECT_EQ(trials[6].point.describe(), "tile 64, unroll 100%, fifo normal, "
+  ASSERT_EQ(trials.size(), 10u);
+  EXPECT_EQ(trials[8].point.describe(), "tile 64, unroll 100%, fifo normal, "
                                         "fifo width axi, pack all");
-  EXPECT_EQ(trials[7].point.tileSize, 128);
+  EXPECT_EQ(trials[9].point.tileSize, 8);
   trials = run(0);
-  ASSERT_EQ(trials.size(), 8u);
-  EXPECT_EQ(trials[6].point.tileSize, 128);
-  EXPECT_EQ(trials[6].point.packMacs, "reused");
-  EXPECT_EQ(trials[6].point.fifoWidth, "lanes");
+  ASSERT_EQ(trials.size(), 10u);
+  EXPECT_EQ(trials[8].point.tileSize, 8);
+  EXPECT_EQ(trials[8].point.packMacs, "reused");
+  EXPECT_EQ(trials[8].point.fifoWidth, "lanes");
 }
 
 TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
@@ -248,8 +251,8 @@ TEST(DesignSearchTest, FindsTheFastestFeasiblePoint) {
 
 TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
   Search search(Space{}, Point{}, 1);
-  std::vector<Point> sweep = search.propose(6);
-  ASSERT_EQ(sweep.size(), 6u);
+  std::vector<Point> sweep = search.propose(7);
+  ASSERT_EQ(sweep.size(), 7u);
   for (const Point &point : sweep) {
     Outcome outcome;
     // Cycles fall with the tile size; from 32 up the design is over.
@@ -258,14 +261,15 @@ TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
     outcome.overResources = !outcome.feasible;
     search.record(point, outcome);
   }
-  // The best is 16 (62 cycles). 32, 64 and 128 were faster but over: each
-  // is tried again at the next smaller share (75%), the fastest first,
-  // before any random change.
-  std::vector<Point> repairs = search.propose(3);
-  ASSERT_EQ(repairs.size(), 3u);
-  EXPECT_EQ(repairs[0].tileSize, 128);
-  EXPECT_EQ(repairs[1].tileSize, 64);
-  EXPECT_EQ(repairs[2].tileSize, 32);
+  // The best is 16 (62 cycles). 32 to 256 were faster but over: each is
+  // tried again at the next smaller share (75%), the fastest first, before
+  // any random change.
+  std::vector<Point> repairs = search.propose(4);
+  ASSERT_EQ(repairs.size(), 4u);
+  EXPECT_EQ(repairs[0].tileSize, 256);
+  EXPECT_EQ(repairs[1].tileSize, 128);
+  EXPECT_EQ(repairs[2].tileSize, 64);
+  EXPECT_EQ(repairs[3].tileSize, 32);
   for (const Point &point : repairs)
     EXPECT_DOUBLE_EQ(point.unrollShare, 0.75);
   // Still over at 75%: 50% next.
@@ -275,7 +279,7 @@ TEST(DesignSearchTest, RetriesAFastPointOverItsResourcesWithLessUnrolling) {
   search.record(repairs[0], over);
   std::vector<Point> next = search.propose(1);
   ASSERT_EQ(next.size(), 1u);
-  EXPECT_EQ(next[0].tileSize, 128);
+  EXPECT_EQ(next[0].tileSize, 256);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.5);
 }
 
@@ -284,9 +288,9 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   std::vector<Point> first = search.propose(2);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].tileSize, 16);
-  EXPECT_EQ(first[1].tileSize, 32);
+  EXPECT_EQ(first[1].tileSize, 64);
   // Both a little over: nothing fits yet, so both are repaired first, the
-  // faster (32) first.
+  // faster (64) first.
   for (const Point &point : first) {
     Outcome over;
     over.cycles = 1000 / point.tileSize;
@@ -295,12 +299,12 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   }
   std::vector<Point> next = search.propose(3);
   ASSERT_EQ(next.size(), 3u);
-  EXPECT_EQ(next[0].tileSize, 32);
+  EXPECT_EQ(next[0].tileSize, 64);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 0.75);
   EXPECT_EQ(next[1].tileSize, 16);
   EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
   // Then the sweep goes on where it was.
-  EXPECT_EQ(next[2].tileSize, 64);
+  EXPECT_EQ(next[2].tileSize, 256);
   EXPECT_DOUBLE_EQ(next[2].unrollShare, 1.0);
 }
 
@@ -319,12 +323,12 @@ TEST(DesignSearchTest, RepairsAPointOverItsMemoryByCappingRunAheadFirst) {
   search.record(first[1], overMemory);
   std::vector<Point> next = search.propose(2);
   ASSERT_EQ(next.size(), 2u);
-  EXPECT_EQ(next[0].tileSize, 32);
+  EXPECT_EQ(next[0].tileSize, 64);
   EXPECT_TRUE(next[0].capRunAhead);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
-  EXPECT_EQ(next[0].describe(), "tile 32, unroll 100%, fifo normal, "
+  EXPECT_EQ(next[0].describe(), "tile 64, unroll 100%, fifo normal, "
                                 "run-ahead capped");
-  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_EQ(next[1].tileSize, 64);
   EXPECT_FALSE(next[1].capRunAhead);
   EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
 }
@@ -479,9 +483,9 @@ TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits)
   EXPECT_EQ(next[0].tileSize, 16);
   EXPECT_DOUBLE_EQ(next[0].fusionShare, 0.5);
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
-  EXPECT_EQ(next[1].tileSize, 32);
+  EXPECT_EQ(next[1].tileSize, 64);
   EXPECT_DOUBLE_EQ(next[1].fusionShare, 0.5);
-  EXPECT_EQ(next[2].tileSize, 64);
+  EXPECT_EQ(next[2].tileSize, 256);
   EXPECT_DOUBLE_EQ(next[2].fusionShare, 1.0);
   // Once a point fits, failures are no longer repaired.
   Outcome fits;
@@ -499,7 +503,7 @@ TEST(DesignSearchTest, RetriesAFailedPointWithASmallerFusionCapWhileNothingFits)
   EXPECT_EQ(after[0].tileSize, 16);
   EXPECT_DOUBLE_EQ(after[0].fusionShare, 0.5);
   EXPECT_EQ(after[0].fifoWidth, "axi");
-  EXPECT_EQ(after[1].tileSize, 128);
+  EXPECT_EQ(after[1].tileSize, 32);
   EXPECT_DOUBLE_EQ(after[1].fusionShare, 1.0);
   EXPECT_EQ(after[1].fifoWidth, "lanes");
 }

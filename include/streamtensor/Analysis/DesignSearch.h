@@ -80,7 +80,7 @@ struct Outcome {
 
 /// The values each dimension takes.
 struct Space {
-  std::vector<int64_t> tileSizes = {4, 8, 16, 32, 64, 128};
+  std::vector<int64_t> tileSizes = {4, 8, 16, 32, 64, 128, 256};
   std::vector<double> unrollShares = {0.5, 0.75, 1.0};
   std::vector<std::string> fifoModes = {"normal", "conservative"};
   std::vector<std::string> fifoWidths = {"lanes", "axi"};
@@ -146,8 +146,10 @@ public:
   Search(Space space, Point start, uint64_t seed);
 
   /// Up to `count` points never proposed before. The start comes first,
-  /// then a sweep of the tile size around it (nearest first, the larger on
-  /// a tie; the space's in-order point right after its tile size), with
+  /// then a sweep of the tile size around it (the larger sizes a factor of
+  /// 4 apart, nearest first, then those between, then the smaller ones,
+  /// nearest first; the space's in-order point right after its tile size),
+  /// with
   /// repairs ahead of the sweep's next point: a recorded point
   /// faster than the best (or any, before one fits) but over its resources
   /// is tried again with the next smaller unroll share; while no point is

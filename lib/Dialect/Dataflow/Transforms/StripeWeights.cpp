@@ -134,6 +134,10 @@ public:
       return signalPassFailure();
     channelBytesPerCycle = target->getHbmBytesPerCyclePerChannel();
     maxStripes = std::max<int64_t>(1, target->hbm.pseudoChannels);
+    // A kernel runs alone on the device (an LLM's kernels one after
+    // another), so one weight may take every channel: GPT-2 Medium's LM
+    // head reads 16 rows a cycle, 1 KiB from 32 stripes.
+    joinStripeLimit = maxJoinStripes > 0 ? int64_t(maxJoinStripes) : maxStripes;
     // One at a time: striping renumbers the arguments and rebuilds the
     // calls that the next candidate would hold on to.
     while (std::optional<StripeCandidate> candidate = findCandidate(module))
@@ -143,6 +147,7 @@ public:
 private:
   double channelBytesPerCycle = 0;
   int64_t maxStripes = 1;
+  int64_t joinStripeLimit = 1;
 
   /// How many stripes keep up with one token of `tokenBytes` in `lanes`
   /// lanes per cycle: each port's chunk within its channel's bandwidth, S
@@ -185,7 +190,7 @@ private:
       if (length % join || elements % joinedLanes)
         continue;
       int64_t count = chooseStripes(joinedLanes * elementBytes, joinedLanes);
-      if (count < 2 || count > maxJoinStripes)
+      if (count < 2 || count > joinStripeLimit)
         continue;
       candidate.join = join;
       candidate.stripes = count;

@@ -391,9 +391,10 @@ def StripeWeights : Pass<"dataflow-stripe-weights", "::mlir::ModuleOp"> {
            "streamed in order whose token lanes it divides)">,
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"65536",
            "Smallest weight that is striped (smaller DMAs are latency-bound)">,
-    Option<"maxJoinStripes", "max-join-stripes", "int64_t", /*default=*/"16",
+    Option<"maxJoinStripes", "max-join-stripes", "int64_t", /*default=*/"0",
            "Most stripes of a weight whose tokens are joined for a reader "
-           "that takes several at a time">
+           "that takes several at a time (0: the platform's HBM "
+           "pseudo-channels)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
