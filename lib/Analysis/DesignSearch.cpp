@@ -60,7 +60,8 @@ Search::Search(Space spaceIn, Point start, uint64_t seed)
     : space(std::move(spaceIn)), random(seed) {
   // The start, then the larger tile sizes a factor of 4 apart, nearest
   // first, then those between, then the smaller ones, nearest first: from
-  // 16, 64, 256, 32, 128, 8, 4. Larger tiles restart their pipelines less
+  // 16, 64, 256, 32, 128, 8, 4 (with an in-order point, nearest first:
+  // 32, 64, 128, 256, 8, 4). Larger tiles restart their pipelines less
   // often and carry wider tokens, and the resource check (with its repairs
   // at a smaller unroll share) says when they stop fitting; the coarse
   // steps first reach GPT-2 Medium's LM head at 256 (42.1K cycles a token
@@ -68,9 +69,15 @@ Search::Search(Space spaceIn, Point start, uint64_t seed)
   // steps then start from.
   sweep.push_back(start);
   std::vector<int64_t> sizes = space.tileSizes;
+  // A graph with an in-order point has a tile size it likely wants (the
+  // point's); the sweep goes nearest first up to it, as the sizes between
+  // often win: Qwen2.5-0.5B's prefill at [128:32] takes 32, which the
+  // coarse order reached after its budget (TTFT 152 -> 175 ms).
+  bool coarse = space.inOrder.tileSize == 0;
   auto rank = [&](int64_t size) {
     double distance = std::abs(std::log2(double(size) / double(start.tileSize)));
-    bool between = size > start.tileSize && std::fmod(distance, 2.0) != 0.0;
+    bool between =
+        coarse && size > start.tileSize && std::fmod(distance, 2.0) != 0.0;
     return std::make_tuple(size < start.tileSize, between, distance);
   };
   std::stable_sort(sizes.begin(), sizes.end(), [&](int64_t a, int64_t b) {
@@ -262,6 +269,8 @@ std::vector<Point> Search::propose(size_t count) {
         continue;
       }
     }
+    while (nextSweep < sweep.size() && isOutgrown(sweep[nextSweep]))
+      ++nextSweep;
     if (nextSweep == sweep.size())
       break;
     add(sweep[nextSweep++]);
@@ -287,6 +296,16 @@ getOtherValue(const std::vector<std::string> &values,
     if (value != current)
       return value;
   return std::nullopt;
+}
+
+bool Search::isOutgrown(const Point &point) const {
+  // Tiles hold more the larger they are: past a tile size whose point is
+  // over its memory with the run-ahead capped, larger ones are too.
+  for (const Trial &trial : trials)
+    if (trial.outcome.overMemory && trial.point.capRunAhead &&
+        trial.point.tileSize < point.tileSize)
+      return true;
+  return false;
 }
 
 std::optional<Point> Search::getCombinedStep() const {
@@ -367,6 +386,12 @@ std::optional<Point> Search::nextRepair() {
       if (!proposed.count(repaired))
         return repaired;
     }
+    // Less unrolling frees operators, not the converters and FIFOs that
+    // fill the memory: GPT-2 Medium's prefill at [128:128], tile 64, needed
+    // 2,968 BRAM_18K at every unroll share, and those repairs took the
+    // budget's last five points.
+    if (outcome.overMemory)
+      continue;
     // Unrolling less is what frees DSPs, LUTs and FFs without changing the
     // tiles that made it fast.
     std::optional<double> smaller =

@@ -71,13 +71,13 @@ TEST(DesignSearchTest, TriesTheInOrderPointAfterItsTileSize) {
   std::vector<int64_t> sizes;
   for (const Point &point : batch)
     sizes.push_back(point.tileSize);
-  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 64, 64, 256, 32, 128, 8}));
+  EXPECT_EQ(sizes, (std::vector<int64_t>{16, 32, 64, 64, 128, 256, 8}));
   // The start's other choices stay; the in-order kernels' sizes replace
   // theirs.
   EXPECT_EQ(
-      batch[2].kernelTileSizes,
+      batch[3].kernelTileSizes,
       (std::map<std::string, int64_t>{{"matmul_32", 512}, {"matmul_5", 32}}));
-  EXPECT_EQ(batch[1].kernelTileSizes, start.kernelTileSizes);
+  EXPECT_EQ(batch[2].kernelTileSizes, start.kernelTileSizes);
 
   // A tile size outside the sweep: the point comes last.
   space.inOrder.tileSize = 2;
@@ -92,27 +92,26 @@ TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
   Space space;
   space.inOrder.tileSize = 32;
   space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
-  std::vector<Trial> trials = runSearch(1, 8, 2, space);
-  ASSERT_EQ(trials.size(), 8u);
-  // Batches of two: 16 and 64, 256 and 32, then the in-order point (32
-  // with matmul_1 at 64) and 128. The width step waits for the in-order
-  // point's outcome, so it comes first in the fourth batch, on the best
-  // point then: 64 (100000 / 64 + 50000 / 64 = 2343 cycles; the in-order
-  // point 3906; 256 and 128 do not fit).
+  std::vector<Trial> trials = runSearch(1, 7, 2, space);
+  ASSERT_EQ(trials.size(), 7u);
+  // Batches of two: 16 and 32, then the in-order point (32 with matmul_1
+  // at 64) and 64. The width step waits for the in-order point's outcome,
+  // so it comes first in the third batch, on the best point then: 64
+  // (100000 / 64 + 50000 / 64 = 2343 cycles; the in-order point 3906).
   std::vector<std::string> widths;
   for (const Trial &trial : trials)
     widths.push_back(trial.point.fifoWidth);
   EXPECT_EQ(widths,
-            (std::vector<std::string>{"lanes", "lanes", "lanes", "lanes",
-                                      "lanes", "lanes", "axi", "lanes"}));
-  EXPECT_EQ(trials[4].point.tileSize, 32);
-  EXPECT_EQ(trials[4].point.kernelTileSizes.at("matmul_1"), 64);
-  EXPECT_EQ(trials[6].point.tileSize, 64);
-  EXPECT_TRUE(trials[6].point.kernelTileSizes.empty());
-  EXPECT_EQ(trials[7].point.tileSize, 8);
+            (std::vector<std::string>{"lanes", "lanes", "lanes", "lanes", "axi",
+                                      "lanes", "lanes"}));
+  EXPECT_EQ(trials[4].point.tileSize, 64);
+  EXPECT_TRUE(trials[4].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[5].point.tileSize, 128);
+  EXPECT_EQ(trials[6].point.tileSize, 256);
 
-  // Without an in-order point: after the start and its two larger
-  // neighbours; with one width in the space, never.
+  // Without an in-order point (the sweep's coarse order: 16, 64, 256,
+  // 32): after the start and its two larger neighbours, on 64 (256 does
+  // not fit); with one width in the space, never.
   Space plain;
   trials = runSearch(1, 4, 1, plain);
   ASSERT_EQ(trials.size(), 4u);
@@ -127,32 +126,32 @@ TEST(DesignSearchTest, TriesTheBestPointsOtherFifoWidthAfterTheInOrderPoint) {
 TEST(DesignSearchTest, TriesTheOtherPackingRightAfterTheWidthStep) {
   // As above, with both MAC packings in the space: the point after the
   // width step is the same base point (64) packed the other way, before
-  // the sweep goes on to 8.
+  // the sweep goes on to 128.
   Space space;
   space.inOrder.tileSize = 32;
   space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
   space.packModes = {"reused", "all"};
-  std::vector<Trial> trials = runSearch(1, 9, 2, space);
-  ASSERT_EQ(trials.size(), 9u);
+  std::vector<Trial> trials = runSearch(1, 7, 2, space);
+  ASSERT_EQ(trials.size(), 7u);
   std::vector<std::string> packings;
   for (const Trial &trial : trials)
     packings.push_back(trial.point.packMacs);
-  EXPECT_EQ(packings, (std::vector<std::string>{"reused", "reused", "reused",
-                                                "reused", "reused", "reused",
-                                                "reused", "all", "reused"}));
-  EXPECT_EQ(trials[6].point.fifoWidth, "axi");
-  EXPECT_EQ(trials[7].point.fifoWidth, "lanes");
-  EXPECT_EQ(trials[7].point.tileSize, 64);
-  EXPECT_TRUE(trials[7].point.kernelTileSizes.empty());
-  EXPECT_EQ(trials[8].point.tileSize, 8);
-  EXPECT_EQ(trials[7].point.describe(), "tile 64, unroll 100%, fifo normal, "
+  EXPECT_EQ(packings,
+            (std::vector<std::string>{"reused", "reused", "reused", "reused",
+                                      "reused", "all", "reused"}));
+  EXPECT_EQ(trials[4].point.fifoWidth, "axi");
+  EXPECT_EQ(trials[5].point.fifoWidth, "lanes");
+  EXPECT_EQ(trials[5].point.tileSize, 64);
+  EXPECT_TRUE(trials[5].point.kernelTileSizes.empty());
+  EXPECT_EQ(trials[6].point.tileSize, 128);
+  EXPECT_EQ(trials[5].point.describe(), "tile 64, unroll 100%, fifo normal, "
                                         "pack all");
 }
 
 TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
   // As above; the other FIFO width saves 10 cycles and the other packing
   // `packGain`: when both gain, the base with both changes comes right
-  // after them, before the sweep goes on to 8; when the packing does not
+  // after them, before the sweep goes on to 128; when the packing does not
   // gain, the sweep goes on.
   Space space;
   space.inOrder.tileSize = 32;
@@ -160,7 +159,7 @@ TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
   space.packModes = {"reused", "all"};
   auto run = [&](int64_t packGain) {
     Search search(space, Point{}, 1);
-    while (search.getTrials().size() < 10) {
+    while (search.getTrials().size() < 8) {
       std::vector<Point> batch = search.propose(2);
       if (batch.empty())
         break;
@@ -174,15 +173,15 @@ TEST(DesignSearchTest, CombinesTheWidthAndPackingStepsWhenBothGain) {
     return search.getTrials();
   };
   std::vector<Trial> trials = run(20);
-  ASSERT_EQ(trials.size(), 10u);
-  EXPECT_EQ(trials[8].point.describe(), "tile 64, unroll 100%, fifo normal, "
+  ASSERT_EQ(trials.size(), 8u);
+  EXPECT_EQ(trials[6].point.describe(), "tile 64, unroll 100%, fifo normal, "
                                         "fifo width axi, pack all");
-  EXPECT_EQ(trials[9].point.tileSize, 8);
+  EXPECT_EQ(trials[7].point.tileSize, 128);
   trials = run(0);
-  ASSERT_EQ(trials.size(), 10u);
-  EXPECT_EQ(trials[8].point.tileSize, 8);
-  EXPECT_EQ(trials[8].point.packMacs, "reused");
-  EXPECT_EQ(trials[8].point.fifoWidth, "lanes");
+  ASSERT_EQ(trials.size(), 8u);
+  EXPECT_EQ(trials[6].point.tileSize, 128);
+  EXPECT_EQ(trials[6].point.packMacs, "reused");
+  EXPECT_EQ(trials[6].point.fifoWidth, "lanes");
 }
 
 TEST(DesignSearchTest, SameSeedSameTrialsWhateverTheBatchWidth) {
@@ -308,10 +307,11 @@ TEST(DesignSearchTest, RepairsTheStartBeforeTheRestOfTheSweep) {
   EXPECT_DOUBLE_EQ(next[2].unrollShare, 1.0);
 }
 
-// A point over its BRAM or URAM is first tried with the DMAs' run-ahead
-// FIFOs capped, at the same unrolling; then, as for any resource, with
-// less unrolling.
-TEST(DesignSearchTest, RepairsAPointOverItsMemoryByCappingRunAheadFirst) {
+// A point over its BRAM or URAM is tried with the DMAs' run-ahead FIFOs
+// capped, at the same unrolling, and not with less unrolling (which frees
+// operators, not memory); once the capped point is over its memory too,
+// the sweep skips the larger tile sizes.
+TEST(DesignSearchTest, RepairsAPointOverItsMemoryByCappingRunAheadOnly) {
   Search search(Space{}, Point{}, 1);
   std::vector<Point> first = search.propose(2);
   ASSERT_EQ(first.size(), 2u);
@@ -328,9 +328,22 @@ TEST(DesignSearchTest, RepairsAPointOverItsMemoryByCappingRunAheadFirst) {
   EXPECT_DOUBLE_EQ(next[0].unrollShare, 1.0);
   EXPECT_EQ(next[0].describe(), "tile 64, unroll 100%, fifo normal, "
                                 "run-ahead capped");
-  EXPECT_EQ(next[1].tileSize, 64);
+  // The sweep goes on: 256 (the capped point's outcome is not in yet).
+  EXPECT_EQ(next[1].tileSize, 256);
   EXPECT_FALSE(next[1].capRunAhead);
-  EXPECT_DOUBLE_EQ(next[1].unrollShare, 0.75);
+  EXPECT_DOUBLE_EQ(next[1].unrollShare, 1.0);
+  search.record(next[0], overMemory);
+  search.record(next[1], overMemory);
+  // 64 capped is over its memory too: no repair at a smaller unroll share,
+  // and the sweep skips 128 (and 256's own repair comes first).
+  std::vector<Point> after = search.propose(3);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].tileSize, 256);
+  EXPECT_TRUE(after[0].capRunAhead);
+  EXPECT_EQ(after[1].tileSize, 32);
+  EXPECT_EQ(after[2].tileSize, 8);
+  for (const Point &point : after)
+    EXPECT_DOUBLE_EQ(point.unrollShare, 1.0);
 }
 
 TEST(DesignSearchTest, BestBreaksTiesOnUtilizationThenOrder) {

@@ -148,11 +148,13 @@ public:
   /// Up to `count` points never proposed before. The start comes first,
   /// then a sweep of the tile size around it (the larger sizes a factor of
   /// 4 apart, nearest first, then those between, then the smaller ones,
-  /// nearest first; the space's in-order point right after its tile size),
-  /// with
+  /// nearest first; with an in-order point, nearest first, the larger
+  /// first, the point right after its tile size), with
   /// repairs ahead of the sweep's next point: a recorded point
   /// faster than the best (or any, before one fits) but over its resources
-  /// is tried again with the next smaller unroll share; while no point is
+  /// is tried again with the next smaller unroll share (over its memory:
+  /// with the run-ahead capped instead, and once that is over too, the
+  /// sweep skips the larger tile sizes); while no point is
   /// feasible, one that failed otherwise (it did not compile, or
   /// deadlocked) is tried again with the next smaller fusion share. Once
   /// the sweep's points up to the in-order point (or, without one, the
@@ -183,6 +185,9 @@ private:
   Point mutate(const Point &base);
   std::optional<Point> nextRepair();
   std::optional<Point> getCombinedStep() const;
+  /// Whether a sweep point's tile size is larger than one already over
+  /// its memory with the run-ahead capped (the sweep skips it).
+  bool isOutgrown(const Point &point) const;
 
   Space space;
   std::vector<Point> sweep;
