@@ -205,6 +205,16 @@ Point Search::mutate(const Point &base) {
   return point;
 }
 
+/// The first of `values` other than `current`, if any.
+static std::optional<std::string>
+getOtherValue(const std::vector<std::string> &values,
+              const std::string &current) {
+  for (const std::string &value : values)
+    if (value != current)
+      return value;
+  return std::nullopt;
+}
+
 std::vector<Point> Search::propose(size_t count) {
   std::vector<Point> batch;
   auto add = [&](const Point &point) {
@@ -215,13 +225,11 @@ std::vector<Point> Search::propose(size_t count) {
   // have.
   auto addOtherValue = [&](const std::vector<std::string> &values,
                            std::string Point::*field) {
-    for (const std::string &value : values) {
-      if (value == trials[*stepBase].point.*field)
-        continue;
-      Point point = trials[*stepBase].point;
-      point.*field = value;
+    const Point &base = trials[*stepBase].point;
+    if (std::optional<std::string> other = getOtherValue(values, base.*field)) {
+      Point point = base;
+      point.*field = *other;
       add(point);
-      return;
     }
   };
   // The start first; then repairs before the rest of the sweep: the
@@ -286,16 +294,6 @@ std::vector<Point> Search::propose(size_t count) {
       batch.push_back(point);
   }
   return batch;
-}
-
-/// The first of `values` other than `current`, if any.
-static std::optional<std::string>
-getOtherValue(const std::vector<std::string> &values,
-              const std::string &current) {
-  for (const std::string &value : values)
-    if (value != current)
-      return value;
-  return std::nullopt;
 }
 
 bool Search::isOutgrown(const Point &point) const {
@@ -379,19 +377,18 @@ std::optional<Point> Search::nextRepair() {
     const Trial &trial = *overTrial;
     const Outcome &outcome = trial.outcome;
     // Over its memory: the DMAs' run-ahead FIFOs, the deepest of the
-    // design, are capped first; that keeps the tiles and the unrolling.
-    if (outcome.overMemory && !trial.point.capRunAhead) {
+    // design, are capped; that keeps the tiles and the unrolling. Less
+    // unrolling frees operators, not the converters and FIFOs that fill the
+    // memory: GPT-2 Medium's prefill at [128:128], tile 64, needed 2,968
+    // BRAM_18K at every unroll share, and those repairs took the budget's
+    // last five points.
+    if (outcome.overMemory) {
       Point repaired = trial.point;
       repaired.capRunAhead = true;
-      if (!proposed.count(repaired))
+      if (!trial.point.capRunAhead && !proposed.count(repaired))
         return repaired;
-    }
-    // Less unrolling frees operators, not the converters and FIFOs that
-    // fill the memory: GPT-2 Medium's prefill at [128:128], tile 64, needed
-    // 2,968 BRAM_18K at every unroll share, and those repairs took the
-    // budget's last five points.
-    if (outcome.overMemory)
       continue;
+    }
     // Unrolling less is what frees DSPs, LUTs and FFs without changing the
     // tiles that made it fast.
     std::optional<double> smaller =
@@ -449,6 +446,10 @@ std::optional<size_t> Search::getBest() const {
         parts += outcome.used.get(kind) / space.ownShare->get(kind);
     return parts;
   };
+  auto cost = [&](const Outcome &outcome) {
+    return std::make_pair(takes(outcome) * double(outcome.cycles),
+                          outcome.cycles);
+  };
   const Outcome &fastest = trials[*best].outcome;
   bool fastestMustFit = std::get<0>(rank(fastest));
   std::optional<size_t> roomiest = best;
@@ -458,9 +459,6 @@ std::optional<size_t> Search::getBest() const {
         double(outcome.cycles) > double(fastest.cycles) * kRoomTolerance)
       continue;
     const Outcome &chosen = trials[*roomiest].outcome;
-    auto cost = [&](const Outcome &point) {
-      return std::make_pair(takes(point) * double(point.cycles), point.cycles);
-    };
     if (cost(outcome) < cost(chosen))
       roomiest = index;
   }
