@@ -1025,10 +1025,16 @@ static KernelWiring getKernelWiring(func::FuncOp kernel,
       wiring.fifoOfKernelValue[stream.getResult()] = fifos;
     } else if (auto buffer = dyn_cast<BufferOp>(op)) {
       // A ping-pong buffer passes whole blocks: one is being filled and
-      // one drained, so blocks - 1 of them can wait in between.
+      // one drained, so blocks - 1 of them can wait in between. A block
+      // is taken from this FIFO when its reader acquires it, but the
+      // reader holds it until its scope ends: a tile prefetch, whose
+      // reader computes on each block, has only blocks - 2 waiting while
+      // it does (with blocks - 1, the sizing ran one block ahead of the C
+      // simulation and deadlocked it).
       auto name = buffer->getAttrOfType<StringAttr>("name");
       fifo.name = name ? name.str() : "buffer" + std::to_string(fifos);
-      fifo.depth = std::max<int64_t>(1, buffer.getDepth() - 1);
+      int64_t held = buffer->hasAttr("dataflow.prefetch") ? 2 : 1;
+      fifo.depth = std::max<int64_t>(1, buffer.getDepth() - held);
       fifo.tokenBits = getBitWidth(buffer.getType());
       wiring.fifoOfKernelValue[buffer.getMemref()] = fifos;
     } else {

@@ -3,6 +3,7 @@
 #include "streamtensor/Performance/ResourceNeed.h"
 
 #include "streamtensor/Analysis/DesignSearch.h"
+#include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -61,6 +62,11 @@ findDieProblem(const std::vector<slr::SlrTask> &tasks,
   return std::nullopt;
 }
 
+/// Whether `op` is a tile prefetch's blocks (dataflow-prefetch-tiles).
+static bool isPrefetchBlocks(Operation *op) {
+  return isa<dataflow::BufferOp>(op) && op->hasAttr("dataflow.prefetch");
+}
+
 ProcessNeeds
 streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
   ProcessNeeds needs;
@@ -68,21 +74,11 @@ streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
   for (const AnalyzedKernel &kernel : design.kernels) {
     // Ops are handles; a copy is not const.
     func::FuncOp function = kernel.kernel;
-    int first = static_cast<int>(needs.tasks.size());
-    for (const ProcessInfo &process : kernel.model.processes) {
-      slr::SlrTask task;
-      task.name = (function.getName() + "/" + process.name).str();
-      task.need = process.operators;
-      if (!process.dmas.empty())
-        task.pinned = static_cast<int>(design.platform.hbm.slr);
-      needs.tasks.push_back(task);
-    }
+    size_t numProcesses = kernel.model.processes.size();
+    std::vector<func::CallOp> calls;
     for (auto call : function.getOps<func::CallOp>())
-      needs.calls.push_back(call);
-    for (const MemoryItem &item : collectMemories(kernel))
-      if (item.process >= 0)
-        needs.tasks[first + item.process].need +=
-            memory::costIn(item.request, getStorage(item, policy));
+      calls.push_back(call);
+    needs.callsMatch &= calls.size() == numProcesses;
     std::vector<int> writer(kernel.model.design.fifos.size(), -1);
     std::vector<int> reader(kernel.model.design.fifos.size(), -1);
     for (size_t p = 0; p < kernel.profiles.size(); ++p) {
@@ -91,12 +87,74 @@ streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
       for (const auto &entry : kernel.profiles[p].reads)
         reader[entry.first] = static_cast<int>(p);
     }
+    // A prefetch's process goes with the process that reads its blocks.
+    std::vector<int> hostOf(numProcesses);
+    for (size_t p = 0; p < numProcesses; ++p)
+      hostOf[p] = static_cast<int>(p);
     for (size_t fifo = 0; fifo < writer.size(); ++fifo)
-      if (writer[fifo] >= 0 && reader[fifo] >= 0)
-        needs.edges.push_back({first + writer[fifo], first + reader[fifo],
+      if (writer[fifo] >= 0 && reader[fifo] >= 0 &&
+          isPrefetchBlocks(kernel.model.fifoOps[fifo]))
+        hostOf[writer[fifo]] = reader[fifo];
+    std::vector<int> taskOf(numProcesses, -1);
+    for (size_t p = 0; p < numProcesses; ++p) {
+      if (hostOf[p] != int(p))
+        continue;
+      const ProcessInfo &process = kernel.model.processes[p];
+      slr::SlrTask task;
+      task.name = (function.getName() + "/" + process.name).str();
+      task.need = process.operators;
+      if (!process.dmas.empty())
+        task.pinned = static_cast<int>(design.platform.hbm.slr);
+      taskOf[p] = static_cast<int>(needs.tasks.size());
+      needs.tasks.push_back(task);
+      needs.calls.push_back(p < calls.size() ? calls[p] : func::CallOp());
+      needs.companions.emplace_back();
+    }
+    for (size_t p = 0; p < numProcesses; ++p) {
+      if (taskOf[p] >= 0)
+        continue;
+      // A prefetch whose reader is a prefetch too keeps a task of its own.
+      int host = hostOf[p];
+      if (taskOf[host] < 0) {
+        host = static_cast<int>(p);
+        slr::SlrTask task;
+        task.name =
+            (function.getName() + "/" + kernel.model.processes[p].name).str();
+        taskOf[p] = static_cast<int>(needs.tasks.size());
+        needs.tasks.push_back(task);
+        needs.calls.push_back(p < calls.size() ? calls[p] : func::CallOp());
+        needs.companions.emplace_back();
+      } else {
+        taskOf[p] = taskOf[host];
+        if (p < calls.size())
+          needs.companions[taskOf[p]].push_back(calls[p]);
+      }
+      needs.tasks[taskOf[p]].need += kernel.model.processes[p].operators;
+      if (!kernel.model.processes[p].dmas.empty())
+        needs.tasks[taskOf[p]].pinned =
+            static_cast<int>(design.platform.hbm.slr);
+    }
+    for (const MemoryItem &item : collectMemories(kernel))
+      if (item.process >= 0)
+        needs.tasks[taskOf[item.process]].need +=
+            memory::costIn(item.request, getStorage(item, policy));
+    for (size_t fifo = 0; fifo < writer.size(); ++fifo)
+      if (writer[fifo] >= 0 && reader[fifo] >= 0 &&
+          taskOf[writer[fifo]] != taskOf[reader[fifo]])
+        needs.edges.push_back({taskOf[writer[fifo]], taskOf[reader[fifo]],
                                kernel.model.design.fifos[fifo].tokenBits});
   }
   return needs;
+}
+
+void ProcessNeeds::setDies(const std::vector<int> &dieOf) const {
+  for (size_t task = 0; task < calls.size() && task < dieOf.size(); ++task) {
+    auto die =
+        mlir::Builder(calls[task]->getContext()).getI64IntegerAttr(dieOf[task]);
+    calls[task]->setAttr("dataflow.slr", die);
+    for (mlir::func::CallOp companion : companions[task])
+      companion->setAttr("dataflow.slr", die);
+  }
 }
 
 std::vector<Resources>

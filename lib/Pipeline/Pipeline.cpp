@@ -93,6 +93,7 @@ void buildResourceAllocation(OpPassManager &pm,
   stripe.stripes = options.weightStripes;
   pm.addPass(dataflow::createStripeWeights(stripe));
   pm.addPass(dataflow::createReadMemoryFirst());
+  pm.addPass(dataflow::createPrefetchTiles());
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;

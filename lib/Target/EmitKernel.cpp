@@ -103,7 +103,7 @@ private:
 
   LogicalResult emitProcess(func::FuncOp process,
                             ArrayRef<std::string> argNames,
-                            ArrayRef<bool> areBlockChannels,
+                            ArrayRef<int64_t> blockDepths,
                             const LayerLoopFifos *layerFifos);
   void emitLayerTable(func::FuncOp kernel, const LayerLoopPlan &plan);
   LogicalResult emitTop(func::FuncOp kernel);
@@ -139,7 +139,8 @@ private:
   DenseMap<Value, std::string> names;
   llvm::StringSet<> usedNames;
   DenseSet<Value> pointers; // memrefs passed as flat pointers
-  DenseSet<Value> blockChannels; // buffers passed as streams of blocks
+  // Buffers passed as streams of blocks, and their blocks.
+  DenseMap<Value, int64_t> blockChannels;
   /// Local buffers read or written by unrolled loops: the dimension the loop
   /// walks and the unroll factor, so that the buffer gives that many
   /// elements per cycle.
@@ -251,9 +252,9 @@ LogicalResult KernelEmitter::emitSignature(func::FuncOp function, bool isTop,
       if (element.empty())
         return function.emitError("has an argument of unsupported type ")
                << type;
-      if (blockChannels.contains(arg))
-        os << "hls::stream_of_blocks<" << getArrayTypeName(memref) << "> &"
-           << name;
+      if (int64_t depth = blockChannels.lookup(arg))
+        os << "hls::stream_of_blocks<" << getArrayTypeName(memref)
+           << (depth != 2 ? ", " + std::to_string(depth) : "") << "> &" << name;
       else
         os << element << " *" << name;
     } else if (auto stream = dyn_cast<StreamType>(type)) {
@@ -336,12 +337,13 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
     if (!process)
       return call.emitOpError("calls an unknown process");
     SmallVector<std::string> argNames;
-    SmallVector<bool> areBlockChannels;
+    SmallVector<int64_t> blockDepths;
     for (Value operand : call.getOperands()) {
       argNames.push_back(topNames.lookup(operand));
-      areBlockChannels.push_back(operand.getDefiningOp<BufferOp>() != nullptr);
+      auto buffer = operand.getDefiningOp<BufferOp>();
+      blockDepths.push_back(buffer ? buffer.getDepth() : 0);
     }
-    if (failed(emitProcess(process, argNames, areBlockChannels,
+    if (failed(emitProcess(process, argNames, blockDepths,
                            layerLoop ? &layerFifos[callIndex] : nullptr)))
       return failure();
   }
@@ -369,7 +371,7 @@ LogicalResult KernelEmitter::emitKernel(func::FuncOp kernel) {
 
 LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
                                          ArrayRef<std::string> argNames,
-                                         ArrayRef<bool> areBlockChannels,
+                                         ArrayRef<int64_t> blockDepths,
                                          const LayerLoopFifos *layerFifos) {
   names.clear();
   usedNames.clear();
@@ -381,12 +383,12 @@ LogicalResult KernelEmitter::emitProcess(func::FuncOp process,
   if (layerFifos)
     for (auto [operand, fifo] : layerFifos->tableEntries)
       perLayer.insert(operand);
-  for (auto [index, arg, name, isBlockChannel] :
-       llvm::enumerate(process.getArguments(), argNames, areBlockChannels)) {
+  for (auto [index, arg, name, blockDepth] :
+       llvm::enumerate(process.getArguments(), argNames, blockDepths)) {
     std::string base = name.empty() ? "arg" : name;
     names[arg] = freshName(perLayer.contains(index) ? base + "_all" : base);
-    if (isBlockChannel)
-      blockChannels.insert(arg);
+    if (blockDepth > 0)
+      blockChannels[arg] = blockDepth;
     else if (isa<MemRefType>(arg.getType()))
       pointers.insert(arg);
   }

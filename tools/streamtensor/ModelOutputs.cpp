@@ -497,7 +497,7 @@ static FailureOr<perf::ProcessNeeds> getProcessNeeds(ModuleOp module,
     return failure();
   perf::AnalyzedDesign design{platform, params, std::move(*kernels)};
   perf::ProcessNeeds needs = perf::collectProcessNeeds(design);
-  if (needs.calls.size() != needs.tasks.size())
+  if (!needs.callsMatch)
     return module.emitError("kernel calls and processes do not match");
   return needs;
 }
@@ -513,16 +513,6 @@ static FailureOr<std::vector<int>> getDies(const perf::ProcessNeeds &needs) {
     dieOf.push_back(int(die.getInt()));
   }
   return dieOf;
-}
-
-/// Writes `dieOf` (indexed like `needs.calls`) as the calls' `dataflow.slr`.
-static void setDies(const perf::ProcessNeeds &needs,
-                    const std::vector<int> &dieOf) {
-  for (size_t task = 0; task < needs.calls.size(); ++task) {
-    func::CallOp call = needs.calls[task];
-    call->setAttr("dataflow.slr",
-                  Builder(call->getContext()).getI64IntegerAttr(dieOf[task]));
-  }
 }
 
 std::string driver::placeGraphWithin(CompiledGraph &graph,
@@ -549,7 +539,7 @@ std::string driver::placeGraphWithin(CompiledGraph &graph,
                       pinned[die].get(kind) > allowance[die].get(kind);
     return placement.error;
   }
-  setDies(*needs, placement.plan.dieOf);
+  needs->setDies(placement.plan.dieOf);
   usage = placement.plan.usage;
   return "";
 }
@@ -577,7 +567,7 @@ LogicalResult driver::assignModelDies(std::vector<CompiledGraph> &graphs,
                "placing the model's graphs on the dies together: ")
            << placement.error;
   for (size_t graph = 0; graph < needs.size(); ++graph)
-    setDies(needs[graph], placement.dieOf[graph]);
+    needs[graph].setDies(placement.dieOf[graph]);
   perDie = placement.usage;
   return success();
 }

@@ -110,6 +110,9 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
   llvm::DenseMap<Operation *, unsigned> converterOfBuffer;
   unsigned bufferIndex = 0;
   for (auto buffer : kernel.getOps<dataflow::BufferOp>()) {
+    // A tile prefetch's blocks join two processes, drawn as an edge below.
+    if (buffer->hasAttr("dataflow.prefetch"))
+      continue;
     GraphBuffer info;
     info.converter = getConverterName(buffer, bufferIndex++);
     auto name = buffer->getAttrOfType<StringAttr>("name");
@@ -139,12 +142,14 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
   llvm::MapVector<Operation *, std::pair<int, int>> ends;
   for (auto stream : kernel.getOps<dataflow::StreamOp>())
     ends[stream] = {-1, -1};
+  llvm::MapVector<Operation *, std::pair<int, int>> prefetchEnds;
   for (auto call : kernel.getOps<func::CallOp>()) {
     auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
         call, call.getCalleeAttr());
     int nodeIndex = -1;
     for (Value operand : call.getOperands())
-      if (auto buffer = operand.getDefiningOp<dataflow::BufferOp>())
+      if (auto buffer = operand.getDefiningOp<dataflow::BufferOp>();
+          buffer && converterOfBuffer.count(buffer))
         nodeIndex = converterOfBuffer.lookup(buffer);
     if (nodeIndex < 0) {
       auto role = callee ? callee->getAttrOfType<StringAttr>("dataflow.process")
@@ -177,6 +182,19 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
       graph.nodes[nodeIndex].slr = slr.getInt();
     }
     for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
+      auto buffer = operand.getDefiningOp<dataflow::BufferOp>();
+      if (buffer && buffer->hasAttr("dataflow.prefetch") && callee &&
+          !callee.isExternal()) {
+        auto [it, inserted] =
+            prefetchEnds.insert({buffer, std::make_pair(-1, -1)});
+        bool fills = llvm::any_of(
+            callee.getArgument(index).getUsers(), [](Operation *user) {
+              auto acquire = dyn_cast<dataflow::BlockAcquireOp>(user);
+              return acquire && acquire.getWrite();
+            });
+        (fills ? it->second.first : it->second.second) = nodeIndex;
+        continue;
+      }
       Operation *stream = operand.getDefiningOp<dataflow::StreamOp>();
       if (!stream)
         continue;
@@ -213,6 +231,17 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
       else
         entriesKnown = false;
     }
+    graph.edges.push_back(std::move(edge));
+  }
+  for (auto &[op, end] : prefetchEnds) {
+    auto buffer = cast<dataflow::BufferOp>(op);
+    GraphEdge edge;
+    auto name = buffer->getAttrOfType<StringAttr>("name");
+    edge.fifo = name ? name.getValue().str() : "";
+    edge.elementType = printType(buffer.getType());
+    edge.depth = buffer.getDepth();
+    edge.from = end.first >= 0 ? graph.nodes[end.first].id : "";
+    edge.to = end.second >= 0 ? graph.nodes[end.second].id : "";
     graph.edges.push_back(std::move(edge));
   }
   if (!entriesKnown)

@@ -21,12 +21,22 @@
 namespace streamtensor::perf {
 
 /// Every process of every kernel as a task of the die assignment (they are
-/// all on the device at once), the FIFOs between them, and their calls.
+/// all on the device at once), the FIFOs between them, and their calls. A
+/// tile prefetch's process is part of its reader's task: the blocks between
+/// them are too wide to cross a die, and one task fewer each keeps the ILP
+/// as small as before the prefetches.
 struct ProcessNeeds {
   std::vector<slr::SlrTask> tasks;
   std::vector<slr::SlrEdge> edges;
   /// Indexed like tasks.
   std::vector<mlir::func::CallOp> calls;
+  /// Indexed like tasks: the calls placed with the task's (its prefetches).
+  std::vector<std::vector<mlir::func::CallOp>> companions;
+  /// False when a kernel's calls are not its processes, one each.
+  bool callsMatch = true;
+
+  /// Sets `dataflow.slr` on every call, `dieOf` indexed like tasks.
+  void setDies(const std::vector<int> &dieOf) const;
 };
 ProcessNeeds collectProcessNeeds(const AnalyzedDesign &design);
 

@@ -18,7 +18,13 @@
 // CHECK-NEXT: %[[S3:.*]] = dataflow.stream {dataflow.storage = "{{[a-z]+}}", entries = {{[0-9]+}} : i64, name = "maximum_1_to_store_0"} : !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, {{[0-9]+}}>
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_0(%[[X]], %[[S0]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_1(%[[W]], %[[S1]])
-// CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0(%[[S2]], %[[S0]], %[[S1]])
+// The matmul's tiles are filled by processes of their own, into three-block
+// buffers (dataflow-prefetch-tiles).
+// CHECK-NEXT: %[[B0:.*]] = dataflow.buffer {dataflow.prefetch, {{.*}}name = "matmul_0_prefetch_0_blocks"} : memref<3x16x16xf32>
+// CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0_prefetch_0(%[[S0]], %[[B0]])
+// CHECK-NEXT: %[[B1:.*]] = dataflow.buffer {dataflow.prefetch, {{.*}}name = "matmul_0_prefetch_1_blocks"} : memref<16x10xf32>
+// CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0_prefetch_1(%[[S1]], %[[B1]])
+// CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0(%[[S2]], %[[B0]], %[[B1]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_maximum_1(%[[S3]], %[[S2]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_store_0(%[[S3]], %[[Y]])
 // CHECK-NEXT: return
@@ -29,13 +35,20 @@
 // CHECK: dataflow.stream_write
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_load_1(
 // CHECK-SAME: dataflow.process = "load_1"
+// CHECK-LABEL: func.func @matmul_0_to_maximum_1_matmul_0_prefetch_0(
+// CHECK-SAME: dataflow.process = "matmul_0_prefetch_0"
+// CHECK: %[[BLOCK:.*]] = dataflow.block_acquire write
+// CHECK: dataflow.stream_read
+// CHECK: memref.store %{{.*}}, %[[BLOCK]]
+// CHECK-LABEL: func.func @matmul_0_to_maximum_1_matmul_0_prefetch_1(
+// CHECK-SAME: dataflow.process = "matmul_0_prefetch_1"
 // The matmul task, its tile loops lowered to scf: the accumulator buffer
 // starts at zero and takes the products.
 // CHECK-LABEL: func.func @matmul_0_to_maximum_1_matmul_0(
 // CHECK-SAME: dataflow.process = "matmul_0"
 // CHECK: %[[ACC:.*]] = memref.alloca() {dataflow.storage = "{{[a-z]+}}"} : memref<16x10xf32>
 // CHECK: memref.store %{{.*}}, %[[ACC]]
-// CHECK: dataflow.stream_read
+// CHECK: dataflow.block_acquire %
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: memref.load %[[ACC]]
@@ -63,8 +76,9 @@
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_matmul_0(
 // OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>,
 // OPT: memref.alloca() {dataflow.storage = "{{[a-z]+}}"} : memref<8x8xf32>
-// OPT-LABEL: func.func @matmul_0_to_maximum_1_maximum_1(
-// OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>)
+// (The relu's tiles of 8 come through a prefetch, which reads that FIFO.)
+// OPT-LABEL: func.func @matmul_0_to_maximum_1_maximum_1_prefetch_0(
+// OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>,
 
 func.func @forward(%x: tensor<32x48xf32>, %w: tensor<48x40xf32>) -> tensor<32x40xf32> {
   %zero = arith.constant 0.0 : f32

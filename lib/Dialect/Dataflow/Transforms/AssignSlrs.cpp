@@ -42,7 +42,7 @@ public:
       return signalPassFailure();
     const Platform &target = design->platform;
     perf::ProcessNeeds needs = perf::collectProcessNeeds(*design);
-    if (needs.calls.size() != needs.tasks.size()) {
+    if (!needs.callsMatch) {
       module.emitError("kernel calls and processes do not match");
       return signalPassFailure();
     }
@@ -53,9 +53,7 @@ public:
     }
     const slr::SlrPlan &plan = placement.plan;
     Builder builder(module.getContext());
-    for (size_t task = 0; task < needs.tasks.size(); ++task)
-      needs.calls[task]->setAttr("dataflow.slr",
-                                 builder.getI64IntegerAttr(plan.dieOf[task]));
+    needs.setDies(plan.dieOf);
     module->setAttr("dataflow.slr_crossing_bits",
                     builder.getI64IntegerAttr(int64_t(plan.crossingBits)));
   }

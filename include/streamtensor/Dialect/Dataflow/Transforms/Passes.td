@@ -310,6 +310,27 @@ def UnrollResets : Pass<"dataflow-unroll-resets", "::mlir::ModuleOp"> {
   }];
 }
 
+def PrefetchTiles : Pass<"dataflow-prefetch-tiles", "::mlir::ModuleOp"> {
+  let summary = "Fill the next tile's buffer while the current one is computed on";
+  let description = [{
+    A process that copies each tile from a FIFO into a local buffer and
+    then computes on it (a prefill matmul's weight and activation tiles)
+    pays for the copy on every tile. Such a fill moves into a process of its
+    own that writes a three-block `dataflow.buffer`; the computation takes
+    each tile with `dataflow.block_acquire` while the next one is filled.
+    Only a buffer allocated inside constant-bound loops, filled by one nest
+    that reads one FIFO nothing else in the process reads, and only loaded
+    by the rest of the process, and whose tile takes at most
+    `max-block-bytes` (the buffer holds three).
+  }];
+  let options = [
+    Option<"maxBlockBytes", "max-block-bytes", "int64_t", /*default=*/"8192",
+           "Largest tile (bytes) a prefetch copies; larger ones stay in their "
+           "process">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def ReadMemoryFirst : Pass<"dataflow-read-memory-first", "::mlir::ModuleOp"> {
   let summary = "Read a DMA's tile before the tiles other processes produce";
   let description = [{
