@@ -93,7 +93,12 @@ void buildResourceAllocation(OpPassManager &pm,
   stripe.stripes = options.weightStripes;
   pm.addPass(dataflow::createStripeWeights(stripe));
   pm.addPass(dataflow::createReadMemoryFirst());
-  pm.addPass(dataflow::createPrefetchTiles());
+  // The paper's LP prices a FIFO's reader by its own schedule; a prefetch
+  // reads at the pace its blocks are taken, which the LP does not see (its
+  // depths deadlocked every preset's layer). The held-back schedule and the
+  // upper bound simulate or bound it.
+  if (options.fifoMode != "conservative")
+    pm.addPass(dataflow::createPrefetchTiles());
   dataflow::SizeFifosOptions size;
   size.platform = options.platform;
   size.mode = options.fifoMode;

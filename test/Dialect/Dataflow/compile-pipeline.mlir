@@ -1,5 +1,6 @@
 // RUN: streamtensor-opt %s --streamtensor-compile | FileCheck %s --implicit-check-not=tensor --implicit-check-not=linalg. --implicit-check-not=dataflow.task --implicit-check-not=itensor
 // RUN: streamtensor-opt %s '--streamtensor-compile=tile-size=8 fifo-depth=matmul_0_to_maximum_1=2' | FileCheck %s --check-prefix=OPT
+// RUN: streamtensor-opt %s '--streamtensor-compile=fifo-mode=conservative' | FileCheck %s --check-prefix=LP
 
 // The whole pipeline on a two-op model, relu(x * w): the two kernels fuse
 // (equal 16x10 tiles in [2, 4], no converter), every process is a function
@@ -79,6 +80,12 @@
 // (The relu's tiles of 8 come through a prefetch, which reads that FIFO.)
 // OPT-LABEL: func.func @matmul_0_to_maximum_1_maximum_1_prefetch_0(
 // OPT-SAME: %{{[^:]*}}: !dataflow.stream<{{f32|vector<[0-9]+xf32>}}, 2>,
+
+// The paper's LP does not see a prefetch's pace (it reads as its blocks are
+// taken): with its depths, no tile is prefetched.
+// LP-LABEL: func.func @matmul_0_to_maximum_1(
+// LP-NOT: prefetch
+// LP: return
 
 func.func @forward(%x: tensor<32x48xf32>, %w: tensor<48x40xf32>) -> tensor<32x40xf32> {
   %zero = arith.constant 0.0 : f32
