@@ -25,7 +25,7 @@ static Resources toResources(const FabricResources &fabric) {
 
 /// The first resource kind `need` has more of than `capacity`, if any.
 static std::optional<int> findOverKind(const Resources &need,
-                                const Resources &capacity) {
+                                       const Resources &capacity) {
   for (int kind = 0; kind < Resources::kNumKinds; ++kind)
     if (need.get(kind) > capacity.get(kind))
       return kind;
@@ -34,8 +34,7 @@ static std::optional<int> findOverKind(const Resources &need,
 
 static std::optional<std::string>
 findDieProblem(const std::vector<slr::SlrTask> &tasks,
-               const std::vector<Resources> &capacity,
-               const Platform &target) {
+               const std::vector<Resources> &capacity, const Platform &target) {
   Resources largest;
   for (const Resources &die : capacity)
     for (int kind = 0; kind < Resources::kNumKinds; ++kind)
@@ -95,44 +94,31 @@ streamtensor::perf::collectProcessNeeds(const AnalyzedDesign &design) {
       if (writer[fifo] >= 0 && reader[fifo] >= 0 &&
           isPrefetchBlocks(kernel.model.fifoOps[fifo]))
         hostOf[writer[fifo]] = reader[fifo];
+    // A prefetch whose reader is a prefetch too keeps a task of its own.
+    for (size_t p = 0; p < numProcesses; ++p)
+      if (hostOf[hostOf[p]] != hostOf[p])
+        hostOf[p] = static_cast<int>(p);
     std::vector<int> taskOf(numProcesses, -1);
     for (size_t p = 0; p < numProcesses; ++p) {
       if (hostOf[p] != int(p))
         continue;
-      const ProcessInfo &process = kernel.model.processes[p];
       slr::SlrTask task;
-      task.name = (function.getName() + "/" + process.name).str();
-      task.need = process.operators;
-      if (!process.dmas.empty())
-        task.pinned = static_cast<int>(design.platform.hbm.slr);
+      task.name =
+          (function.getName() + "/" + kernel.model.processes[p].name).str();
       taskOf[p] = static_cast<int>(needs.tasks.size());
       needs.tasks.push_back(task);
       needs.calls.push_back(p < calls.size() ? calls[p] : func::CallOp());
       needs.companions.emplace_back();
     }
     for (size_t p = 0; p < numProcesses; ++p) {
-      if (taskOf[p] >= 0)
-        continue;
-      // A prefetch whose reader is a prefetch too keeps a task of its own.
-      int host = hostOf[p];
-      if (taskOf[host] < 0) {
-        host = static_cast<int>(p);
-        slr::SlrTask task;
-        task.name =
-            (function.getName() + "/" + kernel.model.processes[p].name).str();
-        taskOf[p] = static_cast<int>(needs.tasks.size());
-        needs.tasks.push_back(task);
-        needs.calls.push_back(p < calls.size() ? calls[p] : func::CallOp());
-        needs.companions.emplace_back();
-      } else {
-        taskOf[p] = taskOf[host];
-        if (p < calls.size())
-          needs.companions[taskOf[p]].push_back(calls[p]);
-      }
-      needs.tasks[taskOf[p]].need += kernel.model.processes[p].operators;
-      if (!kernel.model.processes[p].dmas.empty())
-        needs.tasks[taskOf[p]].pinned =
-            static_cast<int>(design.platform.hbm.slr);
+      const ProcessInfo &process = kernel.model.processes[p];
+      taskOf[p] = taskOf[hostOf[p]];
+      slr::SlrTask &task = needs.tasks[taskOf[p]];
+      task.need += process.operators;
+      if (!process.dmas.empty())
+        task.pinned = static_cast<int>(design.platform.hbm.slr);
+      if (hostOf[p] != int(p) && p < calls.size())
+        needs.companions[taskOf[p]].push_back(calls[p]);
     }
     for (const MemoryItem &item : collectMemories(kernel))
       if (item.process >= 0)
@@ -210,13 +196,12 @@ DiePlacement streamtensor::perf::placeOnDies(const ProcessNeeds &needs,
   if (std::optional<Shortfall> shortfall =
           findShortfall(needs.tasks, platform)) {
     placement.error =
-        llvm::formatv("the design does not fit {0}: it needs {1:F0} {2}, "
-                      "{3:F0} are available ({4:F0} over); largest users: {5}",
-                      platform.name, shortfall->need,
-                      Resources::kindName(shortfall->kind),
-                      shortfall->available,
-                      shortfall->need - shortfall->available,
-                      shortfall->largestUsers)
+        llvm::formatv(
+            "the design does not fit {0}: it needs {1:F0} {2}, "
+            "{3:F0} are available ({4:F0} over); largest users: {5}",
+            platform.name, shortfall->need,
+            Resources::kindName(shortfall->kind), shortfall->available,
+            shortfall->need - shortfall->available, shortfall->largestUsers)
             .str();
     return placement;
   }
@@ -249,8 +234,8 @@ DiePlacement streamtensor::perf::placeWithinOnDies(
     names.push_back(die.name);
   DiePlacement placement;
   if (!start.empty()) {
-    placement.plan = slr::repairPlacement(design.tasks, design.edges,
-                                          allowance, start, names);
+    placement.plan = slr::repairPlacement(design.tasks, design.edges, allowance,
+                                          start, names);
     if (placement.plan.error.empty())
       return placement;
   }
@@ -266,13 +251,12 @@ DiePlacement streamtensor::perf::placeWithinOnDies(
   std::vector<Resources> others(capacity.size());
   for (size_t die = 0; die < capacity.size(); ++die) {
     for (int kind = 0; kind < Resources::kNumKinds; ++kind)
-      others[die].at(kind) =
-          std::max(0.0, capacity[die].get(kind) -
-                            (die < allowance.size() ? allowance[die].get(kind)
-                                                    : 0.0));
-    withOthers.tasks.push_back({"the other graphs' part of " +
-                                    platform.slrs[die].name,
-                                others[die], static_cast<int>(die)});
+      others[die].at(kind) = std::max(
+          0.0, capacity[die].get(kind) -
+                   (die < allowance.size() ? allowance[die].get(kind) : 0.0));
+    withOthers.tasks.push_back(
+        {"the other graphs' part of " + platform.slrs[die].name, others[die],
+         static_cast<int>(die)});
   }
   slr::SlrWeights weights;
   weights.maxNodes = maxNodes;

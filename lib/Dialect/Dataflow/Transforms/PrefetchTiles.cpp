@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "streamtensor/Performance/DesignAnalysis.h"
 
@@ -67,18 +68,6 @@ struct TileFill {
   /// Constants the fill uses from outside.
   SmallVector<Operation *> constants;
 };
-
-Value getMemRef(Operation *op) {
-  if (auto load = dyn_cast<memref::LoadOp>(op))
-    return load.getMemRef();
-  if (auto store = dyn_cast<memref::StoreOp>(op))
-    return store.getMemRef();
-  if (auto load = dyn_cast<vector::LoadOp>(op))
-    return load.getBase();
-  if (auto store = dyn_cast<vector::StoreOp>(op))
-    return store.getBase();
-  return {};
-}
 
 bool hasConstantBounds(scf::ForOp loop) {
   return getConstantIntValue(loop.getLowerBound()) &&
@@ -142,7 +131,7 @@ std::optional<TileFill> matchTileFill(func::FuncOp process,
       match.fifo = fifo;
     } else if (isa<StreamWriteOp, BlockAcquireOp, func::CallOp>(op)) {
       valid = false;
-    } else if (Value memref = getMemRef(op)) {
+    } else if (Value memref = getAccessedMemRef(op)) {
       // Its own buffer, staging buffers inside it, or outside ones that
       // nothing else uses.
       auto alloca = memref.getDefiningOp<memref::AllocaOp>();

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "streamtensor/Dialect/Dataflow/Transforms/Passes.h"
+#include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "streamtensor/Performance/DesignAnalysis.h"
 
@@ -103,8 +104,7 @@ struct TileRead {
   llvm::SetVector<Value> memories;
 };
 
-std::optional<TileRead> getTileRead(Operation *op,
-                                    ArrayRef<Value> dmaFifos) {
+std::optional<TileRead> getTileRead(Operation *op, ArrayRef<Value> dmaFifos) {
   auto loop = dyn_cast<scf::ForOp>(op);
   if (!loop)
     return std::nullopt;
@@ -118,17 +118,9 @@ std::optional<TileRead> getTileRead(Operation *op,
       read.fifo = fifo;
       return;
     }
-    Value memory;
-    if (auto load = dyn_cast<memref::LoadOp>(inner))
-      memory = load.getMemRef();
-    else if (auto store = dyn_cast<memref::StoreOp>(inner))
-      memory = store.getMemRef();
-    else if (auto load = dyn_cast<vector::LoadOp>(inner))
-      memory = load.getBase();
-    else if (auto store = dyn_cast<vector::StoreOp>(inner))
-      memory = store.getBase();
-    else if (!isa<scf::ForOp, scf::YieldOp, memref::AllocaOp>(inner) &&
-             !isMemoryEffectFree(inner))
+    Value memory = getAccessedMemRef(inner);
+    if (!memory && !isa<scf::ForOp, scf::YieldOp, memref::AllocaOp>(inner) &&
+        !isMemoryEffectFree(inner))
       valid = false; // FIFO writes, blocks, calls
     if (!memory || loop->isAncestor(memory.getParentBlock()->getParentOp()))
       return;

@@ -3,6 +3,8 @@
 #include "streamtensor/Dialect/Dataflow/Transforms/StreamUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -39,4 +41,16 @@ streamtensor::dataflow::countFifoAccesses(Block &block) {
       ++accesses[acquire.getBuffer()];
   });
   return accesses;
+}
+
+mlir::Value streamtensor::dataflow::getAccessedMemRef(mlir::Operation *op) {
+  if (auto load = llvm::dyn_cast<mlir::memref::LoadOp>(op))
+    return load.getMemRef();
+  if (auto store = llvm::dyn_cast<mlir::memref::StoreOp>(op))
+    return store.getMemRef();
+  if (auto load = llvm::dyn_cast<mlir::vector::LoadOp>(op))
+    return load.getBase();
+  if (auto store = llvm::dyn_cast<mlir::vector::StoreOp>(op))
+    return store.getBase();
+  return {};
 }

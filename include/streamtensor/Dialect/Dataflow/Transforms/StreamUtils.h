@@ -20,6 +20,10 @@ void retypeStream(StreamOp stream, StreamType type);
 /// iteration.
 llvm::MapVector<mlir::Value, int64_t> countFifoAccesses(mlir::Block &block);
 
+/// The memory a memref or vector load or store accesses; null for any
+/// other op.
+mlir::Value getAccessedMemRef(mlir::Operation *op);
+
 } // namespace streamtensor::dataflow
 
 #endif // STREAMTENSOR_DIALECT_DATAFLOW_TRANSFORMS_STREAMUTILS_H
