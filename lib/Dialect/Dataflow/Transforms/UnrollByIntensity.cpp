@@ -6,7 +6,8 @@
 // loops already unrolled completely) gets the next larger
 // unroll factor that divides its trip count, as long as the design's DSPs
 // stay within the budget and each step saves a cycle per `luts-per-cycle`
-// LUTs it adds. When that loop cannot get faster, the process's
+// LUTs it adds; a factor that fits but is not taken gives way to the next
+// one. When that loop cannot get faster, the process's
 // shorter nests may still be unrolled where it costs no operators and no
 // memory banks (an accumulator reset). A process none of whose nests can
 // is done; unlike the paper, the other processes of its kernel go on (see
@@ -253,40 +254,51 @@ public:
       bool longest = true;
       for (scf::ForOp loop : findComputeLoops(process)) {
         bool isLongest = std::exchange(longest, false);
-        int64_t factor = getNextUnrollFactor(loop);
-        if (!factor)
-          continue;
         int64_t previous = perf::getUnrollFactor(loop);
         // Only a shorter nest's step must leave the banks as they are.
         std::optional<perf::PartitionFactors> partitionsBefore;
         if (!isLongest)
           partitionsBefore = perf::getPartitionFactors(process);
         Resources before = kernel.model.processes[p].operators;
-        setUnrollFactor(loop, factor);
-        FailureOr<std::pair<perf::ProcessInfo, perf::Process>> model =
-            perf::buildProcessModel(kernel.kernel, params, p);
-        if (failed(model))
-          return failure();
-        const Resources &after = model->first.operators;
-        perf::TaskProfile profile = perf::profileProcess(model->second);
-        bool fits = fitsWith(getAdded(before, after)) && fitsOneDie(after);
-        bool allowed =
-            isLongest ||
-            (after.dsp == before.dsp && after.lut == before.lut &&
-             after.ff == before.ff &&
-             perf::getPartitionFactors(process) == *partitionsBefore);
-        // A few cycles are not worth many LUTs: decode's attention took
-        // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
-        // for under 1K of its 190K cycles: LUTs that the prefill graph,
-        // which borrows what the others leave, then lacked.
-        bool worthItsLuts =
-            lutsPerCycle <= 0 || after.lut <= before.lut ||
-            double(latency - profile.latency) * lutsPerCycle >=
-                after.lut - before.lut;
-        if (fits && profile.latency < latency && worthItsLuts && allowed)
-          return std::optional<Step>(Step{loop, previous, profile,
-                                          std::move(model->first),
-                                          std::move(model->second)});
+        // A factor that saves nothing may lead to one that does: a
+        // softmax's sum of 64 keys into 16 heads' totals, heads inner,
+        // updates each total every 16 elements, and its add chain takes 9
+        // cycles. Unrolled by 2, a total comes round every 8 cycles, the
+        // chain sets the interval to 2 and the loop is no faster; by 4 it
+        // is (3 cycles for 4 elements), and by 16 twice as fast as before.
+        // So the longest nest goes on to the next factor while one fits
+        // and is not taken.
+        for (int64_t factor = getNextUnrollFactor(loop); factor;
+             factor = getNextUnrollFactor(loop)) {
+          setUnrollFactor(loop, factor);
+          FailureOr<std::pair<perf::ProcessInfo, perf::Process>> model =
+              perf::buildProcessModel(kernel.kernel, params, p);
+          if (failed(model))
+            return failure();
+          const Resources &after = model->first.operators;
+          perf::TaskProfile profile = perf::profileProcess(model->second);
+          bool fits = fitsWith(getAdded(before, after)) && fitsOneDie(after);
+          bool allowed =
+              isLongest ||
+              (after.dsp == before.dsp && after.lut == before.lut &&
+               after.ff == before.ff &&
+               perf::getPartitionFactors(process) == *partitionsBefore);
+          // A few cycles are not worth many LUTs: decode's attention took
+          // 7.7K LUTs for a 16-lane max of 16 elements, and the LM head 160K
+          // for under 1K of its 190K cycles: LUTs that the prefill graph,
+          // which borrows what the others leave, then lacked.
+          bool worthItsLuts =
+              lutsPerCycle <= 0 || after.lut <= before.lut ||
+              double(latency - profile.latency) * lutsPerCycle >=
+                  after.lut - before.lut;
+          bool faster = profile.latency < latency;
+          if (fits && faster && worthItsLuts && allowed)
+            return std::optional<Step>(Step{loop, previous, profile,
+                                            std::move(model->first),
+                                            std::move(model->second)});
+          if (!isLongest || !fits)
+            break;
+        }
         // Over budget, no faster (the nest is not the bottleneck), not
         // worth its LUTs, or not free: undo, and try the next nest.
         setUnrollFactor(loop, previous);
