@@ -1033,7 +1033,7 @@ static KernelWiring getKernelWiring(func::FuncOp kernel,
       // simulation and deadlocked it).
       auto name = buffer->getAttrOfType<StringAttr>("name");
       fifo.name = name ? name.str() : "buffer" + std::to_string(fifos);
-      int64_t held = buffer->hasAttr("dataflow.prefetch") ? 2 : 1;
+      int64_t held = buffer.getPrefetch() ? 2 : 1;
       fifo.depth = std::max<int64_t>(1, buffer.getDepth() - held);
       fifo.tokenBits = getBitWidth(buffer.getType());
       wiring.fifoOfKernelValue[buffer.getMemref()] = fifos;

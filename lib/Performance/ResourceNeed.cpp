@@ -63,7 +63,8 @@ findDieProblem(const std::vector<slr::SlrTask> &tasks,
 
 /// Whether `op` is a tile prefetch's blocks (dataflow-prefetch-tiles).
 static bool isPrefetchBlocks(Operation *op) {
-  return isa<dataflow::BufferOp>(op) && op->hasAttr("dataflow.prefetch");
+  auto buffer = dyn_cast<dataflow::BufferOp>(op);
+  return buffer && buffer.getPrefetch();
 }
 
 ProcessNeeds

@@ -111,7 +111,7 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
   unsigned bufferIndex = 0;
   for (auto buffer : kernel.getOps<dataflow::BufferOp>()) {
     // A tile prefetch's blocks join two processes, drawn as an edge below.
-    if (buffer->hasAttr("dataflow.prefetch"))
+    if (buffer.getPrefetch())
       continue;
     GraphBuffer info;
     info.converter = getConverterName(buffer, bufferIndex++);
@@ -183,7 +183,7 @@ KernelGraph readKernel(func::FuncOp kernel, unsigned kernelIndex) {
     }
     for (auto [index, operand] : llvm::enumerate(call.getOperands())) {
       auto buffer = operand.getDefiningOp<dataflow::BufferOp>();
-      if (buffer && buffer->hasAttr("dataflow.prefetch") && callee &&
+      if (buffer && buffer.getPrefetch() && callee &&
           !callee.isExternal()) {
         auto [it, inserted] =
             prefetchEnds.insert({buffer, std::make_pair(-1, -1)});

@@ -21,9 +21,9 @@
 // CHECK-NEXT: call @matmul_0_to_maximum_1_load_1(%[[W]], %[[S1]])
 // The matmul's tiles are filled by processes of their own, into three-block
 // buffers (dataflow-prefetch-tiles).
-// CHECK-NEXT: %[[B0:.*]] = dataflow.buffer {dataflow.prefetch, {{.*}}name = "matmul_0_prefetch_0_blocks"} : memref<3x16x16xf32>
+// CHECK-NEXT: %[[B0:.*]] = dataflow.buffer {{{.*}}name = "matmul_0_prefetch_0_blocks", prefetch} : memref<3x16x16xf32>
 // CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0_prefetch_0(%[[S0]], %[[B0]])
-// CHECK-NEXT: %[[B1:.*]] = dataflow.buffer {dataflow.prefetch, {{.*}}name = "matmul_0_prefetch_1_blocks"} : memref<16x10xf32>
+// CHECK-NEXT: %[[B1:.*]] = dataflow.buffer {{{.*}}name = "matmul_0_prefetch_1_blocks", prefetch} : memref<16x10xf32>
 // CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0_prefetch_1(%[[S1]], %[[B1]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_matmul_0(%[[S2]], %[[B0]], %[[B1]])
 // CHECK-NEXT: call @matmul_0_to_maximum_1_maximum_1(%[[S3]], %[[S2]])

@@ -19,7 +19,7 @@
 // With tiles of at most 32 bytes, w's (64) stays in its process, x's (16)
 // moves.
 // CAP-LABEL: func.func @top(
-// CAP-NEXT: dataflow.buffer {dataflow.prefetch, depth = 3 : i64, name = "mm_prefetch_0_blocks"} : memref<4xf32>
+// CAP-NEXT: dataflow.buffer {depth = 3 : i64, name = "mm_prefetch_0_blocks", prefetch} : memref<4xf32>
 // CAP-NEXT: call @k_mm_prefetch_0(
 // CAP-NEXT: call @k_mm(%arg0,
 // CAP-LABEL: func.func @k_mm(
@@ -28,9 +28,9 @@
 
 // CHECK-LABEL: func.func @top(
 // CHECK-SAME: %[[W:[^:]*]]: !dataflow.stream<vector<4xf32>, 2>, %[[X:[^:]*]]: !dataflow.stream<f32, 2>,
-// CHECK-NEXT: %[[WB:.*]] = dataflow.buffer {dataflow.prefetch, depth = 3 : i64, name = "mm_prefetch_0_blocks"} : memref<4x4xf32>
+// CHECK-NEXT: %[[WB:.*]] = dataflow.buffer {depth = 3 : i64, name = "mm_prefetch_0_blocks", prefetch} : memref<4x4xf32>
 // CHECK-NEXT: call @k_mm_prefetch_0(%[[W]], %[[WB]]) : (!dataflow.stream<vector<4xf32>, 2>, memref<4x4xf32>) -> ()
-// CHECK-NEXT: %[[XB:.*]] = dataflow.buffer {dataflow.prefetch, depth = 3 : i64, name = "mm_prefetch_1_blocks"} : memref<4xf32>
+// CHECK-NEXT: %[[XB:.*]] = dataflow.buffer {depth = 3 : i64, name = "mm_prefetch_1_blocks", prefetch} : memref<4xf32>
 // CHECK-NEXT: call @k_mm_prefetch_1(%[[X]], %[[XB]]) : (!dataflow.stream<f32, 2>, memref<4xf32>) -> ()
 // CHECK-NEXT: call @k_mm(%[[WB]], %[[XB]], %{{.*}}) : (memref<4x4xf32>, memref<4xf32>, !dataflow.stream<f32, 2>) -> ()
 // CHECK-NEXT: call @k_keep(

@@ -257,7 +257,7 @@ private:
     auto blocks = BufferOp::create(top, loc, type, top.getI64IntegerAttr(3));
     blocks->setAttr("name", top.getStringAttr(role + "_blocks"));
     // Not a layout converter: the report draws it as an edge.
-    blocks->setAttr("dataflow.prefetch", top.getUnitAttr());
+    blocks.setPrefetch(true);
 
     // The new process: the enclosing loops, a block each iteration.
     OpBuilder outside(module.getContext());

@@ -278,11 +278,17 @@ def Dataflow_BufferOp : Dataflow_Op<"buffer"> {
     A statically shaped on-chip buffer. With `depth` stages (2: ping-pong),
     a writer can fill one stage while a reader drains another.
 
+    `prefetch` marks the blocks of a tile prefetch (dataflow-prefetch-tiles):
+    a process of its own fills them from a FIFO for a reader that computes
+    on each block it holds, rather than a layout converter between two
+    orders. The task model and the report tell the two apart by it.
+
     ```mlir
     %b = dataflow.buffer : memref<8x2xf32>
     ```
   }];
-  let arguments = (ins DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "2">:$depth);
+  let arguments = (ins DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "2">:$depth,
+                       UnitAttr:$prefetch);
   let results = (outs Res<AnyStaticShapeMemRef, "", [MemAlloc]>:$memref);
   let assemblyFormat = "attr-dict `:` type($memref)";
 }
