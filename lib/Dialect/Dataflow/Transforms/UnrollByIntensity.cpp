@@ -260,14 +260,14 @@ public:
         if (!isLongest)
           partitionsBefore = perf::getPartitionFactors(process);
         Resources before = kernel.model.processes[p].operators;
-        // A factor that saves nothing may lead to one that does: a
-        // softmax's sum of 64 keys into 16 heads' totals, heads inner,
-        // updates each total every 16 elements, and its add chain takes 9
-        // cycles. Unrolled by 2, a total comes round every 8 cycles, the
-        // chain sets the interval to 2 and the loop is no faster; by 4 it
-        // is (3 cycles for 4 elements), and by 16 twice as fast as before.
-        // So the longest nest goes on to the next factor while one fits
-        // and is not taken.
+        // A factor not worth taking may lead to one that is: a softmax's
+        // sum of 64 keys into 16 heads' totals, heads inner, updates each
+        // total every 16 elements, and its add chain takes 9 cycles.
+        // Unrolled by 2, a total comes round every 8 iterations, the chain
+        // sets the interval to 2, and the loop saves one cycle, not worth
+        // an adder's LUTs; by 4 it runs 3 cycles for 4 elements, and by 16
+        // twice as fast as before. So the longest nest goes on to the next
+        // factor while one fits and is not taken.
         for (int64_t factor = getNextUnrollFactor(loop); factor;
              factor = getNextUnrollFactor(loop)) {
           setUnrollFactor(loop, factor);
