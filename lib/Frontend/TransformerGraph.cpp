@@ -305,37 +305,44 @@ public:
       count *= double(graph.getDim(dim));
     double eps = config.normEps;
     GraphTensor w = weight(weightRole, name, over, rows);
+    auto sumOfSquares = [&] {
+      return graph.compute(rowDims, {x}, Combine::Sum,
+                           [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
+                             return mul(b, loc, v[0], v[0]);
+                           });
+    };
     if (config.norm == model::NormKind::LayerNorm) {
+      // Both statistics in one pass over x, side by side: the variance as
+      // E[x^2] - mean^2 instead of a second pass over x - mean, which had
+      // to wait for the mean and kept x - mean on chip meanwhile (GPT-2
+      // Medium's prefill: a 14K-cycle pass before each of its two norms
+      // and 112 KiB of FIFO). Activations whose mean dwarfs their spread
+      // would lose digits to the subtraction; clamping at zero keeps the
+      // square root real when rounding makes it negative.
       GraphTensor sum = graph.compute(
           rowDims, {x}, Combine::Sum,
           [](OpBuilder &, Location, ArrayRef<Value> v) { return v[0]; });
-      GraphTensor centered = map(
-          dims, {x, sum}, [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-            return sub(b, loc, v[0],
-                       div(b, loc, v[1], constant(b, loc, count)));
-          });
-      GraphTensor squares =
-          graph.compute(rowDims, {centered}, Combine::Sum,
-                        [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                          return mul(b, loc, v[0], v[0]);
-                        });
+      GraphTensor squares = sumOfSquares();
       GraphTensor bias = weight(biasRole, name + ".bias", over, rows);
-      return map(dims, {centered, squares, w, bias},
+      return map(dims, {x, sum, squares, w, bias},
                  [&](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                   Value variance = div(b, loc, v[1], constant(b, loc, count));
+                   Value n = constant(b, loc, count);
+                   Value mean = div(b, loc, v[1], n);
+                   Value variance = arith::MaximumFOp::create(
+                       b, loc,
+                       sub(b, loc, div(b, loc, v[2], n),
+                           mul(b, loc, mean, mean)),
+                       constant(b, loc, 0.0));
                    Value scale = math::RsqrtOp::create(
                        b, loc, add(b, loc, variance, constant(b, loc, eps)));
                    return add(b, loc,
-                              mul(b, loc, mul(b, loc, v[0], scale), v[2]),
-                              v[3]);
+                              mul(b, loc,
+                                  mul(b, loc, sub(b, loc, v[0], mean), scale),
+                                  v[3]),
+                              v[4]);
                  });
     }
-    GraphTensor squares =
-        graph.compute(rowDims, {x}, Combine::Sum,
-                      [](OpBuilder &b, Location loc, ArrayRef<Value> v) {
-                        return mul(b, loc, v[0], v[0]);
-                      });
-    return applyRms(x, dims, squares, count, w);
+    return applyRms(x, dims, sumOfSquares(), count, w);
   }
 
   /// x * rsqrt(squares / count + eps) * w (or * (1 + w)).

@@ -364,6 +364,36 @@ TEST_F(TransformerGraphTest, Gpt2DecodeHasNoRopeAndOneKeyPart) {
   EXPECT_EQ(weightsOf(WeightRole::DownBias).size(), 1u);
 }
 
+// A LayerNorm's sum and sum of squares both read the row itself, so that
+// they run side by side: the squares of x - mean would wait for the mean.
+TEST_F(TransformerGraphTest, LayerNormTakesBothStatisticsFromTheRow) {
+  std::optional<ModelConfig> config = loadPreset("gpt2-tiny");
+  ASSERT_TRUE(config);
+  func::FuncOp function =
+      build(*config, GraphKind::Decode, 1, 16, Precision::FP32);
+  std::vector<const GraphArgument *> hidden = argumentsOf(ArgumentKind::Hidden);
+  ASSERT_EQ(hidden.size(), 1u);
+  unsigned index = unsigned(hidden[0] - signature.arguments.data());
+  // The block's input and its reshapes.
+  SmallVector<Value> rows{function.getArgument(index)};
+  for (size_t next = 0; next < rows.size(); ++next)
+    for (Operation *user : rows[next].getUsers())
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user))
+        rows.push_back(user->getResult(0));
+  int reductionsOfTheRow = 0;
+  function.walk([&](linalg::GenericOp op) {
+    bool reduces = llvm::any_of(op.getIteratorTypesArray(), [](auto type) {
+      return type == utils::IteratorType::reduction;
+    });
+    bool readsTheRow = llvm::any_of(op.getDpsInputs(), [&](Value input) {
+      return llvm::is_contained(rows, input);
+    });
+    if (reduces && readsTheRow)
+      ++reductionsOfTheRow;
+  });
+  EXPECT_EQ(reductionsOfTheRow, 2);
+}
+
 TEST_F(TransformerGraphTest, GemmaDecodeDropsTheSingleKvHead) {
   std::optional<ModelConfig> config = loadPreset("gemma3-tiny");
   ASSERT_TRUE(config);
