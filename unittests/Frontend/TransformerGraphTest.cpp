@@ -382,9 +382,7 @@ TEST_F(TransformerGraphTest, LayerNormTakesBothStatisticsFromTheRow) {
         rows.push_back(user->getResult(0));
   int reductionsOfTheRow = 0;
   function.walk([&](linalg::GenericOp op) {
-    bool reduces = llvm::any_of(op.getIteratorTypesArray(), [](auto type) {
-      return type == utils::IteratorType::reduction;
-    });
+    bool reduces = op.getNumReductionLoops() > 0;
     bool readsTheRow = llvm::any_of(op.getDpsInputs(), [&](Value input) {
       return llvm::is_contained(rows, input);
     });
