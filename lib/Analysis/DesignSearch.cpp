@@ -18,6 +18,8 @@ std::string Point::describe() const {
     os << ", fifo width " << fifoWidth;
   if (packMacs != "reused")
     os << ", pack " << packMacs;
+  if (floatAdders != "dsp")
+    os << ", float adders " << floatAdders;
   if (fusionShare != 1.0)
     os << ", fusion " << std::lround(fusionShare * 1000) / 10.0 << "%";
   if (capRunAhead)
@@ -34,10 +36,12 @@ std::string Point::describe() const {
 
 bool Point::operator<(const Point &other) const {
   return std::tie(tileSize, kernelTileSizes, unrollShare, fifoMode, fifoWidth,
-                  packMacs, fusionShare, kernelTileOrders, capRunAhead) <
+                  packMacs, floatAdders, fusionShare, kernelTileOrders,
+                  capRunAhead) <
          std::tie(other.tileSize, other.kernelTileSizes, other.unrollShare,
                   other.fifoMode, other.fifoWidth, other.packMacs,
-                  other.fusionShare, other.kernelTileOrders, other.capRunAhead);
+                  other.floatAdders, other.fusionShare, other.kernelTileOrders,
+                  other.capRunAhead);
 }
 
 bool Point::operator==(const Point &other) const {
@@ -113,7 +117,17 @@ Point Search::mutate(const Point &base) {
   // between standard libraries, and the search must not.
   auto pick = [&](size_t count) { return size_t(random() % count); };
   Point point = base;
-  enum Dimension { TileSize, Kernel, Unroll, Fifo, Width, Pack, Fusion, Order };
+  enum Dimension {
+    TileSize,
+    Kernel,
+    Unroll,
+    Fifo,
+    Width,
+    Pack,
+    Adders,
+    Fusion,
+    Order
+  };
   std::vector<Dimension> dimensions = {TileSize};
   if (!space.kernels.empty()) {
     // Per-kernel tiles are the largest part of the space: try them as
@@ -129,6 +143,8 @@ Point Search::mutate(const Point &base) {
     dimensions.push_back(Width);
   if (space.packModes.size() > 1)
     dimensions.push_back(Pack);
+  if (space.floatAdders.size() > 1)
+    dimensions.push_back(Adders);
   if (space.fusionShares.size() > 1)
     dimensions.push_back(Fusion);
   std::vector<std::string> reorderable;
@@ -178,6 +194,9 @@ Point Search::mutate(const Point &base) {
     break;
   case Pack:
     point.packMacs = space.packModes[pick(space.packModes.size())];
+    break;
+  case Adders:
+    point.floatAdders = space.floatAdders[pick(space.floatAdders.size())];
     break;
   case Fusion:
     point.fusionShare = space.fusionShares[pick(space.fusionShares.size())];
@@ -237,6 +256,7 @@ std::vector<Point> Search::propose(size_t count) {
   // resources are better bets than a tile size further away.
   if (nextSweep == 0 && count > 0)
     add(sweep[nextSweep++]);
+  bool recordedAtStart = trials.size() == proposed.size();
   while (batch.size() < count) {
     if (std::optional<Point> repair = nextRepair()) {
       add(*repair);
@@ -275,6 +295,24 @@ std::vector<Point> Search::propose(size_t count) {
       if (std::optional<Point> combined = getCombinedStep()) {
         add(*combined);
         continue;
+      }
+    }
+    // Beside it, the float adders the other way at the best point so far:
+    // in LUTs they leave DSPs to the matmuls, which a prefill's unrolling
+    // turns into cycles; a decode step, bound by its cache reads, may only
+    // pay for them in LUTs and die space. (It does not wait for the
+    // combined step's outcome, so that both fit in a short search.)
+    if (combinedStepDone && !adderStepDone && recordedAtStart) {
+      adderStepDone = true;
+      if (std::optional<size_t> best = getBest()) {
+        const Point &base = trials[*best].point;
+        if (std::optional<std::string> other =
+                getOtherValue(space.floatAdders, base.floatAdders)) {
+          Point point = base;
+          point.floatAdders = *other;
+          add(point);
+          continue;
+        }
       }
     }
     while (nextSweep < sweep.size() && isOutgrown(sweep[nextSweep]))

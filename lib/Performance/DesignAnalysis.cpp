@@ -13,11 +13,40 @@ using namespace mlir;
 using namespace streamtensor;
 using namespace streamtensor::perf;
 
+StringRef perf::getFloatAdders(Operation *anchor) {
+  auto module = dyn_cast<ModuleOp>(anchor);
+  if (!module)
+    module = anchor->getParentOfType<ModuleOp>();
+  if (module)
+    if (auto impl = module->getAttrOfType<StringAttr>(kFloatAddersAttr))
+      return impl.getValue();
+  return "dsp";
+}
+
+LogicalResult perf::bindDesignOperators(Platform &platform, Operation *anchor) {
+  StringRef adders = getFloatAdders(anchor);
+  if (adders == "dsp")
+    return success(); // the file's own fadd figure
+  if (llvm::Error error = platform.bindOperator("fadd", adders))
+    return anchor->emitError(llvm::toString(std::move(error)));
+  return success();
+}
+
 FailureOr<Platform> perf::loadPlatformFor(Operation *anchor, StringRef name) {
   llvm::Expected<Platform> platform = loadPlatform(name);
   if (!platform)
     return anchor->emitError(llvm::toString(platform.takeError()));
+  if (failed(bindDesignOperators(*platform, anchor)))
+    return failure();
   return std::move(*platform);
+}
+
+FailureOr<ModelParameters> perf::getModelParametersFor(const Platform &platform,
+                                                       Operation *anchor) {
+  Platform bound = platform;
+  if (failed(bindDesignOperators(bound, anchor)))
+    return failure();
+  return getModelParameters(bound);
 }
 
 std::vector<func::FuncOp> perf::getKernelFunctions(ModuleOp module) {

@@ -63,6 +63,11 @@ void buildLowering(OpPassManager &pm, const CompileOptions &options) {
 /// unrolling, FIFO depths, memories and dies, then the final profiles.
 void buildResourceAllocation(OpPassManager &pm,
                              const CompileOptions &options) {
+  dataflow::BindFloatAddersOptions adders;
+  adders.platform = options.platform;
+  // `auto` is the search's to decide; a compile without one keeps DSPs.
+  adders.impl = options.floatAdders == "fabric" ? "fabric" : "dsp";
+  pm.addPass(dataflow::createBindFloatAdders(adders));
   pm.addPass(dataflow::createHoistTileReads());
   pm.addPass(dataflow::createHoistInvariants());
   dataflow::ProfileTasksOptions measured;
@@ -185,6 +190,11 @@ struct CompilePipelineOptions
       llvm::cl::desc("FIFO widths: lanes (as the processes compute) or axi "
                      "(every FIFO as wide as the AXI port)"),
       llvm::cl::init("lanes")};
+  Option<std::string> floatAdders{
+      *this, "float-adders",
+      llvm::cl::desc("Float adds in fabric (LUTs) or dsp (auto: dsp, as "
+                     "without a search)"),
+      llvm::cl::init("auto")};
   Option<int64_t> dspBudget{
       *this, "dsp-budget",
       llvm::cl::desc("DSPs for unrolling (-1: 80% of the platform's)"),
@@ -227,6 +237,7 @@ void streamtensor::registerCompilePipeline() {
         options.platform = pipelineOptions.platform;
         options.fifoMode = pipelineOptions.fifoMode;
         options.fifoWidth = pipelineOptions.fifoWidth;
+        options.floatAdders = pipelineOptions.floatAdders;
         options.dspBudget = pipelineOptions.dspBudget;
         options.resourceShare = pipelineOptions.resourceShare;
         options.unrollOrder = pipelineOptions.unrollOrder;

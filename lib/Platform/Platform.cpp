@@ -107,6 +107,35 @@ const OperatorSpec *Platform::lookupOperator(StringRef name) const {
   return it == operators.end() ? nullptr : &it->second;
 }
 
+llvm::Error Platform::bindOperator(StringRef name, StringRef impl) {
+  auto bound = operators.find(name.str());
+  auto implementation = operators.find((name + "_" + impl).str());
+  if (bound == operators.end() || implementation == operators.end())
+    return llvm::createStringError(
+        llvm::formatv("platform '{0}' has no operator '{1}_{2}' for {1} "
+                      "implemented as {2}",
+                      this->name, name, impl)
+            .str());
+  OperatorSpec before = bound->second;
+  OperatorSpec &after = bound->second;
+  after.latency = implementation->second.latency;
+  after.dsp = implementation->second.dsp;
+  after.lut = implementation->second.lut;
+  after.ff = implementation->second.ff;
+  after.source = implementation->second.source;
+  // A composite's figures are its parts' sums (see readOperators): each
+  // one built from this operator changes by what the operator did.
+  for (auto &[compositeName, composite] : operators)
+    for (const std::string &part : composite.composedOf)
+      if (part == name) {
+        composite.latency += after.latency - before.latency;
+        composite.dsp += after.dsp - before.dsp;
+        composite.lut += after.lut - before.lut;
+        composite.ff += after.ff - before.ff;
+      }
+  return llvm::Error::success();
+}
+
 int64_t Platform::getMacsPerDsp(StringRef name) const {
   auto it = dspPacking.find(name.str());
   return it == dspPacking.end() ? 1 : it->second.macsPerDsp;

@@ -13,6 +13,7 @@
 #include "streamtensor/Target/LayerLoop.h"
 
 #include "streamtensor/Dialect/Dataflow/IR/Dataflow.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
 #include "streamtensor/Performance/KernelModel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -819,11 +820,25 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
             "(" + getScalarTypeName(result.getType()) + ")" + operand(0));
     return success();
   };
+  // A float add or subtract in LUTs, as the design was priced
+  // (dataflow-bind-float-adders).
+  auto floatAdder = [&](StringRef base, StringRef symbol, StringRef hlsOp) {
+    (void)binary(base, symbol);
+    if (perf::getFloatAdders(&op) == "fabric")
+      os << "ST_PRAGMA(HLS bind_op variable=" << names[result]
+         << " op=" << hlsOp << " impl=fabric)\n";
+    return success();
+  };
   return TypeSwitch<Operation *, LogicalResult>(&op)
-      .Case<arith::AddFOp, arith::AddIOp>([&](auto) { return binary("sum", "+"); })
-      .Case<arith::SubFOp, arith::SubIOp>([&](auto) { return binary("difference", "-"); })
-      .Case<arith::MulFOp, arith::MulIOp>([&](auto) { return binary("product", "*"); })
-      .Case<arith::DivFOp, arith::DivSIOp>([&](auto) { return binary("quotient", "/"); })
+      .Case([&](arith::AddFOp) { return floatAdder("sum", "+", "fadd"); })
+      .Case(
+          [&](arith::SubFOp) { return floatAdder("difference", "-", "fsub"); })
+      .Case([&](arith::AddIOp) { return binary("sum", "+"); })
+      .Case([&](arith::SubIOp) { return binary("difference", "-"); })
+      .Case<arith::MulFOp, arith::MulIOp>(
+          [&](auto) { return binary("product", "*"); })
+      .Case<arith::DivFOp, arith::DivSIOp>(
+          [&](auto) { return binary("quotient", "/"); })
       .Case<arith::RemSIOp>([&](auto) { return binary("remainder", "%"); })
       .Case<arith::AndIOp>([&](auto) { return binary("both", "&"); })
       .Case<arith::OrIOp>([&](auto) { return binary("either", "|"); })
@@ -831,10 +846,14 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
       // Declared with the result's type: an int8 shift wraps to 8 bits.
       .Case<arith::ShLIOp>([&](auto) { return binary("shifted", "<<"); })
       .Case<arith::ShRSIOp>([&](auto) { return binary("shifted", ">>"); })
-      .Case<arith::MaximumFOp>([&](auto) { return call("maximum", "st_maximumf"); })
-      .Case<arith::MinimumFOp>([&](auto) { return call("minimum", "st_minimumf"); })
-      .Case<arith::MaxNumFOp>([&](auto) { return call("maximum", "std::fmax"); })
-      .Case<arith::MinNumFOp>([&](auto) { return call("minimum", "std::fmin"); })
+      .Case<arith::MaximumFOp>(
+          [&](auto) { return call("maximum", "st_maximumf"); })
+      .Case<arith::MinimumFOp>(
+          [&](auto) { return call("minimum", "st_minimumf"); })
+      .Case<arith::MaxNumFOp>(
+          [&](auto) { return call("maximum", "std::fmax"); })
+      .Case<arith::MinNumFOp>(
+          [&](auto) { return call("minimum", "std::fmin"); })
       .Case<arith::MaxSIOp>([&](auto) {
         return call("maximum",
                     "std::max<" + getScalarTypeName(result.getType()) + ">");
@@ -856,22 +875,54 @@ LogicalResult KernelEmitter::emitArith(Operation &op) {
         std::string a = operand(0), b = operand(1), text;
         using P = arith::CmpFPredicate;
         switch (compare.getPredicate()) {
-        case P::OEQ: text = a + " == " + b; break;
-        case P::OGT: text = a + " > " + b; break;
-        case P::OGE: text = a + " >= " + b; break;
-        case P::OLT: text = a + " < " + b; break;
-        case P::OLE: text = a + " <= " + b; break;
-        case P::ONE: text = "(" + a + " < " + b + " || " + a + " > " + b + ")"; break;
-        case P::ORD: text = "(" + a + " == " + a + " && " + b + " == " + b + ")"; break;
-        case P::UEQ: text = "!(" + a + " < " + b + " || " + a + " > " + b + ")"; break;
-        case P::UGT: text = "!(" + a + " <= " + b + ")"; break;
-        case P::UGE: text = "!(" + a + " < " + b + ")"; break;
-        case P::ULT: text = "!(" + a + " >= " + b + ")"; break;
-        case P::ULE: text = "!(" + a + " > " + b + ")"; break;
-        case P::UNE: text = a + " != " + b; break;
-        case P::UNO: text = "(" + a + " != " + a + " || " + b + " != " + b + ")"; break;
-        case P::AlwaysTrue: text = "true"; break;
-        case P::AlwaysFalse: text = "false"; break;
+        case P::OEQ:
+          text = a + " == " + b;
+          break;
+        case P::OGT:
+          text = a + " > " + b;
+          break;
+        case P::OGE:
+          text = a + " >= " + b;
+          break;
+        case P::OLT:
+          text = a + " < " + b;
+          break;
+        case P::OLE:
+          text = a + " <= " + b;
+          break;
+        case P::ONE:
+          text = "(" + a + " < " + b + " || " + a + " > " + b + ")";
+          break;
+        case P::ORD:
+          text = "(" + a + " == " + a + " && " + b + " == " + b + ")";
+          break;
+        case P::UEQ:
+          text = "!(" + a + " < " + b + " || " + a + " > " + b + ")";
+          break;
+        case P::UGT:
+          text = "!(" + a + " <= " + b + ")";
+          break;
+        case P::UGE:
+          text = "!(" + a + " < " + b + ")";
+          break;
+        case P::ULT:
+          text = "!(" + a + " >= " + b + ")";
+          break;
+        case P::ULE:
+          text = "!(" + a + " > " + b + ")";
+          break;
+        case P::UNE:
+          text = a + " != " + b;
+          break;
+        case P::UNO:
+          text = "(" + a + " != " + a + " || " + b + " != " + b + ")";
+          break;
+        case P::AlwaysTrue:
+          text = "true";
+          break;
+        case P::AlwaysFalse:
+          text = "false";
+          break;
         }
         declare(result, "condition", text);
         return success();

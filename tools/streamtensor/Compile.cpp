@@ -85,6 +85,10 @@ const OptionSpec compileOptions[] = {
      "two int8 MACs that share an activation in one DSP (WP486): reused "
      "(where each weight serves several output rows, a prefill's; "
      "default), all, or none"},
+    {"float-adders", "IMPL",
+     "float adds and subtracts in fabric (LUTs: none of the DSPs the "
+     "matmuls need) or dsp; auto (default): the search tries both when the "
+     "platform has a figure for fabric, a compile without one takes dsp"},
     {"dsp-budget", "N",
      "DSPs the unrolling may use, split among an LLM's graphs (default -1: 80% "
      "of the platform's)"},
@@ -95,7 +99,7 @@ const OptionSpec compileOptions[] = {
     {"profiles", "DIR",
      "Vitis HLS csynth reports to use instead of the profiler's estimates"},
     {"dse-budget", "N",
-     "design points the search compiles, per graph of an LLM (default: 7 "
+     "design points the search compiles, per graph of an LLM (default: 8 "
      "for LLMs, 1 for MLIR inputs; 1: the options as given, no search)"},
     {"dse-seconds", "S",
      "stop the search after S seconds (default 0: no limit; a limit makes "
@@ -227,6 +231,11 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
   if (!packMacs)
     return Failure;
   options.packMacs = *packMacs;
+  std::optional<std::string> floatAdders = arguments.getChoice(
+      command, "float-adders", "auto", {"auto", "fabric", "dsp"});
+  if (!floatAdders)
+    return Failure;
+  options.floatAdders = *floatAdders;
   std::optional<std::string> unrollOrder = arguments.getChoice(
       command, "unroll-order", "cheapest", {"cheapest", "slowest"});
   if (!unrollOrder)
@@ -334,6 +343,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
     search::Space space;
     addKernelDimensions(*imported, options, space);
     space.packModes = getPackModes(options);
+    space.floatAdders = getFloatAdderModes(options, *platform);
     search::Search search(space, getStartPoint(options), searchSettings->seed);
     Evaluate<Design> evaluate = [&](const search::Point &point,
                                     Design &design) {
@@ -504,6 +514,7 @@ int streamtensor::driver::runCompile(llvm::ArrayRef<const char *> args) {
                           {"fifo_mode", options.fifoMode},
                           {"fifo_width", options.fifoWidth},
                           {"pack_macs", options.packMacs},
+                          {"float_adders", options.floatAdders},
                           {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget},
                           {"profiles", options.profilesDir}}},

@@ -108,8 +108,12 @@ llvm::json::Array streamtensor::driver::describeKernels(
     ModuleOp module, llvm::json::Object &fusion, const Platform &platform,
     const CompileOptions &options, int64_t &totalCycles, Resources &total) {
   llvm::json::Array kernels;
+  FailureOr<perf::ModelParameters> params =
+      perf::getModelParametersFor(platform, module);
+  if (failed(params))
+    return kernels;
   FailureOr<std::vector<perf::AnalyzedKernel>> analyzed =
-      perf::analyzeKernels(module, perf::getModelParameters(platform));
+      perf::analyzeKernels(module, *params);
   if (failed(analyzed))
     return kernels;
   // dataflow-size-fifos: normal mode simulates (the held-back schedule),
@@ -187,8 +191,11 @@ llvm::json::Array streamtensor::driver::describeKernels(
           {"storage", storage ? storage.getValue() : ""},
           {"depth_source", depthSource}});
     }
+    // Priced as the module implements its operators (bound above).
+    Platform bound = platform;
+    (void)perf::bindDesignOperators(bound, module);
     perf::KernelEstimate estimate =
-        perf::estimateKernel(entryKernel, platform, /*unbounded=*/false);
+        perf::estimateKernel(entryKernel, bound, /*unbounded=*/false);
     llvm::json::Object performance{
         {"method", "cycle-level simulation (an estimate)"},
         {"bound_compute_cycles", estimate.bounds.computeCycles},

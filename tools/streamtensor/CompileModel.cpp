@@ -341,6 +341,7 @@ searchGraph(const GraphRecipe &recipe, const CompileOptions &options,
   search::Space space;
   space.ownShare = ownShare;
   space.packModes = getPackModes(options);
+  space.floatAdders = getFloatAdderModes(options, platform);
   addGraphKernels(recipe, options, space);
   search::Search search(space, getStartPoint(options), settings.seed);
   Evaluate<CompiledGraph> evaluate = [&](const search::Point &point,
@@ -534,7 +535,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
     return Failure;
   int64_t outTokens = *outOption;
   std::optional<SearchSettings> searchSettings =
-      readSearchSettings(arguments, command, /*defaultBudget=*/7);
+      readSearchSettings(arguments, command, /*defaultBudget=*/8);
   if (!searchSettings)
     return Failure;
   // Kernel names repeat between graphs: an LLM's per-kernel options name
@@ -1176,6 +1177,7 @@ int streamtensor::driver::compileModel(const Arguments &arguments,
                           {"fifo_mode", options.fifoMode},
                           {"fifo_width", options.fifoWidth},
                           {"pack_macs", options.packMacs},
+                          {"float_adders", options.floatAdders},
                           {"unroll_order", options.unrollOrder},
                           {"dsp_budget", options.dspBudget}}},
       {"platform", llvm::json::Object{{"name", platform.name},

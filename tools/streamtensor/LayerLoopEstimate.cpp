@@ -3,6 +3,7 @@
 #include "LayerLoopEstimate.h"
 
 #include "streamtensor/Analysis/LayerLoop.h"
+#include "streamtensor/Performance/DesignAnalysis.h"
 #include "streamtensor/Performance/KernelModel.h"
 #include "streamtensor/Simulation/Simulator.h"
 #include "streamtensor/Target/LayerLoop.h"
@@ -22,9 +23,12 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
       ports->activationOutputs);
   if (failed(plan))
     return failure();
-  perf::ModelParameters params = perf::getModelParameters(platform);
+  FailureOr<perf::ModelParameters> params =
+      perf::getModelParametersFor(platform, ports->kernel);
+  if (failed(params))
+    return failure();
   FailureOr<perf::KernelModel> model =
-      perf::buildKernelModel(ports->kernel, params);
+      perf::buildKernelModel(ports->kernel, *params);
   if (failed(model))
     return failure();
 
@@ -40,7 +44,7 @@ driver::estimateLayerLoop(CompiledGraph &graph, int64_t layers,
     processOfCall.push_back(found);
   }
   perf::LayerLoopSpec spec;
-  spec.tableReadLatency = params.hbmReadLatency;
+  spec.tableReadLatency = params->hbmReadLatency;
   for (auto [call, use] : llvm::enumerate(plan->processes))
     if (!use.tableOperands.empty())
       spec.tableReaders.push_back(processOfCall[call]);

@@ -490,12 +490,15 @@ LogicalResult driver::assignModelHbmChannels(std::vector<CompiledGraph> &graphs,
 /// The die-assignment needs of every process of `module`.
 static FailureOr<perf::ProcessNeeds> getProcessNeeds(ModuleOp module,
                                                      const Platform &platform) {
-  perf::ModelParameters params = perf::getModelParameters(platform);
+  FailureOr<perf::ModelParameters> params =
+      perf::getModelParametersFor(platform, module);
+  if (failed(params))
+    return failure();
   FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
-      perf::analyzeKernels(module, params);
+      perf::analyzeKernels(module, *params);
   if (failed(kernels))
     return failure();
-  perf::AnalyzedDesign design{platform, params, std::move(*kernels)};
+  perf::AnalyzedDesign design{platform, *params, std::move(*kernels)};
   perf::ProcessNeeds needs = perf::collectProcessNeeds(design);
   if (!needs.callsMatch)
     return module.emitError("kernel calls and processes do not match");

@@ -94,7 +94,19 @@ search::Point streamtensor::driver::getStartPoint(const CompileOptions &options)
   point.fifoMode = options.fifoMode;
   point.fifoWidth = options.fifoWidth;
   point.packMacs = options.packMacs;
+  // With `auto`, the search starts from DSPs and tries LUTs as a step.
+  point.floatAdders = options.floatAdders == "fabric" ? "fabric" : "dsp";
   return point;
+}
+
+std::vector<std::string>
+streamtensor::driver::getFloatAdderModes(const CompileOptions &options,
+                                         const Platform &platform) {
+  if (options.floatAdders != "auto")
+    return {options.floatAdders};
+  if (!platform.lookupOperator("fadd_fabric"))
+    return {"dsp"};
+  return {"dsp", "fabric"};
 }
 
 std::vector<std::string>
@@ -120,6 +132,7 @@ CompileOptions streamtensor::driver::applyPoint(CompileOptions options,
   options.fifoMode = point.fifoMode;
   options.fifoWidth = point.fifoWidth;
   options.packMacs = point.packMacs;
+  options.floatAdders = point.floatAdders;
   options.runAheadCap = point.capRunAhead ? memory::kUramSliceDepth : 0;
   options.maxOnChipBytes =
       int64_t(double(options.maxOnChipBytes) * point.fusionShare);
@@ -345,6 +358,7 @@ streamtensor::driver::describeSearch(const search::Search &search,
                              {"fifo_mode", trial.point.fifoMode},
                              {"fifo_width", trial.point.fifoWidth},
                              {"pack_macs", trial.point.packMacs},
+                             {"float_adders", trial.point.floatAdders},
                              {"fusion_share", trial.point.fusionShare},
                              {"run_ahead_capped", trial.point.capRunAhead},
                              {"feasible", trial.outcome.feasible}};

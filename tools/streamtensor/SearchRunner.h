@@ -60,6 +60,11 @@ Resources getShareOf(const FabricResources &fabric, double share);
 /// or "none"; "reused" (the default) and "all" otherwise.
 std::vector<std::string> getPackModes(const CompileOptions &options);
 
+/// The float adders the search tries: the one the options fix, or with
+/// `auto` DSPs and, when `platform` has a figure for them, LUTs.
+std::vector<std::string> getFloatAdderModes(const CompileOptions &options,
+                                            const Platform &platform);
+
 /// The point the options ask for, where the search starts.
 search::Point getStartPoint(const CompileOptions &options);
 

@@ -171,8 +171,12 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
     modules.push_back(parseSourceFile<ModuleOp>(designPath, &context));
     if (!modules.back())
       return Failure;
-    FailureOr<std::vector<perf::AnalyzedKernel>> kernels = perf::analyzeKernels(
-        *modules.back(), perf::getModelParameters(*platform));
+    FailureOr<perf::ModelParameters> params =
+        perf::getModelParametersFor(*platform, *modules.back());
+    if (failed(params))
+      return Failure;
+    FailureOr<std::vector<perf::AnalyzedKernel>> kernels =
+        perf::analyzeKernels(*modules.back(), *params);
     if (failed(kernels))
       return Failure;
     for (perf::AnalyzedKernel &kernel : *kernels)
@@ -194,8 +198,11 @@ int streamtensor::driver::runSimulate(llvm::ArrayRef<const char *> args) {
   std::vector<std::string> problems, modelErrors;
   llvm::json::Array kernelReports;
   for (const perf::AnalyzedKernel &kernel : *kernels) {
+    // Priced as the kernel's module implements its operators (bound above).
+    Platform bound = *platform;
+    (void)perf::bindDesignOperators(bound, kernel.kernel);
     perf::KernelEstimate estimate =
-        perf::estimateKernel(kernel, *platform, unbounded);
+        perf::estimateKernel(kernel, bound, unbounded);
     const perf::SimulationResult &result = estimate.simulation;
     kernelReports.push_back(describe(estimate, kernel));
     textOut() << "\nkernel " << estimate.name << ": ";

@@ -549,6 +549,52 @@ TEST(DesignSearchTest, ReordersOnlyTheLoopsLongerThanOne) {
             "tile 16, unroll 100%, fifo normal, matmul_1 order 2,1,0");
 }
 
+TEST(DesignSearchTest, TriesTheOtherFloatAddersBesideTheCombinedStep) {
+  // As above, with float adders in the space: the best point so far when
+  // the packing step's outcome is in, with the other adders, comes beside
+  // the combined step (in the same batch), before the sweep goes on.
+  Space space;
+  space.inOrder.tileSize = 32;
+  space.inOrder.kernelTileSizes = {{"matmul_1", 64}};
+  space.packModes = {"reused", "all"};
+  space.floatAdders = {"dsp", "fabric"};
+  auto run = [&](int64_t packGain) {
+    Search search(space, Point{}, 1);
+    while (search.getTrials().size() < 9) {
+      std::vector<Point> batch =
+          search.propose(std::min<size_t>(2, 9 - search.getTrials().size()));
+      if (batch.empty())
+        break;
+      for (const Point &point : batch) {
+        Outcome outcome = evaluate(point);
+        outcome.cycles -= (point.fifoWidth == "axi" ? 10 : 0) +
+                          (point.packMacs == "all" ? packGain : 0) +
+                          (point.floatAdders == "fabric" ? 5 : 0);
+        search.record(point, outcome);
+      }
+    }
+    return search.getTrials();
+  };
+  std::vector<Trial> trials = run(20);
+  ASSERT_EQ(trials.size(), 9u);
+  EXPECT_EQ(trials[6].point.describe(), "tile 64, unroll 100%, fifo normal, "
+                                        "fifo width axi, pack all");
+  EXPECT_EQ(trials[7].point.describe(), "tile 64, unroll 100%, fifo normal, "
+                                        "pack all, float adders fabric");
+  EXPECT_EQ(trials[8].point.tileSize, 128);
+  EXPECT_EQ(trials[8].point.floatAdders, "dsp");
+  // No combined step: the adder step takes its place.
+  trials = run(0);
+  ASSERT_EQ(trials.size(), 9u);
+  EXPECT_EQ(trials[6].point.describe(), "tile 64, unroll 100%, fifo normal, "
+                                        "fifo width axi, float adders fabric");
+  EXPECT_EQ(trials[7].point.tileSize, 128);
+  // Without a second value, no step: the sweep goes on.
+  space.floatAdders = {"dsp"};
+  trials = run(0);
+  EXPECT_EQ(trials[6].point.tileSize, 128);
+}
+
 TEST(DesignSearchTest, DescribesAPoint) {
   Point point;
   point.tileSize = 32;

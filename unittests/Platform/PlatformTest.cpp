@@ -226,6 +226,47 @@ TEST(PlatformShipped, Operators) {
     EXPECT_FALSE(op.source.empty()) << name;
 }
 
+// A float adder in LUTs (bind_op impl=fabric): the U55C's fadd_fabric
+// figure replaces fadd's, and a float MAC keeps only its multiplier's DSPs.
+TEST(PlatformShipped, FloatAddersInFabric) {
+  Platform p = loadOrDie("u55c");
+  const OperatorSpec *fabric = p.lookupOperator("fadd_fabric");
+  ASSERT_NE(fabric, nullptr);
+  EXPECT_EQ(fabric->dsp, 0);
+  EXPECT_EQ(fabric->lut, 338);
+  EXPECT_EQ(fabric->ff, 243);
+  EXPECT_EQ(fabric->latency, 4);
+  const OperatorSpec fmul = *p.lookupOperator("fmul");
+  OperatorSpec fmacBefore = *p.lookupOperator("fmac");
+  EXPECT_EQ(fmacBefore.dsp, 5);
+
+  ASSERT_FALSE(bool(p.bindOperator("fadd", "fabric")));
+  const OperatorSpec *fadd = p.lookupOperator("fadd");
+  EXPECT_EQ(fadd->name, "fadd");
+  EXPECT_EQ(fadd->dsp, 0);
+  EXPECT_EQ(fadd->lut, 338);
+  EXPECT_EQ(fadd->ff, 243);
+  EXPECT_EQ(fadd->latency, 4);
+  EXPECT_EQ(fadd->source, fabric->source);
+  // The MAC: the multiplier's 3 DSPs; latency and fabric follow the parts.
+  const OperatorSpec *fmac = p.lookupOperator("fmac");
+  EXPECT_EQ(fmac->dsp, fmul.dsp);
+  EXPECT_EQ(fmac->latency, fmul.latency + 4);
+  EXPECT_EQ(fmac->lut, fmul.lut + 338);
+  EXPECT_EQ(fmac->ff, fmul.ff + 243);
+  // Operators not built from fadd stay as they were.
+  EXPECT_EQ(p.lookupOperator("fmax")->lut,
+            loadOrDie("u55c").lookupOperator("fmax")->lut);
+
+  // An implementation the file has no figure for is an error that names
+  // the missing entry, and changes nothing.
+  llvm::Error error = p.bindOperator("fmul", "fabric");
+  ASSERT_TRUE(bool(error));
+  EXPECT_NE(llvm::toString(std::move(error)).find("fmul_fabric"),
+            std::string::npos);
+  EXPECT_EQ(p.lookupOperator("fmul")->dsp, fmul.dsp);
+}
+
 // The power figures (docs/power.md): the paper's TDPs, the idle readings,
 // XPE's default toggle rate, O'Connor's 3.97 pJ per HBM2 bit, and the
 // fabric figures derived from the U55C's TDP and shared by the same die.

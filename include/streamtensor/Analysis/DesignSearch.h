@@ -43,6 +43,9 @@ struct Point {
   /// Which MACs compute two to a multiply (dataflow-pack-macs): "reused"
   /// (those whose weights serve several rows), "all" or "none".
   std::string packMacs = "reused";
+  /// How float adds are built (dataflow-bind-float-adders): "dsp" or
+  /// "fabric" (LUTs).
+  std::string floatAdders = "dsp";
   /// Part of the on-chip bytes the fusion may give one kernel's
   /// converters, in (0, 1] (the paper's fusion cap, relative to the
   /// options' dataflow-fuse-kernels max-on-chip-bytes).
@@ -86,6 +89,8 @@ struct Space {
   std::vector<std::string> fifoWidths = {"lanes", "axi"};
   /// Empty or one value (the default): not a dimension.
   std::vector<std::string> packModes;
+  /// Empty or one value (the default): not a dimension.
+  std::vector<std::string> floatAdders;
   std::vector<double> fusionShares = {1.0, 0.5, 0.25, 0.125};
   /// Kernels whose tile size may differ from the rest (empty: none).
   std::vector<std::string> kernels;
@@ -161,7 +166,8 @@ public:
   /// start and its two larger neighbours) are recorded, the best point so
   /// far with the other FIFO width, first in its batch, then that point
   /// with the other MAC packing; once both are recorded, the point with
-  /// both changes, when each alone was faster than it. After the sweep,
+  /// both changes, when each alone was faster than it; then the best point
+  /// so far with the other float adders. After the sweep,
   /// changes of one dimension of the best point so far, drawn from the
   /// seeded generator. Fewer (or none) when the space is exhausted.
   std::vector<Point> propose(size_t count);
@@ -203,6 +209,8 @@ private:
   /// After both: the base with the other width and the other packing,
   /// when each alone beat it.
   bool combinedStepDone = false;
+  /// After those: the best point with the other float adders, once.
+  bool adderStepDone = false;
   std::mt19937_64 random;
   std::set<Point> proposed;
   std::vector<Trial> trials;

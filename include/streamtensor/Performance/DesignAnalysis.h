@@ -16,10 +16,31 @@
 
 namespace streamtensor::perf {
 
-/// Loads the platform `name` (or .json path); on failure reports the
-/// loader's message on `anchor`.
+/// The module attribute that says how a design implements its float adds
+/// and subtracts: "fabric" (LUTs) or "dsp" (the default when absent).
+/// dataflow-bind-float-adders sets it; the model prices the adders by it
+/// and the emitter binds them by it.
+constexpr llvm::StringLiteral kFloatAddersAttr = "dataflow.float_adders";
+
+/// The implementation of the float adders of the module `anchor` is or
+/// sits in: the value of kFloatAddersAttr, or "dsp".
+llvm::StringRef getFloatAdders(mlir::Operation *anchor);
+
+/// Prices `platform`'s operators as the module of `anchor` implements them
+/// (Platform::bindOperator); on failure reports it on `anchor`.
+mlir::LogicalResult bindDesignOperators(Platform &platform,
+                                        mlir::Operation *anchor);
+
+/// Loads the platform `name` (or .json path), priced as the module of
+/// `anchor` implements its operators; on failure reports the loader's
+/// message on `anchor`.
 mlir::FailureOr<Platform> loadPlatformFor(mlir::Operation *anchor,
                                           llvm::StringRef name);
+
+/// getModelParameters of `platform` priced as the module of `anchor`
+/// implements its operators.
+mlir::FailureOr<ModelParameters> getModelParametersFor(const Platform &platform,
+                                                       mlir::Operation *anchor);
 
 struct AnalyzedKernel {
   mlir::func::FuncOp kernel;

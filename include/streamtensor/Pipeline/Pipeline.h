@@ -38,6 +38,10 @@ struct CompileOptions {
   /// Two int8 MACs per multiply (dataflow-pack-macs): "reused" (where each
   /// weight serves several output rows, a prefill's), "all" or "none".
   std::string packMacs = "reused";
+  /// Float adds and subtracts (dataflow-bind-float-adders): "fabric"
+  /// (LUTs), "dsp", or "auto" (the design search tries both; a compile
+  /// without one takes DSPs).
+  std::string floatAdders = "auto";
   /// DSPs the intensity-driven unrolling may use (-1: the platform's).
   int64_t dspBudget = -1;
   /// Part of the device the design may fill, in (0, 1]: each of an LLM's

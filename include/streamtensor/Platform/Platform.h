@@ -221,6 +221,12 @@ struct Platform {
   const OperatorSpec *lookupOperator(llvm::StringRef name) const;
   /// MACs of operator `name` one DSP computes at once (1 without packing).
   int64_t getMacsPerDsp(llvm::StringRef name) const;
+
+  /// Prices operator `name` as its implementation `impl`, the file's entry
+  /// `<name>_<impl>` (fadd_fabric: a float adder in LUTs instead of DSPs),
+  /// and the composites built from it (fmac) with it. Fails, naming the
+  /// missing entry, when the file has no figure for that implementation.
+  llvm::Error bindOperator(llvm::StringRef name, llvm::StringRef impl);
 };
 
 /// Reads a platform from JSON text. `fileName` only names the input in error

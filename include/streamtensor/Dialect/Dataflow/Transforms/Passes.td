@@ -237,6 +237,27 @@ def WidenFifos : Pass<"dataflow-widen-fifos", "::mlir::ModuleOp"> {
   ];
 }
 
+def BindFloatAdders : Pass<"dataflow-bind-float-adders", "::mlir::ModuleOp"> {
+  let summary = "Choose how the design implements its float adds: DSPs or LUTs";
+  let description = [{
+    Records on the module (`dataflow.float_adders`) whether the float adds
+    and subtracts of every process are built from DSPs (the platform's
+    `fadd`) or from LUTs (its `fadd_fabric`, HLS `bind_op impl=fabric`).
+    The passes after it price them so, and the emitter binds each one so.
+    A float MAC's add is one of them: in LUTs, a float MAC takes the
+    multiplier's DSPs only (3 instead of 5 on the U55C), and a bias add or
+    a norm's sum none, which leaves the DSPs to the matmuls that bind
+    the decode and prefill layers. In LUTs, the platform must have a
+    figure for them (`fadd_fabric`).
+  }];
+  let options = [
+    Option<"platform", "platform", "std::string", /*default=*/"\"u55c\"",
+           "Target platform: a name (platforms/<name>.json) or a .json path">,
+    Option<"impl", "impl", "std::string", /*default=*/"\"dsp\"",
+           "fabric (LUTs) or dsp">,
+  ];
+}
+
 def HoistInvariants : Pass<"dataflow-hoist-invariants", "::mlir::ModuleOp"> {
   let summary = "Compute a loop's float invariants once, before the loop";
   let description = [{
