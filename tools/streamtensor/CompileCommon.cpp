@@ -108,12 +108,13 @@ llvm::json::Array streamtensor::driver::describeKernels(
     ModuleOp module, llvm::json::Object &fusion, const Platform &platform,
     const CompileOptions &options, int64_t &totalCycles, Resources &total) {
   llvm::json::Array kernels;
-  FailureOr<perf::ModelParameters> params =
-      perf::getModelParametersFor(platform, module);
-  if (failed(params))
+  // Priced as the module implements its operators, for the models and
+  // the estimate alike.
+  Platform bound = platform;
+  if (failed(perf::bindDesignOperators(bound, module)))
     return kernels;
   FailureOr<std::vector<perf::AnalyzedKernel>> analyzed =
-      perf::analyzeKernels(module, *params);
+      perf::analyzeKernels(module, perf::getModelParameters(bound));
   if (failed(analyzed))
     return kernels;
   // dataflow-size-fifos: normal mode simulates (the held-back schedule),
@@ -191,9 +192,6 @@ llvm::json::Array streamtensor::driver::describeKernels(
           {"storage", storage ? storage.getValue() : ""},
           {"depth_source", depthSource}});
     }
-    // Priced as the module implements its operators (bound above).
-    Platform bound = platform;
-    (void)perf::bindDesignOperators(bound, module);
     perf::KernelEstimate estimate =
         perf::estimateKernel(entryKernel, bound, /*unbounded=*/false);
     llvm::json::Object performance{
